@@ -1,0 +1,329 @@
+#!/usr/bin/env python3
+"""Write per-operator golden outputs of an int8 .tflite model.
+
+Usage:
+    scripts/python-env scripts/goldens.py MODEL.tflite OUT_DIR [--seeds 0 1 2]
+    scripts/python-env scripts/goldens.py MODEL.tflite --list-ops
+
+The reference is the TensorFlow Lite Micro (TFLM) interpreter from the
+`tflite-micro` PyPI package, run with every intermediate tensor preserved:
+
+    from tflite_micro import runtime
+    it = runtime.Interpreter.from_file(
+        path, intrepreter_config=runtime.InterpreterConfig.kPreserveAllTensors)
+    it.set_input(x, 0); it.invoke()
+    it.GetTensor(tensor_index, 0)["tensor_data"]   # numpy array
+
+Input generation (the contract shared with the Rust side): for seed s, the
+model's single int8 input tensor of shape S is
+
+    rng = numpy.random.default_rng(s)
+    x = rng.integers(-128, 128, size=S, dtype=numpy.int8)
+
+i.e. uniform over [-128, 127]. Its raw row-major bytes are written to
+OUT_DIR/seed_<s>/input.bin.
+
+For every operator i of subgraph 0 (i = its position in the operator list)
+whose output tensor (outputs[0]) is int8, OUT_DIR/seed_<s>/layer_<i>.bin holds
+the raw row-major bytes of that output after inference. Operators whose output
+is not int8 (e.g. SHAPE producing int32) get no file; the manifest says why.
+
+OUT_DIR/manifest.json describes the model, the input and every operator.
+
+This module also holds the model-reading helpers used by the other scripts
+(train_digits.py, compare_layers.py, bench_litert.py).
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np  # noqa: E402
+
+from tflite_micro import runtime as tflm  # noqa: E402
+from tflite_micro.tensorflow.lite.micro.python import (  # noqa: E402
+    schema_py_generated as schema_fb,
+)
+
+_OP_NAMES = {
+    v: k for k, v in vars(schema_fb.BuiltinOperator).items() if not k.startswith("_")
+}
+_TYPE_NAMES = {
+    v: k for k, v in vars(schema_fb.TensorType).items() if not k.startswith("_")
+}
+_NUMPY_DTYPES = {
+    "FLOAT32": np.float32,
+    "FLOAT16": np.float16,
+    "INT32": np.int32,
+    "UINT8": np.uint8,
+    "INT64": np.int64,
+    "INT16": np.int16,
+    "INT8": np.int8,
+    "BOOL": np.bool_,
+    "UINT32": np.uint32,
+    "UINT16": np.uint16,
+}
+
+# Operators that only compute shapes; an importer may fold them away.
+SHAPE_ONLY_OPS = {"SHAPE", "STRIDED_SLICE", "PACK"}
+
+
+def _decode(name):
+    if isinstance(name, bytes):
+        return name.decode("utf-8", "replace")
+    return name
+
+
+def sha256_file(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def tensor_info(model, sg, index):
+    """Static description of tensor `index` of subgraph `sg`."""
+    t = sg.tensors[index]
+    dtype = _TYPE_NAMES.get(t.type, str(t.type))
+    q = t.quantization
+    scales, zps, qdim = [], [], 0
+    if q is not None:
+        if q.scale is not None:
+            scales = [float(s) for s in q.scale]
+        if q.zeroPoint is not None:
+            zps = [int(z) for z in q.zeroPoint]
+        qdim = int(q.quantizedDimension or 0)
+    shape = [int(d) for d in t.shape] if t.shape is not None else []
+    buf = model.buffers[t.buffer] if t.buffer is not None else None
+    is_const = buf is not None and buf.data is not None and len(buf.data) > 0
+    info = {
+        "tensor": int(index),
+        "name": _decode(t.name),
+        "shape": shape,
+        "dtype": dtype.lower(),
+        "scale": scales[0] if len(scales) == 1 else (scales or None),
+        "zero_point": zps[0] if len(zps) == 1 else (zps or None),
+        "constant": bool(is_const),
+    }
+    if len(scales) > 1:
+        info["quantized_dimension"] = qdim
+    return info
+
+
+class ModelInfo:
+    """Subgraph-0 view of a .tflite file (operators, tensors, I/O)."""
+
+    def __init__(self, path):
+        self.path = path
+        with open(path, "rb") as f:
+            self.data = f.read()
+        self.model = tflm.convert_bytearray_to_object(bytearray(self.data))
+        self.num_subgraphs = len(self.model.subgraphs)
+        sg = self.model.subgraphs[0]
+        self.sg = sg
+        self.inputs = [tensor_info(self.model, sg, i) for i in sg.inputs]
+        self.outputs = [tensor_info(self.model, sg, i) for i in sg.outputs]
+        self.operators = []
+        for idx, op in enumerate(sg.operators or []):
+            code = tflm.get_builtin_code_from_operator_code(
+                self.model.operatorCodes[op.opcodeIndex]
+            )
+            name = _OP_NAMES.get(code, "BUILTIN_%d" % code)
+            if name == "CUSTOM":
+                cc = self.model.operatorCodes[op.opcodeIndex].customCode
+                name = "CUSTOM:" + (_decode(cc) or "?")
+            ins = [int(i) for i in (op.inputs if op.inputs is not None else [])]
+            outs = [int(i) for i in (op.outputs if op.outputs is not None else [])]
+            self.operators.append(
+                {
+                    "index": idx,
+                    "op": name,
+                    "inputs": ins,
+                    "outputs": outs,
+                    "output": tensor_info(self.model, sg, outs[0]) if outs else None,
+                }
+            )
+
+    def op_names(self):
+        return [o["op"] for o in self.operators]
+
+    def describe(self):
+        lines = []
+        lines.append("model: %s (%d bytes, sha256 %s)" % (
+            self.path, len(self.data), hashlib.sha256(self.data).hexdigest()))
+        lines.append("subgraphs: %d" % self.num_subgraphs)
+        for t in self.inputs:
+            lines.append("input:  tensor %d %s %s scale=%s zp=%s" % (
+                t["tensor"], t["dtype"], t["shape"], t["scale"], t["zero_point"]))
+        for t in self.outputs:
+            lines.append("output: tensor %d %s %s scale=%s zp=%s" % (
+                t["tensor"], t["dtype"], t["shape"], t["scale"], t["zero_point"]))
+        for o in self.operators:
+            out = o["output"]
+            lines.append("  op %3d %-20s -> tensor %3d %-5s %s" % (
+                o["index"], o["op"], out["tensor"], out["dtype"], out["shape"]))
+        return "\n".join(lines)
+
+
+def make_input(shape, seed):
+    """The seeded random int8 input: uniform over [-128, 127]."""
+    rng = np.random.default_rng(seed)
+    return rng.integers(-128, 128, size=tuple(shape), dtype=np.int8)
+
+
+def make_tflm(path, preserve=True, arena_size=None):
+    cfg = (tflm.InterpreterConfig.kPreserveAllTensors if preserve
+           else tflm.InterpreterConfig.kAllocationRecording)
+    return tflm.Interpreter.from_file(
+        path, arena_size=arena_size, intrepreter_config=cfg)
+
+
+def run_reference(info, x, arena_size=None, interpreter=None):
+    """Run TFLM on input `x`; return {op_index: numpy array} for every
+    operator's first output, plus the model outputs."""
+    it = interpreter or make_tflm(info.path, preserve=True, arena_size=arena_size)
+    it.set_input(x, 0)
+    it.invoke()
+    layers = {}
+    for o in info.operators:
+        if not o["outputs"]:
+            continue
+        t = it.GetTensor(o["outputs"][0], 0)
+        layers[o["index"]] = np.array(t["tensor_data"], copy=True)
+    outputs = [np.array(it.get_output(k), copy=True) for k in range(len(info.outputs))]
+    return layers, outputs
+
+
+def check_supported(info):
+    if len(info.inputs) != 1:
+        raise SystemExit("%s: expected exactly one input, found %d" % (
+            info.path, len(info.inputs)))
+    if info.inputs[0]["dtype"] != "int8":
+        raise SystemExit("%s: input is %s, only int8 models are supported" % (
+            info.path, info.inputs[0]["dtype"]))
+
+
+def write_goldens(model_path, out_dir, seeds, arena_size=None, clean=True):
+    info = ModelInfo(model_path)
+    check_supported(info)
+    if clean and os.path.isdir(out_dir):
+        for name in os.listdir(out_dir):
+            p = os.path.join(out_dir, name)
+            if name.startswith("seed_") and os.path.isdir(p):
+                shutil.rmtree(p)
+    os.makedirs(out_dir, exist_ok=True)
+    it = make_tflm(model_path, preserve=True, arena_size=arena_size)
+
+    ops_manifest = []
+    for o in info.operators:
+        out = o["output"]
+        entry = {
+            "index": o["index"],
+            "op": o["op"],
+            "output_tensor": out["tensor"],
+            "shape": out["shape"],
+            "dtype": out["dtype"],
+            "scale": out["scale"],
+            "zero_point": out["zero_point"],
+            "golden": out["dtype"] == "int8",
+        }
+        if len(o["outputs"]) > 1:
+            entry["extra_outputs"] = o["outputs"][1:]
+        if not entry["golden"]:
+            entry["skipped_reason"] = "output dtype %s is not int8" % out["dtype"]
+        ops_manifest.append(entry)
+
+    total = 0
+    for seed in seeds:
+        x = make_input(info.inputs[0]["shape"], seed)
+        layers, outputs = run_reference(info, x, interpreter=it)
+        d = os.path.join(out_dir, "seed_%d" % seed)
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "input.bin"), "wb") as f:
+            f.write(x.tobytes(order="C"))
+        total += x.nbytes
+        for entry in ops_manifest:
+            if not entry["golden"]:
+                continue
+            arr = layers[entry["index"]]
+            if arr.dtype != np.int8:
+                raise SystemExit("op %d: interpreter returned %s" % (entry["index"], arr.dtype))
+            data = np.ascontiguousarray(arr).tobytes(order="C")
+            with open(os.path.join(d, "layer_%d.bin" % entry["index"]), "wb") as f:
+                f.write(data)
+            total += len(data)
+        with open(os.path.join(d, "output.json"), "w") as f:
+            json.dump([o.reshape(-1).tolist() for o in outputs], f)
+            f.write("\n")
+
+    manifest = {
+        "model": os.path.basename(model_path),
+        "model_sha256": sha256_file(model_path),
+        "model_bytes": len(info.data),
+        "reference": "tflite-micro %s (TFLM Python interpreter, "
+        "kPreserveAllTensors)" % _tflm_version(),
+        "seeds": list(seeds),
+        "input": {
+            "tensor": info.inputs[0]["tensor"],
+            "shape": info.inputs[0]["shape"],
+            "dtype": "int8",
+            "scale": info.inputs[0]["scale"],
+            "zero_point": info.inputs[0]["zero_point"],
+            "generation": "numpy.random.default_rng(seed).integers(-128, 128, "
+            "size=shape, dtype=numpy.int8); raw row-major bytes in seed_<s>/input.bin",
+        },
+        "outputs": [
+            {k: t[k] for k in ("tensor", "shape", "dtype", "scale", "zero_point")}
+            for t in info.outputs
+        ],
+        "layer_files": "seed_<s>/layer_<i>.bin = raw row-major bytes of outputs[0] "
+        "of operator i (subgraph 0) after inference; only where golden is true",
+        "operators": ops_manifest,
+    }
+    with open(os.path.join(out_dir, "manifest.json"), "w") as f:
+        json.dump(manifest, f, indent=1)
+        f.write("\n")
+    return info, manifest, total
+
+
+def _tflm_version():
+    import tflite_micro
+    return getattr(tflite_micro, "__version__", "unknown")
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("model", help=".tflite file")
+    ap.add_argument("out_dir", nargs="?", help="output directory")
+    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    ap.add_argument("--arena-size", type=int, default=None,
+                    help="TFLM arena bytes (default: 10x model size)")
+    ap.add_argument("--list-ops", action="store_true",
+                    help="print inputs, outputs and the operator list, then exit")
+    args = ap.parse_args(argv)
+
+    if args.list_ops:
+        print(ModelInfo(args.model).describe())
+        return 0
+    if not args.out_dir:
+        ap.error("OUT_DIR is required unless --list-ops is given")
+
+    info, manifest, total = write_goldens(
+        args.model, args.out_dir, args.seeds, arena_size=args.arena_size)
+    written = sum(1 for o in manifest["operators"] if o["golden"])
+    skipped = [o for o in manifest["operators"] if not o["golden"]]
+    print("%s: %d operators, %d goldens per seed, seeds %s, %d bytes written to %s" % (
+        args.model, len(info.operators), written, args.seeds, total, args.out_dir))
+    for o in skipped:
+        print("  skipped op %d %s: %s" % (o["index"], o["op"], o["skipped_reason"]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
