@@ -1,0 +1,255 @@
+//! The model format: what a model is, as bytes.
+//!
+//! A model is a SCALE-encoded [`Model`]: a version, the input tensor, and a list of layers in
+//! execution order. SCALE has one encoding per value, so decoding and re-encoding gives back the
+//! same bytes; [`crate::decode_model`] refuses any byte string for which that is not so, which
+//! makes the blake2-256 of the bytes a sound identifier ([`crate::model_id`]).
+//!
+//! # Activations and their ids
+//!
+//! Every tensor that flows between layers is an *activation*: int8, row-major (NHWC for images).
+//! Activation `0` is the model's input; activation `k ≥ 1` is the output of layer `k − 1`. A layer
+//! names its inputs by these ids and may only use activations computed before it, so the list of
+//! layers is already a topological order. The model's output is the last layer's output.
+//!
+//! # Quantization
+//!
+//! An activation `q` stands for the real number `scale · (q − zero_point)`. Only the zero point
+//! takes part in execution; the importer folds every scale into the layers' fixed-point
+//! [`Multiplier`]s, and `scale_bits` is carried (as the IEEE-754 bits of an `f32`) only so that
+//! tools can show it. Nothing in the engine reads it.
+
+use alloc::vec::Vec;
+use codec::{Decode, Encode};
+
+pub use crate::quant::{Clamp, Multiplier};
+
+/// The format version this engine reads and writes.
+pub const FORMAT_VERSION: u16 = 1;
+
+/// A whole model.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct Model {
+    /// Must equal [`FORMAT_VERSION`].
+    pub version: u16,
+    /// The input tensor (activation 0).
+    pub input: TensorInfo,
+    /// Layers in execution order.
+    pub layers: Vec<Layer>,
+}
+
+/// Shape and quantization of an int8 activation.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct TensorInfo {
+    /// Dimensions, outermost first (NHWC for images); product is the element count.
+    pub shape: Vec<u32>,
+    /// The int8 value that stands for real zero.
+    pub zero_point: i32,
+    /// IEEE-754 bits of the real scale; informational only, never used to compute.
+    pub scale_bits: u32,
+}
+
+/// One operator application.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct Layer {
+    /// The operator's index in the source model, so that its output can be compared with
+    /// another implementation's.
+    pub source_index: u32,
+    /// Activation ids of the inputs (see the module docs), in the operator's order.
+    pub inputs: Vec<u32>,
+    /// The output activation.
+    pub output: TensorInfo,
+    /// What the layer computes, with its constants.
+    pub op: Op,
+}
+
+/// The operators, with TFLite's int8 reference semantics.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub enum Op {
+    /// `FULLY_CONNECTED`: one input `[.., depth]`, output `[.., units]`.
+    FullyConnected(FullyConnected),
+    /// `CONV_2D`: NHWC input, OHWI filter.
+    Conv2d(Conv2d),
+    /// `DEPTHWISE_CONV_2D`: NHWC input, `[1, H, W, C·multiplier]` filter.
+    DepthwiseConv2d(DepthwiseConv2d),
+    /// `AVERAGE_POOL_2D`: input and output share scale and zero point.
+    AveragePool2d(Pool2d),
+    /// `MAX_POOL_2D`: input and output share scale and zero point.
+    MaxPool2d(Pool2d),
+    /// `ADD` of two activations, with numpy-style broadcasting.
+    Add(Add),
+    /// `RESHAPE` (and `SQUEEZE`, `EXPAND_DIMS`): the bytes unchanged, a new shape.
+    Reshape,
+    /// `SOFTMAX` over the last dimension, int8 in, int8 out (scale 1/256, zero point -128).
+    Softmax(Softmax),
+    /// `QUANTIZE` from int8 to int8: a change of scale and zero point.
+    Requantize(Requantize),
+    /// `CONCATENATION` along `axis` of inputs sharing the output's scale and zero point.
+    Concatenation(Concatenation),
+    /// `PAD` / `PADV2` with a constant value.
+    Pad(Pad),
+}
+
+/// Constants of a fully connected layer.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct FullyConnected {
+    /// Number of output units.
+    pub units: u32,
+    /// Length of the dot product (the input's last dimension).
+    pub depth: u32,
+    /// Weights, `[units, depth]` row-major.
+    pub weights: Vec<i8>,
+    /// The weights' zero point (zero for symmetric weights).
+    pub weights_zero_point: i32,
+    /// One bias per unit, or none.
+    pub bias: Vec<i32>,
+    /// Output rescaling: one per unit (per-channel) or one for all.
+    pub output_multipliers: Vec<Multiplier>,
+    /// Fused activation.
+    pub clamp: Clamp,
+}
+
+/// Stride, dilation and padding of a 2-D window over an NHWC image.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct Window {
+    /// Window height and width.
+    pub size: (u32, u32),
+    /// Step between windows (height, width).
+    pub stride: (u32, u32),
+    /// Spacing between taps (height, width).
+    pub dilation: (u32, u32),
+    /// Implicit rows above and columns left of the image (height, width); the far side pads
+    /// implicitly to whatever the output size needs.
+    pub padding: (u32, u32),
+}
+
+/// Constants of a 2-D convolution.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct Conv2d {
+    /// The filter window; its size is the filter's spatial size.
+    pub window: Window,
+    /// Input channels each filter sees (the input's channels divided by the number of groups).
+    pub filter_input_channels: u32,
+    /// Filters, `[out_channels, height, width, filter_input_channels]` row-major.
+    pub filter: Vec<i8>,
+    /// One bias per output channel, or none.
+    pub bias: Vec<i32>,
+    /// Output rescaling: one per output channel or one for all.
+    pub output_multipliers: Vec<Multiplier>,
+    /// Fused activation.
+    pub clamp: Clamp,
+}
+
+/// Constants of a depthwise 2-D convolution.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct DepthwiseConv2d {
+    /// The filter window.
+    pub window: Window,
+    /// Output channels per input channel.
+    pub depth_multiplier: u32,
+    /// Filter, `[1, height, width, out_channels]` row-major.
+    pub filter: Vec<i8>,
+    /// One bias per output channel, or none.
+    pub bias: Vec<i32>,
+    /// Output rescaling: one per output channel or one for all.
+    pub output_multipliers: Vec<Multiplier>,
+    /// Fused activation.
+    pub clamp: Clamp,
+}
+
+/// Constants of a pooling layer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct Pool2d {
+    /// The pooling window (dilation is always one).
+    pub window: Window,
+    /// Fused activation.
+    pub clamp: Clamp,
+}
+
+/// Constants of an addition. Both inputs are brought to a common scale with `2^left_shift`
+/// headroom, added, and the sum rescaled to the output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct Add {
+    /// Headroom shift applied to both inputs (20 for int8 in TFLite).
+    pub left_shift: u32,
+    /// Rescaling of the first input, a multiplier below one.
+    pub input1_multiplier: Multiplier,
+    /// Rescaling of the second input, a multiplier below one.
+    pub input2_multiplier: Multiplier,
+    /// Rescaling of the sum to the output, a multiplier below one.
+    pub output_multiplier: Multiplier,
+    /// Fused activation.
+    pub clamp: Clamp,
+}
+
+/// Constants of an int8 softmax (see [`crate::ops::softmax`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct Softmax {
+    /// `beta · input_scale` scaled to Q5.26, as a multiplier of at least one.
+    pub input_multiplier: Multiplier,
+    /// Differences from the row maximum below this contribute zero.
+    pub diff_min: i32,
+}
+
+/// Constants of an int8-to-int8 requantization.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct Requantize {
+    /// `input_scale / output_scale`.
+    pub multiplier: Multiplier,
+}
+
+/// Constants of a concatenation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct Concatenation {
+    /// The dimension along which the inputs are joined.
+    pub axis: u32,
+}
+
+/// Constants of a constant padding.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct Pad {
+    /// `(before, after)` per dimension of the input.
+    pub paddings: Vec<(u32, u32)>,
+    /// The value written into the padding.
+    pub value: i8,
+}
+
+impl Op {
+    /// The TFLite name of the operator, for messages and tools.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Op::FullyConnected(_) => "FULLY_CONNECTED",
+            Op::Conv2d(_) => "CONV_2D",
+            Op::DepthwiseConv2d(_) => "DEPTHWISE_CONV_2D",
+            Op::AveragePool2d(_) => "AVERAGE_POOL_2D",
+            Op::MaxPool2d(_) => "MAX_POOL_2D",
+            Op::Add(_) => "ADD",
+            Op::Reshape => "RESHAPE",
+            Op::Softmax(_) => "SOFTMAX",
+            Op::Requantize(_) => "QUANTIZE",
+            Op::Concatenation(_) => "CONCATENATION",
+            Op::Pad(_) => "PAD",
+        }
+    }
+}
+
+impl TensorInfo {
+    /// Number of elements, or `None` if the product overflows `u64`.
+    pub fn element_count(&self) -> Option<u64> {
+        self.shape.iter().try_fold(1u64, |acc, &d| acc.checked_mul(d as u64))
+    }
+}

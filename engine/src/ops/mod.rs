@@ -1,0 +1,202 @@
+//! The operators: for each, a shape-and-range check run once when a model is validated, and a
+//! kernel run on every execution.
+//!
+//! Every kernel follows the skeleton of TFLite's int8 reference kernels: name the offsets and
+//! multipliers, loop over the output, accumulate in `i32`, add the bias, [`requantize`], add the
+//! output zero point, [`Clamp`]. The checks guarantee that the kernels' indexing stays in bounds
+//! and that no accumulator overflows, so the kernels themselves carry no error paths.
+//!
+//! [`requantize`]: crate::quant::requantize
+//! [`Clamp`]: crate::quant::Clamp
+
+pub mod add;
+pub mod concatenation;
+pub mod conv;
+pub mod depthwise_conv;
+pub mod fully_connected;
+pub mod pad;
+pub mod pool;
+pub mod requantize;
+pub mod reshape;
+pub mod softmax;
+
+use crate::cost::LayerCost;
+use crate::error::EngineError;
+use crate::model::{Layer, Op, TensorInfo};
+use crate::quant::Multiplier;
+
+/// An activation as a kernel sees it: its shape and zero point, and its bytes.
+#[derive(Clone, Copy)]
+pub struct Activation<'a> {
+    /// Shape and quantization.
+    pub info: &'a TensorInfo,
+    /// Row-major values.
+    pub data: &'a [i8],
+}
+
+/// Checks a layer against the tensors feeding it and returns its cost.
+pub fn check(index: u32, layer: &Layer, inputs: &[&TensorInfo]) -> Result<LayerCost, EngineError> {
+    let out = &layer.output;
+    match &layer.op {
+        Op::FullyConnected(fc) => fully_connected::check(index, fc, inputs, out),
+        Op::Conv2d(conv) => conv::check(index, conv, inputs, out),
+        Op::DepthwiseConv2d(dw) => depthwise_conv::check(index, dw, inputs, out),
+        Op::AveragePool2d(pool) => pool::check(index, pool, inputs, out),
+        Op::MaxPool2d(pool) => pool::check(index, pool, inputs, out),
+        Op::Add(add) => add::check(index, add, inputs, out),
+        Op::Reshape => reshape::check(index, inputs, out),
+        Op::Softmax(softmax) => softmax::check(index, softmax, inputs, out),
+        Op::Requantize(requantize) => requantize::check(index, requantize, inputs, out),
+        Op::Concatenation(concat) => concatenation::check(index, concat, inputs, out),
+        Op::Pad(pad) => pad::check(index, pad, inputs, out),
+    }
+}
+
+/// Runs a checked layer, writing its output into `out` (of the output's length).
+pub fn run(layer: &Layer, inputs: &[Activation<'_>], out: &mut [i8]) {
+    let info = &layer.output;
+    match &layer.op {
+        Op::FullyConnected(fc) => fully_connected::run(fc, inputs[0], info, out),
+        Op::Conv2d(conv) => conv::run(conv, inputs[0], info, out),
+        Op::DepthwiseConv2d(dw) => depthwise_conv::run(dw, inputs[0], info, out),
+        Op::AveragePool2d(pool) => pool::run_average(pool, inputs[0], info, out),
+        Op::MaxPool2d(pool) => pool::run_max(pool, inputs[0], info, out),
+        Op::Add(add) => add::run(add, inputs[0], inputs[1], info, out),
+        Op::Reshape => reshape::run(inputs[0], out),
+        Op::Softmax(softmax) => softmax::run(softmax, inputs[0], out),
+        Op::Requantize(requantize) => requantize::run(requantize, inputs[0], info, out),
+        Op::Concatenation(concat) => concatenation::run(concat, inputs, info, out),
+        Op::Pad(pad) => pad::run(pad, inputs[0], info, out),
+    }
+}
+
+/// Requires exactly `n` inputs.
+pub(crate) fn expect_inputs<'a>(
+    index: u32,
+    inputs: &[&'a TensorInfo],
+    n: usize,
+) -> Result<(), EngineError> {
+    if inputs.len() == n {
+        Ok(())
+    } else {
+        Err(EngineError::BadInputs { layer: index })
+    }
+}
+
+/// Requires a shape of the given rank and returns its dimensions as `u64`.
+pub(crate) fn dims<const R: usize>(index: u32, info: &TensorInfo) -> Result<[u64; R], EngineError> {
+    if info.shape.len() != R {
+        return Err(EngineError::ShapeMismatch { layer: index });
+    }
+    let mut out = [0u64; R];
+    for (o, d) in out.iter_mut().zip(&info.shape) {
+        *o = *d as u64;
+    }
+    Ok(out)
+}
+
+/// Element count of a tensor already bounded by the validator.
+pub(crate) fn elements(info: &TensorInfo) -> u64 {
+    info.element_count().unwrap_or(u64::MAX)
+}
+
+/// Largest `|q − zero_point|` over int8 values `q`: the magnitude of an offset input.
+pub(crate) fn max_offset_magnitude(zero_point: i32) -> u64 {
+    let low = (i8::MIN as i64 - zero_point as i64).unsigned_abs();
+    let high = (i8::MAX as i64 - zero_point as i64).unsigned_abs();
+    low.max(high)
+}
+
+/// Requires an int8 zero point.
+pub(crate) fn check_zero_point(index: u32, zero_point: i32) -> Result<(), EngineError> {
+    if (i8::MIN as i32..=i8::MAX as i32).contains(&zero_point) {
+        Ok(())
+    } else {
+        Err(EngineError::BadQuantization { layer: index })
+    }
+}
+
+/// Requires one multiplier per channel, or one for all, each well formed.
+pub(crate) fn check_multipliers(
+    index: u32,
+    multipliers: &[Multiplier],
+    channels: u64,
+) -> Result<(), EngineError> {
+    let count_ok = multipliers.len() == 1 || multipliers.len() as u64 == channels;
+    if !count_ok || !multipliers.iter().all(Multiplier::is_well_formed) {
+        return Err(EngineError::BadQuantization { layer: index });
+    }
+    Ok(())
+}
+
+/// The multiplier of output channel `c`: per-channel or shared.
+#[inline]
+pub(crate) fn multiplier_for(multipliers: &[Multiplier], c: usize) -> Multiplier {
+    if multipliers.len() == 1 {
+        multipliers[0]
+    } else {
+        multipliers[c]
+    }
+}
+
+/// Proves that an accumulator of magnitude at most `bound` survives requantization's left shift:
+/// `bound · 2^left_shift ≤ i32::MAX`.
+pub(crate) fn check_accumulator(
+    index: u32,
+    bound: u64,
+    multiplier: Multiplier,
+) -> Result<(), EngineError> {
+    let shifted = (bound as u128) << multiplier.left_shift();
+    if shifted <= i32::MAX as u128 {
+        Ok(())
+    } else {
+        Err(EngineError::AccumulatorOverflow { layer: index })
+    }
+}
+
+/// Requires the bias to be absent or one per channel.
+pub(crate) fn check_bias(index: u32, bias: &[i32], channels: u64) -> Result<(), EngineError> {
+    if bias.is_empty() || bias.len() as u64 == channels {
+        Ok(())
+    } else {
+        Err(EngineError::ShapeMismatch { layer: index })
+    }
+}
+
+/// The bias of channel `c`, zero when the layer has none.
+#[inline]
+pub(crate) fn bias_for(bias: &[i32], c: usize) -> i32 {
+    if bias.is_empty() {
+        0
+    } else {
+        bias[c]
+    }
+}
+
+/// Requires a window with positive size, stride and dilation.
+pub(crate) fn check_window(index: u32, window: &crate::model::Window) -> Result<(), EngineError> {
+    let positive = [
+        window.size.0,
+        window.size.1,
+        window.stride.0,
+        window.stride.1,
+        window.dilation.0,
+        window.dilation.1,
+    ]
+    .iter()
+    .all(|&v| v >= 1);
+    let sane = window.padding.0 <= 1 << 16 && window.padding.1 <= 1 << 16;
+    let small = [window.stride.0, window.stride.1, window.dilation.0, window.dilation.1]
+        .iter()
+        .all(|&v| v <= 1 << 16);
+    if positive && sane && small {
+        Ok(())
+    } else {
+        Err(EngineError::ShapeMismatch { layer: index })
+    }
+}
+
+/// Bytes a layer reads and writes: inputs, constants and output.
+pub(crate) fn bytes_touched(inputs: &[&TensorInfo], constants: u64, output: &TensorInfo) -> u64 {
+    inputs.iter().map(|i| elements(i)).sum::<u64>() + constants + elements(output)
+}

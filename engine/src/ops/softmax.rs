@@ -1,0 +1,106 @@
+//! `SOFTMAX` over the last dimension, int8 in and int8 out, as TFLite's quantized reference.
+//!
+//! For each row, with `m` the row's maximum and `d = x − m ≤ 0`:
+//!
+//! ```text
+//! e(d)  = exp(d · beta · input_scale)        computed in fixed point from d · M  (Q5.26)
+//! out   = clamp(round(e(d) / Σ e · 256) − 128)
+//! ```
+//!
+//! Differences below `diff_min` contribute zero and give −128 (their `d · M` would not fit Q5.26).
+//! The exponential comes from [`exp_on_negative_values`], the sum is kept in Q12.19 and inverted
+//! by [`reciprocal`]. The output scale is 1/256 and its zero point −128, fixed by the operator.
+
+use super::{bytes_touched, check_zero_point, elements, expect_inputs, Activation};
+use crate::cost::LayerCost;
+use crate::error::EngineError;
+use crate::fixedpoint::{exp_on_negative_values, reciprocal};
+use crate::limits::MAX_SOFTMAX_DEPTH;
+use crate::model::{Softmax, TensorInfo};
+use crate::quant::{
+    rounding_divide_by_pot, saturating_rounding_doubling_high_mul,
+    saturating_rounding_multiply_by_pot,
+};
+
+/// Integer bits of the scaled difference fed to `exp`.
+const SCALED_DIFF_INTEGER_BITS: u32 = 5;
+/// Integer bits of the sum of exponentials.
+const ACCUMULATION_INTEGER_BITS: u32 = 12;
+/// The output zero point the operator fixes.
+const OUTPUT_ZERO_POINT: i32 = -128;
+
+/// Checks shapes, the row length, and that every difference kept fits Q5.26 after scaling.
+pub fn check(
+    index: u32,
+    softmax: &Softmax,
+    inputs: &[&TensorInfo],
+    out: &TensorInfo,
+) -> Result<LayerCost, EngineError> {
+    expect_inputs(index, inputs, 1)?;
+    let input = inputs[0];
+    if input.shape != out.shape || input.shape.is_empty() {
+        return Err(EngineError::ShapeMismatch { layer: index });
+    }
+    let depth = *input.shape.last().unwrap_or(&0) as u64;
+    if depth == 0 || depth > MAX_SOFTMAX_DEPTH {
+        return Err(EngineError::ShapeMismatch { layer: index });
+    }
+    check_zero_point(index, input.zero_point)?;
+    let m = softmax.input_multiplier;
+    let quantization_ok = m.is_well_formed()
+        && m.shift >= 0
+        && out.zero_point == OUTPUT_ZERO_POINT
+        && softmax.diff_min <= 0
+        // Every kept difference d ≥ diff_min satisfies |d · 2^shift| ≤ 2^31.
+        && ((softmax.diff_min.unsigned_abs() as u64) << m.shift) <= 1u64 << 31;
+    if !quantization_ok {
+        return Err(EngineError::BadQuantization { layer: index });
+    }
+    Ok(LayerCost { macs: 2 * elements(out), bytes: bytes_touched(inputs, 0, out) })
+}
+
+/// `d · M` for a kept difference, in Q5.26.
+#[inline]
+fn scaled_difference(softmax: &Softmax, diff: i32) -> i32 {
+    let m = softmax.input_multiplier;
+    saturating_rounding_doubling_high_mul(diff.wrapping_shl(m.left_shift()), m.multiplier)
+}
+
+/// The reference kernel.
+pub fn run(softmax: &Softmax, input: Activation<'_>, out: &mut [i8]) {
+    let depth = *input.info.shape.last().unwrap_or(&1) as usize;
+    for (row, out_row) in input.data.chunks_exact(depth).zip(out.chunks_exact_mut(depth)) {
+        let max = row.iter().copied().max().unwrap_or(i8::MIN) as i32;
+        let mut sum_of_exps: i32 = 0;
+        for &x in row {
+            let diff = x as i32 - max;
+            if diff >= softmax.diff_min {
+                let e = exp_on_negative_values(
+                    scaled_difference(softmax, diff),
+                    SCALED_DIFF_INTEGER_BITS,
+                );
+                // Q0.31 to Q12.19.
+                let e = saturating_rounding_multiply_by_pot(e, -(ACCUMULATION_INTEGER_BITS as i32));
+                sum_of_exps = sum_of_exps.wrapping_add(e);
+            }
+        }
+        let (scale, bits_over_unit) = reciprocal(sum_of_exps, ACCUMULATION_INTEGER_BITS);
+        // 31 fraction bits down to the 8 of the output; in [0, 31] since the sum lies in
+        // [1, 2^11] (one term is exp(0), at most 2^11 terms of at most one); qed.
+        let exponent = (bits_over_unit + 31 - 8).clamp(0, 31) as u32;
+        for (&x, o) in row.iter().zip(out_row.iter_mut()) {
+            let diff = x as i32 - max;
+            *o = if diff >= softmax.diff_min {
+                let e = exp_on_negative_values(
+                    scaled_difference(softmax, diff),
+                    SCALED_DIFF_INTEGER_BITS,
+                );
+                let unsaturated =
+                    rounding_divide_by_pot(saturating_rounding_doubling_high_mul(scale, e), exponent);
+                unsaturated.wrapping_add(OUTPUT_ZERO_POINT).clamp(-128, 127) as i8
+            } else {
+                i8::MIN
+            };
+        }
+    }
+}
