@@ -1,1 +1,6 @@
+//! The `vigil` command-line program's library: reading TFLite files, importing them into Vigil
+//! models, and the commands themselves.
+
+pub mod commands;
+pub mod import;
 pub mod tflite;

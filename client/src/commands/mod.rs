@@ -1,0 +1,3 @@
+//! The subcommands of `vigil`, one module per group.
+
+pub mod model;

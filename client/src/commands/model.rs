@@ -1,0 +1,187 @@
+//! `vigil model …`: offline model tools.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use clap::Subcommand;
+use codec::Encode;
+use vigil_engine::model::{Model, Op, TensorInfo};
+use vigil_engine::{decode_model, model_id, ValidatedModel};
+
+use crate::import::import_tflite;
+
+/// Offline model tools.
+#[derive(Subcommand, Debug)]
+pub enum ModelCommand {
+    /// Convert a full-integer int8 TFLite model (.tflite) into a Vigil model (.vgm).
+    Import {
+        /// The .tflite file.
+        model: PathBuf,
+        /// Where to write the Vigil model.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Show a Vigil model's id, layers, shapes, quantization and cost.
+    Inspect {
+        /// The .vgm file.
+        model: PathBuf,
+    },
+    /// Run a Vigil model on an input; print the output and the trace (each layer's hash).
+    Run {
+        /// The .vgm file.
+        model: PathBuf,
+        /// The input tensor: raw int8 bytes, row-major.
+        #[arg(long)]
+        input: PathBuf,
+        /// Write each layer's output to DIR/layer_<i>.bin, i the operator's index in the source
+        /// model.
+        #[arg(long, value_name = "DIR")]
+        dump_layers: Option<PathBuf>,
+    },
+}
+
+impl ModelCommand {
+    /// Runs the command.
+    pub fn execute(self) -> Result<()> {
+        match self {
+            ModelCommand::Import { model, output } => import(&model, &output),
+            ModelCommand::Inspect { model } => inspect(&model),
+            ModelCommand::Run { model, input, dump_layers } => run(&model, &input, dump_layers.as_deref()),
+        }
+    }
+}
+
+fn read(path: &Path, what: &str) -> Result<Vec<u8>> {
+    fs::read(path).with_context(|| format!("cannot read {what} {}", path.display()))
+}
+
+/// Reads and validates a Vigil model file.
+pub fn load_model(path: &Path) -> Result<ValidatedModel> {
+    let bytes = read(path, "model")?;
+    decode_model(&bytes).with_context(|| format!("{} is not a valid Vigil model", path.display()))
+}
+
+fn import(source: &Path, output: &Path) -> Result<()> {
+    let bytes = read(source, "TFLite model")?;
+    let imported = import_tflite(&bytes).with_context(|| format!("cannot import {}", source.display()))?;
+    let encoded = imported.model.encode();
+    fs::write(output, &encoded).with_context(|| format!("cannot write {}", output.display()))?;
+    println!(
+        "imported {} → {} ({} layers, {} bytes)",
+        source.display(),
+        output.display(),
+        imported.model.layers.len(),
+        encoded.len()
+    );
+    for (index, name) in &imported.folded {
+        println!("  folded operator {index} ({name}): static shape arithmetic");
+    }
+    println!("model id 0x{}", hex::encode(model_id(&encoded)));
+    Ok(())
+}
+
+fn describe_tensor(t: &TensorInfo) -> String {
+    let dims: Vec<String> = t.shape.iter().map(u32::to_string).collect();
+    format!("int8[{}] scale {:.6e} zp {}", dims.join("x"), f32::from_bits(t.scale_bits), t.zero_point)
+}
+
+fn describe_op(op: &Op) -> String {
+    let window = |w: &vigil_engine::model::Window| {
+        format!(
+            "{}x{} stride {}x{} dilation {}x{} pad {}x{}",
+            w.size.0, w.size.1, w.stride.0, w.stride.1, w.dilation.0, w.dilation.1, w.padding.0, w.padding.1
+        )
+    };
+    let clamp = |c: &vigil_engine::model::Clamp| format!("clamp [{}, {}]", c.min, c.max);
+    match op {
+        Op::FullyConnected(fc) => format!(
+            "{}x{} weights, {} multiplier(s), {}",
+            fc.units, fc.depth, fc.output_multipliers.len(), clamp(&fc.clamp)
+        ),
+        Op::Conv2d(c) => format!("{}, {} multiplier(s), {}", window(&c.window), c.output_multipliers.len(), clamp(&c.clamp)),
+        Op::DepthwiseConv2d(d) => format!(
+            "{}, multiplier {}, {}",
+            window(&d.window), d.depth_multiplier, clamp(&d.clamp)
+        ),
+        Op::AveragePool2d(p) | Op::MaxPool2d(p) => format!("{}, {}", window(&p.window), clamp(&p.clamp)),
+        Op::Add(a) => format!("left shift {}, {}", a.left_shift, clamp(&a.clamp)),
+        Op::Softmax(s) => format!("diff_min {}", s.diff_min),
+        Op::Concatenation(c) => format!("axis {}", c.axis),
+        Op::Pad(p) => format!("paddings {:?} value {}", p.paddings, p.value),
+        Op::Reshape | Op::Requantize(_) => String::new(),
+    }
+}
+
+/// The human-readable description `vigil model inspect` prints.
+pub fn describe(model: &ValidatedModel, bytes: &[u8]) -> String {
+    let m: &Model = model.model();
+    let mut s = String::new();
+    let total = model.total_cost();
+    let _ = writeln!(s, "model id   0x{}", hex::encode(model_id(bytes)));
+    let _ = writeln!(s, "format     version {} , {} bytes", m.version, bytes.len());
+    let _ = writeln!(s, "input      {}", describe_tensor(&m.input));
+    let _ = writeln!(s, "output     {}", describe_tensor(&m.layers[m.layers.len() - 1].output));
+    let _ = writeln!(s, "cost       {} multiply-accumulates, {} bytes touched", total.macs, total.bytes);
+    let _ = writeln!(s, "layers     {}", m.layers.len());
+    for (i, layer) in m.layers.iter().enumerate() {
+        let cost = model.layer_cost(i);
+        let inputs: Vec<String> = layer.inputs.iter().map(|id| format!("a{id}")).collect();
+        let _ = writeln!(
+            s,
+            "  [{i:>3}] op {:>3} {:<18} ({}) → a{}  {}",
+            layer.source_index,
+            layer.op.name(),
+            inputs.join(", "),
+            i + 1,
+            describe_tensor(&layer.output)
+        );
+        let _ = writeln!(s, "        {} MACs, {} bytes; {}", cost.macs, cost.bytes, describe_op(&layer.op));
+    }
+    s
+}
+
+fn inspect(path: &Path) -> Result<()> {
+    let bytes = read(path, "model")?;
+    let model = decode_model(&bytes).with_context(|| format!("{} is not a valid Vigil model", path.display()))?;
+    print!("{}", describe(&model, &bytes));
+    Ok(())
+}
+
+fn run(path: &Path, input_path: &Path, dump: Option<&Path>) -> Result<()> {
+    let model = load_model(path)?;
+    let input = read(input_path, "input")?;
+    if input.len() != model.input_len() {
+        bail!(
+            "{}: the input holds {} bytes, but the model's input {} needs {}",
+            input_path.display(),
+            input.len(),
+            describe_tensor(&model.model().input),
+            model.input_len()
+        );
+    }
+    if let Some(dir) = dump {
+        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let layers = &model.model().layers;
+    let mut write_error = None;
+    let execution = model.run_with(vigil_engine::as_i8(&input), |i, out| {
+        if let (Some(dir), None) = (dump, &write_error) {
+            let file = dir.join(format!("layer_{}.bin", layers[i].source_index));
+            if let Err(e) = fs::write(&file, vigil_engine::as_u8(out)) {
+                write_error = Some(anyhow::Error::new(e).context(format!("cannot write {}", file.display())));
+            }
+        }
+    })?;
+    if let Some(e) = write_error {
+        return Err(e);
+    }
+    let values: Vec<String> = execution.output.iter().map(i8::to_string).collect();
+    println!("output [{}]", values.join(", "));
+    println!("trace");
+    for (i, hash) in execution.trace.iter().enumerate() {
+        println!("  {i:>3} op {:>3} {:<18} 0x{}", layers[i].source_index, layers[i].op.name(), hex::encode(hash));
+    }
+    Ok(())
+}

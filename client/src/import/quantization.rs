@@ -1,0 +1,138 @@
+//! Turning TFLite's real-valued quantization parameters into the engine's integer constants.
+//!
+//! This is the only place where floating point meets the engine, and it runs once, at import.
+//! Each function reproduces, operation for operation and in the same precision, the
+//! preparation step of TFLite Micro's kernels, because the integer constants must be the very
+//! ones the reference interpreter derives from the same file.
+
+use vigil_engine::model::{Clamp, Multiplier};
+
+/// `x = q · 2^e` with `q` in `[0.5, 1)`, for finite positive `x` (C's `frexp`).
+fn frexp(x: f64) -> (f64, i32) {
+    if x == 0.0 || !x.is_finite() {
+        return (x, 0);
+    }
+    let bits = x.to_bits();
+    let exponent = ((bits >> 52) & 0x7ff) as i32;
+    if exponent == 0 {
+        // Subnormal: scale into the normal range first.
+        let (q, e) = frexp(x * (1u64 << 54) as f64);
+        return (q, e - 54);
+    }
+    let q = f64::from_bits((bits & !(0x7ffu64 << 52)) | (1022u64 << 52));
+    (q, exponent - 1022)
+}
+
+/// TFLite's `QuantizeMultiplier`: the significand rounded to Q0.31 (half away from zero) and
+/// the exponent, with the same handling of a significand that rounds up to one and of
+/// exponents out of range.
+pub fn quantize_multiplier(real: f64) -> Multiplier {
+    if real == 0.0 {
+        return Multiplier { multiplier: 0, shift: 0 };
+    }
+    let (q, mut shift) = frexp(real);
+    let mut q_fixed = (q * (1i64 << 31) as f64).round() as i64;
+    if q_fixed == 1i64 << 31 {
+        q_fixed /= 2;
+        shift += 1;
+    }
+    if shift < -31 {
+        shift = 0;
+        q_fixed = 0;
+    }
+    if shift > 30 {
+        shift = 30;
+        q_fixed = (1i64 << 31) - 1;
+    }
+    Multiplier { multiplier: q_fixed as i32, shift }
+}
+
+/// The int8 output range after a fused activation, as TFLite's
+/// `CalculateActivationRangeQuantized` (the bounds quantized with `f32` arithmetic).
+pub fn activation_range(
+    activation: crate::tflite::Activation,
+    scale: f32,
+    zero_point: i32,
+) -> Option<Clamp> {
+    use crate::tflite::Activation as A;
+    let quantize = |f: f32| zero_point + (f / scale).round() as i32;
+    let (qmin, qmax) = (i8::MIN as i32, i8::MAX as i32);
+    let (min, max) = match activation {
+        A::None => (qmin, qmax),
+        A::Relu => (qmin.max(quantize(0.0)), qmax),
+        A::Relu6 => (qmin.max(quantize(0.0)), qmax.min(quantize(6.0))),
+        A::ReluN1To1 => (qmin.max(quantize(-1.0)), qmax.min(quantize(1.0))),
+        _ => return None,
+    };
+    if min > max {
+        return None;
+    }
+    Some(Clamp { min: min as i8, max: max as i8 })
+}
+
+/// TFLite's `ComputeOutSize` for one spatial dimension.
+pub fn out_size(same: bool, image: i64, filter: i64, stride: i64, dilation: i64) -> i64 {
+    let effective = (filter - 1) * dilation + 1;
+    if stride == 0 {
+        return 0;
+    }
+    if same {
+        (image + stride - 1) / stride
+    } else {
+        (image + stride - effective) / stride
+    }
+}
+
+/// TFLite's `ComputePaddingWithOffset`: the padding before the image (the odd extra row, if
+/// any, goes after it, where the kernels never read it).
+pub fn padding_before(stride: i64, dilation: i64, image: i64, filter: i64, out: i64) -> i64 {
+    let effective = (filter - 1) * dilation + 1;
+    let total = ((out - 1) * stride + effective - image).max(0);
+    total / 2
+}
+
+/// Softmax's input scaling (TFLite's `PreprocessSoftmaxScaling` with 5 integer bits, then
+/// `CalculateInputRadius`): the multiplier of at least one that maps input differences to
+/// Q5.26, and the smallest difference that still fits.
+pub fn softmax_scaling(beta: f64, input_scale: f64) -> (Multiplier, i32) {
+    const INTEGER_BITS: i32 = 5;
+    let max_real = ((1i64 << 31) - 1) as f64;
+    let real = (beta * input_scale * (1i64 << (31 - INTEGER_BITS)) as f64).min(max_real);
+    let multiplier = quantize_multiplier(real);
+    let radius = (((1i64 << INTEGER_BITS) - 1) as f64 * (1i64 << (31 - INTEGER_BITS)) as f64
+        / (1i64 << multiplier.shift.max(0)) as f64)
+        .floor() as i32;
+    (multiplier, -radius)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frexp_splits_into_significand_and_exponent() {
+        assert_eq!(frexp(1.0), (0.5, 1));
+        assert_eq!(frexp(0.75), (0.75, 0));
+        assert_eq!(frexp(3.0), (0.75, 2));
+        let (q, e) = frexp(1e-310);
+        assert!((0.5..1.0).contains(&q));
+        assert_eq!(q * 2f64.powi(e), 1e-310);
+    }
+
+    #[test]
+    fn quantize_multiplier_of_one_half_and_near_one() {
+        assert_eq!(quantize_multiplier(0.5), Multiplier { multiplier: 1 << 30, shift: 0 });
+        // Rounds up to 2^31: renormalised.
+        let m = quantize_multiplier(1.0 - 1e-12);
+        assert_eq!(m, Multiplier { multiplier: 1 << 30, shift: 1 });
+        assert_eq!(quantize_multiplier(1e-12).multiplier, 0);
+    }
+
+    #[test]
+    fn relu6_range_is_quantized_six() {
+        let clamp = activation_range(crate::tflite::Activation::Relu6, 6.0 / 255.0, -128).unwrap();
+        assert_eq!(clamp, Clamp { min: -128, max: 127 });
+        let clamp = activation_range(crate::tflite::Activation::Relu, 0.1, 3).unwrap();
+        assert_eq!(clamp, Clamp { min: 3, max: 127 });
+    }
+}
