@@ -1,0 +1,124 @@
+//! Bit-exactness against TFLite Micro's reference interpreter, layer by layer.
+//!
+//! `tests/goldens/<model>/seed_<s>/` holds a seeded random input and every operator's output as
+//! the reference interpreter computed it (written by `scripts/goldens.py`). Each test imports the
+//! `.tflite` file with the importer `vigil model import` uses, runs it with the engine, and
+//! compares every layer's bytes. The digits model is in the repository; the public models are
+//! fetched by `scripts/fetch-public-models` into `$VIGIL_MODELS` (default
+//! `~/.cache/vigil/models`). Without them those tests say so and pass, unless
+//! `VIGIL_REQUIRE_PUBLIC_MODELS=1` (which `.ci/run` sets) makes their absence a failure.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use vigil_client::import::import_tflite;
+use vigil_engine::{as_i8, ValidatedModel};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn public_models_dir() -> PathBuf {
+    std::env::var_os("VIGIL_MODELS").map(PathBuf::from).unwrap_or_else(|| {
+        PathBuf::from(std::env::var_os("HOME").expect("HOME is set")).join(".cache/vigil/models")
+    })
+}
+
+/// Runs the model on every golden seed and compares every layer; returns the seeds checked.
+fn check_goldens(name: &str, model_path: &Path) -> usize {
+    let golden_dir = repo().join("tests/goldens").join(name);
+    let bytes = fs::read(model_path).unwrap();
+    let imported = import_tflite(&bytes).unwrap_or_else(|e| panic!("{name}: import failed: {e}"));
+    let model = ValidatedModel::new(imported.model).unwrap();
+    let mut seeds = 0;
+    for entry in fs::read_dir(&golden_dir).unwrap() {
+        let seed_dir = entry.unwrap().path();
+        if !seed_dir.is_dir() {
+            continue;
+        }
+        let input = fs::read(seed_dir.join("input.bin")).unwrap();
+        let mut ours = BTreeMap::new();
+        let layers = &model.model().layers;
+        let execution = model
+            .run_with(as_i8(&input), |i, out| {
+                ours.insert(layers[i].source_index, out.to_vec());
+            })
+            .unwrap();
+        let mut compared = 0;
+        for file in fs::read_dir(&seed_dir).unwrap() {
+            let file = file.unwrap().path();
+            let stem = file.file_stem().unwrap().to_str().unwrap().to_owned();
+            let Some(index) = stem.strip_prefix("layer_") else { continue };
+            let index: u32 = index.parse().unwrap();
+            let want = fs::read(&file).unwrap();
+            let got = ours
+                .get(&index)
+                .unwrap_or_else(|| panic!("{name} {}: no layer for operator {index}", seed_dir.display()));
+            let got = vigil_engine::as_u8(got);
+            let differing = got.iter().zip(&want).filter(|(a, b)| a != b).count();
+            assert!(
+                got.len() == want.len() && differing == 0,
+                "{name} {}: operator {index} differs in {differing} of {} bytes",
+                seed_dir.display(),
+                want.len()
+            );
+            compared += 1;
+        }
+        assert_eq!(compared, layers.len(), "{name}: every layer has a golden");
+        assert_eq!(execution.trace.len(), layers.len());
+        seeds += 1;
+    }
+    assert!(seeds > 0, "{name}: no golden seeds found");
+    seeds
+}
+
+#[test]
+fn digits_matches_reference_layer_by_layer() {
+    assert_eq!(check_goldens("digits", &repo().join("models/digits.tflite")), 3);
+}
+
+fn public_model(name: &str) {
+    let path = public_models_dir().join(format!("{name}.tflite"));
+    if !path.exists() {
+        let required = std::env::var("VIGIL_REQUIRE_PUBLIC_MODELS").is_ok_and(|v| v == "1");
+        assert!(!required, "{} is missing: run scripts/fetch-public-models", path.display());
+        eprintln!("skipping {name}: {} not present (run scripts/fetch-public-models)", path.display());
+        return;
+    }
+    assert_eq!(check_goldens(name, &path), 2);
+}
+
+#[test]
+fn person_detect_matches_reference_layer_by_layer() {
+    public_model("person_detect");
+}
+
+#[test]
+fn speech_matches_reference_layer_by_layer() {
+    public_model("speech");
+}
+
+#[test]
+fn sine_matches_reference_layer_by_layer() {
+    public_model("sine");
+}
+
+/// The int8 digits classifier's accuracy on the test split, computed by the engine, equals the
+/// figure the reference interpreter gave (models/digits.md): 442 of 450.
+#[test]
+fn digits_int8_accuracy_matches_reference() {
+    let bytes = fs::read(repo().join("models/digits.tflite")).unwrap();
+    let model = ValidatedModel::new(import_tflite(&bytes).unwrap().model).unwrap();
+    let inputs = fs::read(repo().join("models/digits_test_inputs.bin")).unwrap();
+    let labels = fs::read(repo().join("models/digits_test_labels.bin")).unwrap();
+    assert_eq!(inputs.len(), labels.len() * 64);
+    let mut correct = 0;
+    for (image, &label) in inputs.chunks_exact(64).zip(&labels) {
+        let out = model.run(as_i8(image)).unwrap().output;
+        // First maximum on ties.
+        let best = out.iter().enumerate().fold(0, |b, (i, &v)| if v > out[b] { i } else { b });
+        correct += usize::from(best == label as usize);
+    }
+    assert_eq!((correct, labels.len()), (442, 450));
+}
