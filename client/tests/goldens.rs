@@ -122,3 +122,13 @@ fn digits_int8_accuracy_matches_reference() {
     }
     assert_eq!((correct, labels.len()), (442, 450));
 }
+
+/// `models/digits.vgm`, used by the engine's Wasm tests and the chain's demo, is exactly what
+/// importing `models/digits.tflite` gives.
+#[test]
+fn committed_digits_vgm_is_the_import_of_digits_tflite() {
+    use codec::Encode;
+    let bytes = fs::read(repo().join("models/digits.tflite")).unwrap();
+    let imported = import_tflite(&bytes).unwrap().model.encode();
+    assert_eq!(imported, fs::read(repo().join("models/digits.vgm")).unwrap());
+}
