@@ -40,6 +40,20 @@ pub enum ModelCommand {
         #[arg(long, value_name = "DIR")]
         dump_layers: Option<PathBuf>,
     },
+    /// Time the engine on a model: median time per inference and multiply-accumulates per second.
+    Bench {
+        /// The .vgm file.
+        model: PathBuf,
+        /// Timed runs (after a few warm-up runs).
+        #[arg(long, default_value_t = 200)]
+        runs: usize,
+        /// Seed of the random int8 input.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 impl ModelCommand {
@@ -49,6 +63,7 @@ impl ModelCommand {
             ModelCommand::Import { model, output } => import(&model, &output),
             ModelCommand::Inspect { model } => inspect(&model),
             ModelCommand::Run { model, input, dump_layers } => run(&model, &input, dump_layers.as_deref()),
+            ModelCommand::Bench { model, runs, seed, json } => bench(&model, runs, seed, json),
         }
     }
 }
@@ -182,6 +197,41 @@ fn run(path: &Path, input_path: &Path, dump: Option<&Path>) -> Result<()> {
     println!("trace");
     for (i, hash) in execution.trace.iter().enumerate() {
         println!("  {i:>3} op {:>3} {:<18} 0x{}", layers[i].source_index, layers[i].op.name(), hex::encode(hash));
+    }
+    Ok(())
+}
+
+fn bench(path: &Path, runs: usize, seed: u64, json: bool) -> Result<()> {
+    if runs == 0 {
+        bail!("--runs must be at least 1");
+    }
+    let model = load_model(path)?;
+    let input = vigil_engine::testing::TestRng::new(seed).i8s(model.input_len());
+    let warmup = (runs / 10).clamp(1, 20);
+    for _ in 0..warmup {
+        model.run(&input)?;
+    }
+    let mut samples = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let start = std::time::Instant::now();
+        let execution = model.run(&input)?;
+        samples.push(start.elapsed().as_secs_f64());
+        std::hint::black_box(execution);
+    }
+    samples.sort_by(f64::total_cmp);
+    let median = samples[samples.len() / 2];
+    let macs = model.total_cost().macs;
+    let macs_per_second = macs as f64 / median;
+    if json {
+        println!(
+            "{{\"model\": \"{}\", \"macs\": {macs}, \"runs\": {runs}, \"median_s\": {median:e}, \"min_s\": {:e}, \"macs_per_s\": {macs_per_second:e}}}",
+            path.display(),
+            samples[0]
+        );
+    } else {
+        println!("{}: {macs} MACs per inference", path.display());
+        println!("median {:.1} µs over {runs} runs (min {:.1} µs)", median * 1e6, samples[0] * 1e6);
+        println!("{:.1} million MACs per second", macs_per_second / 1e6);
     }
     Ok(())
 }

@@ -13,6 +13,7 @@ pub mod add;
 pub mod concatenation;
 pub mod conv;
 pub mod depthwise_conv;
+pub mod fast;
 pub mod fully_connected;
 pub mod pad;
 pub mod pool;
@@ -52,8 +53,21 @@ pub fn check(index: u32, layer: &Layer, inputs: &[&TensorInfo]) -> Result<LayerC
     }
 }
 
-/// Runs a checked layer, writing its output into `out` (of the output's length).
+/// Runs a checked layer, writing its output into `out` (of the output's length). Uses the fast
+/// kernels ([`fast`]) where there are some; they give the reference kernels' bytes exactly.
 pub fn run(layer: &Layer, inputs: &[Activation<'_>], out: &mut [i8]) {
+    let info = &layer.output;
+    match &layer.op {
+        Op::FullyConnected(fc) => fast::fully_connected(fc, inputs[0], info, out),
+        Op::Conv2d(conv) => fast::conv(conv, inputs[0], info, out),
+        Op::DepthwiseConv2d(dw) => fast::depthwise(dw, inputs[0], info, out),
+        _ => run_reference(layer, inputs, out),
+    }
+}
+
+/// Runs a checked layer with the reference kernels only: the specification the fast kernels
+/// are tested against.
+pub fn run_reference(layer: &Layer, inputs: &[Activation<'_>], out: &mut [i8]) {
     let info = &layer.output;
     match &layer.op {
         Op::FullyConnected(fc) => fully_connected::run(fc, inputs[0], info, out),
