@@ -1,0 +1,527 @@
+#!/usr/bin/env python3
+"""Build a zoo of small full-integer int8 TFLite models, one per operator pattern.
+
+Usage:
+    scripts/python-env scripts/make_zoo.py OUT_DIR [--only NAME ...] [--list]
+
+Every model is built from fixed seeds (weights, representative data), exported
+as a batch-1 SavedModel and converted with
+
+    optimizations = [Optimize.DEFAULT]
+    target_spec.supported_ops = [TFLITE_BUILTINS_INT8]
+    inference_input_type = inference_output_type = tf.int8
+
+unless its entry says otherwise (the `float_io` / `float_out` variants keep a
+float32 edge so the converter emits QUANTIZE / DEQUANTIZE). The models are
+untrained (random weights; BatchNormalization statistics are set from the
+representative data so deep stacks do not collapse to constants); the
+representative data is random normal, or scikit-learn data where it is
+natural (the digits MLP, which is trained for a few epochs).
+
+For each model OUT_DIR/<name>.tflite is written and its operator list printed
+(the same text as `goldens.py --list-ops`). OUT_DIR/zoo_ops.txt collects all of
+them. Models are meant to stay small (< 300 KB).
+
+The operator patterns covered:
+
+    mobilenet_v1        keras.applications.MobileNet 64x64x3, alpha 0.25
+    mobilenet_v2        keras.applications.MobileNetV2 64x64x3, alpha 0.35
+                        (ADD, MEAN; truncated after block_14_add
+                        to stay under 300 KB)
+    ds_cnn_kws          DS-CNN keyword-spotting net on 49x10x1 (AVERAGE_POOL)
+    conv1d_kws          Conv1D / MaxPooling1D / GlobalAveragePooling1D
+    concat_pad          two conv branches -> CONCATENATION -> PAD -> CONV
+                        VALID -> MEAN -> FULLY_CONNECTED
+    concat_pad_flat     concat_pad with Flatten instead of the MEAN
+    mobilenet_v1_avgpool / mobilenet_v2_avgpool
+                        the same backbones with an AVERAGE_POOL_2D head
+    relu_separate       RELU / RELU6 after CONCATENATION (not fusable)
+    requantize_concat   SOFTMAX branch concatenated: int8 -> int8 QUANTIZE
+    concat_input        the input itself concatenated with a conv branch
+    act_*               LOGISTIC, TANH, LEAKY_RELU, HARD_SWISH, RELU, RELU6,
+                        separate activations
+    add_relu            ADD with a fused RELU
+    bin_mul / bin_sub / bin_maxmin / bin_mul_broadcast
+                        MUL, SUB, MAXIMUM, MINIMUM (and a broadcasting
+                        squeeze-excitation MUL [1,6,6,8] * [1,1,1,8])
+    float_io            float32 input and output: QUANTIZE ... DEQUANTIZE
+    float_out           int8 input, float32 output: ... DEQUANTIZE
+    mlp_batch           Dense on a rank-3 input [1, 4, 16]
+    mlp_autoencoder     anomaly-detection style dense autoencoder (64-32-8-32-64)
+    mlp_digits          sklearn digits MLP, Dense(use_bias=False) layer
+    conv_stride2_odd    CONV_2D stride 2 SAME on 7x7
+    conv_dilated        CONV_2D dilation 2 VALID
+    conv_groups         CONV_2D groups=2
+    dw_mult2            DEPTHWISE_CONV_2D depth_multiplier 2
+    avgpool_valid_odd / avgpool_same_odd / maxpool_3x3s2_same
+    reshape_dynamic     Flatten with a dynamic batch: SHAPE / STRIDED_SLICE /
+                        PACK / RESHAPE
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import goldens  # noqa: E402
+
+L = tf.keras.layers
+N_CALIB = 64
+
+
+# --------------------------------------------------------------------------
+# model builders: each returns (keras model, input shape without batch)
+
+
+def mobilenet_v1():
+    m = tf.keras.applications.MobileNet(
+        input_shape=(64, 64, 3), alpha=0.25, weights=None, classes=10,
+        classifier_activation=None)
+    return m
+
+
+def mobilenet_v2():
+    base = tf.keras.applications.MobileNetV2(
+        input_shape=(64, 64, 3), alpha=0.35, weights=None, include_top=False)
+    x = base.get_layer("block_14_add").output
+    x = L.GlobalAveragePooling2D()(x)
+    x = L.Dense(10)(x)
+    return tf.keras.Model(base.input, x)
+
+
+def ds_cnn_kws():
+    inp = tf.keras.Input((49, 10, 1))
+    x = L.Conv2D(32, (10, 4), strides=(2, 2), padding="same", use_bias=False)(inp)
+    x = L.BatchNormalization()(x)
+    x = L.ReLU()(x)
+    for _ in range(3):
+        x = L.DepthwiseConv2D(3, padding="same", use_bias=False)(x)
+        x = L.BatchNormalization()(x)
+        x = L.ReLU()(x)
+        x = L.Conv2D(32, 1, use_bias=False)(x)
+        x = L.BatchNormalization()(x)
+        x = L.ReLU()(x)
+    x = L.AveragePooling2D(pool_size=(25, 5))(x)
+    x = L.Flatten()(x)
+    x = L.Dense(12, activation="softmax")(x)
+    return tf.keras.Model(inp, x)
+
+
+def conv1d_kws():
+    inp = tf.keras.Input((49, 10))
+    x = L.Conv1D(16, 3, padding="same", activation="relu")(inp)
+    x = L.MaxPooling1D(2)(x)
+    x = L.Conv1D(16, 3, strides=2, activation="relu")(x)
+    x = L.GlobalAveragePooling1D()(x)
+    x = L.Dense(4, activation="softmax")(x)
+    return tf.keras.Model(inp, x)
+
+
+def concat_pad():
+    inp = tf.keras.Input((12, 12, 3))
+    a = L.Conv2D(8, 3, padding="same", activation="relu")(inp)
+    b = L.Conv2D(4, 1, padding="same", activation="relu6")(inp)
+    x = L.Concatenate()([a, b])
+    x = L.ZeroPadding2D(((1, 2), (2, 1)))(x)
+    x = L.Conv2D(8, 3, padding="valid", activation="relu")(x)
+    x = L.GlobalAveragePooling2D()(x)
+    x = L.Dense(10)(x)
+    return tf.keras.Model(inp, x)
+
+
+def mobilenet_v1_avgpool():
+    # as mobilenet_v1 but the head is AVERAGE_POOL_2D + RESHAPE instead of MEAN
+    base = tf.keras.applications.MobileNet(
+        input_shape=(64, 64, 3), alpha=0.25, weights=None, include_top=False)
+    x = L.AveragePooling2D(pool_size=2)(base.output)
+    x = L.Flatten()(x)
+    x = L.Dense(10)(x)
+    return tf.keras.Model(base.input, x)
+
+
+def mobilenet_v2_avgpool():
+    base = tf.keras.applications.MobileNetV2(
+        input_shape=(64, 64, 3), alpha=0.35, weights=None, include_top=False)
+    x = base.get_layer("block_14_add").output
+    x = L.AveragePooling2D(pool_size=2)(x)
+    x = L.Flatten()(x)
+    x = L.Dense(10)(x)
+    return tf.keras.Model(base.input, x)
+
+
+def concat_pad_flat():
+    # concat_pad without the MEAN, so CONCATENATION and PAD are reached
+    inp = tf.keras.Input((12, 12, 3))
+    a = L.Conv2D(8, 3, padding="same", activation="relu")(inp)
+    b = L.Conv2D(4, 1, padding="same", activation="relu6")(inp)
+    x = L.Concatenate()([a, b])
+    x = L.ZeroPadding2D(((1, 2), (2, 1)))(x)
+    x = L.Conv2D(8, 3, padding="valid", activation="relu")(x)
+    x = L.Flatten()(x)
+    x = L.Dense(10)(x)
+    return tf.keras.Model(inp, x)
+
+
+def relu_separate():
+    # RELU / RELU6 where the converter cannot fuse them (after CONCATENATION)
+    inp = tf.keras.Input((6, 6, 4))
+    a = L.Conv2D(6, 3, padding="same")(inp)
+    b = L.Conv2D(6, 1)(inp)
+    x = L.Concatenate()([a, b])
+    x = L.ReLU()(x)
+    c = L.Conv2D(4, 1)(x)
+    d = L.Conv2D(4, 3, padding="same")(x)
+    y = L.Concatenate()([c, d])
+    y = L.ReLU(max_value=6.0)(y)
+    y = L.Flatten()(y)
+    y = L.Dense(8)(y)
+    return tf.keras.Model(inp, y)
+
+
+def requantize_concat():
+    # SOFTMAX output (fixed scale 1/256) concatenated with a conv branch: the
+    # converter inserts an int8 -> int8 QUANTIZE to unify the scales
+    inp = tf.keras.Input((6, 6, 4))
+    a = L.Conv2D(6, 3, padding="same", activation="relu")(inp)
+    b = L.Conv2D(6, 1)(inp)
+    b = L.Softmax()(b)
+    x = L.Concatenate()([a, b])
+    x = L.Conv2D(4, 1)(x)
+    x = L.Flatten()(x)
+    x = L.Dense(8)(x)
+    return tf.keras.Model(inp, x)
+
+
+def concat_input():
+    inp = tf.keras.Input((8, 8, 3))
+    b = L.Conv2D(5, 3, padding="same")(inp)
+    x = L.Concatenate()([inp, b])
+    x = L.Conv2D(4, 1, activation="relu")(x)
+    x = L.Flatten()(x)
+    x = L.Dense(6)(x)
+    return tf.keras.Model(inp, x)
+
+
+def _dense_act(act_layer):
+    def build():
+        inp = tf.keras.Input((16,))
+        x = L.Dense(32)(inp)
+        x = act_layer()(x)
+        x = L.Dense(8)(x)
+        return tf.keras.Model(inp, x)
+    return build
+
+
+def _hard_swish_layer():
+    return L.Lambda(lambda t: t * tf.nn.relu6(t + 3.0) * (1.0 / 6.0))
+
+
+def act_conv_mix():
+    # Conv followed by separate activations, plus RELU / RELU6 in positions
+    # where the converter cannot fuse them (after CONCATENATION / RESHAPE).
+    inp = tf.keras.Input((6, 6, 4))
+    a = L.Conv2D(6, 3, padding="same")(inp)
+    a = L.Activation("sigmoid")(a)
+    b = L.Conv2D(6, 3, padding="same")(inp)
+    b = L.Activation("tanh")(b)
+    x = L.Concatenate()([a, b])
+    x = L.Conv2D(8, 1)(x)
+    c = L.Concatenate()([x, x])
+    c = L.ReLU()(c)
+    d = L.Reshape((6 * 6 * 16,))(c)
+    d = L.Dense(12)(d)
+    d = L.Reshape((3, 4))(d)
+    d = L.ReLU(max_value=6.0)(d)
+    d = L.Flatten()(d)
+    return tf.keras.Model(inp, d)
+
+
+def add_relu():
+    inp = tf.keras.Input((16,))
+    a = L.Dense(24)(inp)
+    b = L.Dense(24)(inp)
+    x = L.Add()([a, b])
+    x = L.ReLU()(x)
+    x = L.Dense(8)(x)
+    return tf.keras.Model(inp, x)
+
+
+def bin_mul():
+    inp = tf.keras.Input((16,))
+    a = L.Dense(24)(inp)
+    b = L.Dense(24, activation="relu")(inp)
+    x = L.Multiply()([a, b])
+    x = L.Dense(8)(x)
+    return tf.keras.Model(inp, x)
+
+
+def bin_mul_broadcast():
+    # squeeze-and-excitation style channel gating: [1,H,W,C] * [1,1,1,C]
+    inp = tf.keras.Input((6, 6, 8))
+    x = L.Conv2D(8, 3, padding="same", activation="relu")(inp)
+    s = L.AveragePooling2D(pool_size=6)(x)
+    s = L.Conv2D(4, 1, activation="relu")(s)
+    s = L.Conv2D(8, 1, activation="sigmoid")(s)
+    x = L.Multiply()([x, s])
+    x = L.Conv2D(4, 1)(x)
+    return tf.keras.Model(inp, x)
+
+
+def bin_sub():
+    inp = tf.keras.Input((16,))
+    a = L.Dense(24)(inp)
+    b = L.Dense(24)(inp)
+    x = L.Subtract()([a, b])
+    x = L.Dense(8)(x)
+    return tf.keras.Model(inp, x)
+
+
+def bin_maxmin():
+    inp = tf.keras.Input((16,))
+    a = L.Dense(24)(inp)
+    b = L.Dense(24)(inp)
+    c = L.Dense(24)(inp)
+    x = L.Maximum()([a, b])
+    x = L.Minimum()([x, c])
+    x = L.Dense(8)(x)
+    return tf.keras.Model(inp, x)
+
+
+def float_io():
+    inp = tf.keras.Input((16,))
+    x = L.Dense(32, activation="relu")(inp)
+    x = L.Dense(8)(x)
+    return tf.keras.Model(inp, x)
+
+
+float_out = float_io
+
+
+def mlp_batch():
+    inp = tf.keras.Input((4, 16))
+    x = L.Dense(32, activation="relu")(inp)
+    x = L.Dense(8)(x)
+    return tf.keras.Model(inp, x)
+
+
+def mlp_autoencoder():
+    inp = tf.keras.Input((64,))
+    x = inp
+    for n in (32, 8, 32):
+        x = L.Dense(n, activation="relu")(x)
+    x = L.Dense(64)(x)
+    return tf.keras.Model(inp, x)
+
+
+def mlp_digits():
+    inp = tf.keras.Input((64,))
+    x = L.Dense(32, use_bias=False)(inp)
+    x = L.BatchNormalization()(x)
+    x = L.ReLU()(x)
+    x = L.Dense(10, activation="softmax")(x)
+    return tf.keras.Model(inp, x)
+
+
+def conv_stride2_odd():
+    inp = tf.keras.Input((7, 7, 3))
+    x = L.Conv2D(8, 3, strides=2, padding="same", activation="relu")(inp)
+    x = L.Conv2D(4, 2, strides=2, padding="same")(x)
+    return tf.keras.Model(inp, x)
+
+
+def conv_dilated():
+    inp = tf.keras.Input((9, 9, 3))
+    x = L.Conv2D(8, 3, dilation_rate=2, padding="valid", activation="relu")(inp)
+    x = L.Conv2D(4, 3, dilation_rate=2, padding="same")(x)
+    return tf.keras.Model(inp, x)
+
+
+def conv_groups():
+    inp = tf.keras.Input((6, 6, 4))
+    x = L.Conv2D(8, 3, groups=2, padding="same", activation="relu")(inp)
+    x = L.Conv2D(4, 1)(x)
+    return tf.keras.Model(inp, x)
+
+
+def dw_mult2():
+    inp = tf.keras.Input((7, 7, 3))
+    x = L.DepthwiseConv2D(3, depth_multiplier=2, padding="same", activation="relu6")(inp)
+    x = L.DepthwiseConv2D(3, strides=2, depth_multiplier=2, padding="valid")(x)
+    return tf.keras.Model(inp, x)
+
+
+def avgpool_valid_odd():
+    inp = tf.keras.Input((7, 7, 4))
+    x = L.Conv2D(4, 1)(inp)
+    x = L.AveragePooling2D(pool_size=3, strides=2, padding="valid")(x)
+    return tf.keras.Model(inp, x)
+
+
+def avgpool_same_odd():
+    inp = tf.keras.Input((7, 7, 4))
+    x = L.Conv2D(4, 1)(inp)
+    x = L.AveragePooling2D(pool_size=3, strides=2, padding="same")(x)
+    return tf.keras.Model(inp, x)
+
+
+def maxpool_3x3s2_same():
+    inp = tf.keras.Input((7, 7, 4))
+    x = L.Conv2D(4, 1)(inp)
+    x = L.MaxPooling2D(pool_size=3, strides=2, padding="same")(x)
+    return tf.keras.Model(inp, x)
+
+
+def reshape_dynamic():
+    inp = tf.keras.Input((6, 6, 4))
+    x = L.Conv2D(4, 3, padding="same", activation="relu")(inp)
+    x = L.Flatten()(x)
+    x = L.Dense(8)(x)
+    return tf.keras.Model(inp, x)
+
+
+# name -> (builder, options)
+ZOO = {
+    "mobilenet_v1": (mobilenet_v1, {}),
+    "mobilenet_v2": (mobilenet_v2, {}),
+    "ds_cnn_kws": (ds_cnn_kws, {}),
+    "conv1d_kws": (conv1d_kws, {}),
+    "mobilenet_v1_avgpool": (mobilenet_v1_avgpool, {}),
+    "mobilenet_v2_avgpool": (mobilenet_v2_avgpool, {}),
+    "concat_pad": (concat_pad, {}),
+    "concat_pad_flat": (concat_pad_flat, {}),
+    "relu_separate": (relu_separate, {}),
+    "requantize_concat": (requantize_concat, {}),
+    "concat_input": (concat_input, {}),
+    "act_logistic": (_dense_act(lambda: L.Activation("sigmoid")), {}),
+    "act_tanh": (_dense_act(lambda: L.Activation("tanh")), {}),
+    "act_leaky_relu": (_dense_act(lambda: L.LeakyReLU(negative_slope=0.2)), {}),
+    "act_hard_swish": (_dense_act(_hard_swish_layer), {}),
+    "act_relu6_dense": (_dense_act(lambda: L.ReLU(max_value=6.0)), {}),
+    "act_conv_mix": (act_conv_mix, {}),
+    "add_relu": (add_relu, {}),
+    "bin_mul": (bin_mul, {}),
+    "bin_mul_broadcast": (bin_mul_broadcast, {}),
+    "bin_sub": (bin_sub, {}),
+    "bin_maxmin": (bin_maxmin, {}),
+    "float_io": (float_io, {"input": tf.float32, "output": tf.float32}),
+    "float_out": (float_out, {"output": tf.float32}),
+    "mlp_batch": (mlp_batch, {}),
+    "mlp_autoencoder": (mlp_autoencoder, {}),
+    "mlp_digits": (mlp_digits, {"data": "digits"}),
+    "conv_stride2_odd": (conv_stride2_odd, {}),
+    "conv_dilated": (conv_dilated, {}),
+    "conv_groups": (conv_groups, {}),
+    "dw_mult2": (dw_mult2, {}),
+    "avgpool_valid_odd": (avgpool_valid_odd, {}),
+    "avgpool_same_odd": (avgpool_same_odd, {}),
+    "maxpool_3x3s2_same": (maxpool_3x3s2_same, {}),
+    "reshape_dynamic": (reshape_dynamic, {"dynamic_batch": True}),
+}
+
+
+def representative_data(shape, opts, seed):
+    if opts.get("data") == "digits":
+        from sklearn.datasets import load_digits
+        x = load_digits().data.astype(np.float32) / 16.0
+        rng = np.random.default_rng(seed)
+        idx = rng.permutation(len(x))[:N_CALIB]
+        return x[idx].reshape((N_CALIB,) + tuple(shape))
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((N_CALIB,) + tuple(shape)).astype(np.float32)
+
+
+def calibrate_batchnorm(model, data, seed):
+    """Data-dependent initialisation of the untrained BatchNormalization
+    layers: moving mean / variance are set to the statistics of the layer's
+    input on `data` (so deep untrained stacks keep O(1) activations instead of
+    collapsing to a constant), gamma / beta are drawn at random."""
+    rng = np.random.default_rng(seed + 1)
+    for layer in model.layers:
+        if not isinstance(layer, L.BatchNormalization):
+            continue
+        sub = tf.keras.Model(model.inputs, layer.input)
+        a = sub.predict(data, verbose=0, batch_size=len(data))
+        axes = tuple(range(a.ndim - 1))
+        mean = a.mean(axis=axes)
+        var = a.var(axis=axes) + 1e-3
+        n = mean.shape[0]
+        gamma = rng.uniform(0.5, 1.5, n).astype(np.float32)
+        beta = rng.uniform(-0.5, 0.5, n).astype(np.float32)
+        layer.set_weights([gamma, beta, mean.astype(np.float32), var.astype(np.float32)])
+
+
+def build(name, seed=1234):
+    builder, opts = ZOO[name]
+    tf.keras.utils.set_random_seed(seed)
+    model = builder()
+    shape = tuple(int(d) for d in model.inputs[0].shape[1:])
+    data = representative_data(shape, opts, seed)
+    if opts.get("data") == "digits":
+        # a few epochs so the BatchNormalization statistics are not trivial
+        from sklearn.datasets import load_digits
+        d = load_digits()
+        model.compile(optimizer=tf.keras.optimizers.Adam(0.01),
+                      loss="sparse_categorical_crossentropy")
+        model.fit(d.data.astype(np.float32) / 16.0, d.target, epochs=3,
+                  batch_size=64, verbose=0, shuffle=False)
+    else:
+        calibrate_batchnorm(model, data, seed)
+    batch = None if opts.get("dynamic_batch") else 1
+    with tempfile.TemporaryDirectory() as tmp:
+        export_dir = os.path.join(tmp, "saved_model")
+        model.export(export_dir, format="tf_saved_model", verbose=False,
+                     input_signature=[tf.TensorSpec((batch,) + shape, tf.float32,
+                                                    name="x")])
+
+        def representative():
+            for i in range(len(data)):
+                yield [data[i:i + 1]]
+
+        conv = tf.lite.TFLiteConverter.from_saved_model(export_dir)
+        conv.optimizations = [tf.lite.Optimize.DEFAULT]
+        conv.representative_dataset = representative
+        conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+        conv.inference_input_type = opts.get("input", tf.int8)
+        conv.inference_output_type = opts.get("output", tf.int8)
+        return conv.convert()
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("out_dir")
+    ap.add_argument("--only", nargs="+", metavar="NAME", help="build only these")
+    ap.add_argument("--list", action="store_true", help="list the model names")
+    args = ap.parse_args(argv)
+    if args.list:
+        print("\n".join(ZOO))
+        return 0
+    names = args.only or list(ZOO)
+    unknown = [n for n in names if n not in ZOO]
+    if unknown:
+        ap.error("unknown model(s): %s" % ", ".join(unknown))
+    os.makedirs(args.out_dir, exist_ok=True)
+    summary = []
+    for name in names:
+        path = os.path.join(args.out_dir, name + ".tflite")
+        blob = build(name)
+        with open(path, "wb") as f:
+            f.write(blob)
+        text = goldens.ModelInfo(path).describe()
+        print(text, flush=True)
+        if len(blob) >= 300 * 1024:
+            print("warning: %s is %d bytes" % (name, len(blob)), file=sys.stderr)
+        summary.append(text)
+    mode = "a" if args.only else "w"
+    with open(os.path.join(args.out_dir, "zoo_ops.txt"), mode) as f:
+        f.write("\n\n".join(summary) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
