@@ -20,14 +20,15 @@ natural (the digits MLP, which is trained for a few epochs).
 
 For each model OUT_DIR/<name>.tflite is written and its operator list printed
 (the same text as `goldens.py --list-ops`). OUT_DIR/zoo_ops.txt collects all of
-them. Models are meant to stay small (< 300 KB).
+them. Models are kept small: the MobileNets are about 300-315 KB (most of
+it per-channel scales and zero points), the rest under 20 KB.
 
 The operator patterns covered:
 
     mobilenet_v1        keras.applications.MobileNet 64x64x3, alpha 0.25
     mobilenet_v2        keras.applications.MobileNetV2 64x64x3, alpha 0.35
-                        (ADD, MEAN; truncated after block_14_add
-                        to stay under 300 KB)
+                        (ADD, MEAN; truncated after block_14_add,
+                        GlobalAveragePooling + Dense head)
     ds_cnn_kws          DS-CNN keyword-spotting net on 49x10x1 (AVERAGE_POOL)
     conv1d_kws          Conv1D / MaxPooling1D / GlobalAveragePooling1D
     concat_pad          two conv branches -> CONCATENATION -> PAD -> CONV
@@ -514,7 +515,7 @@ def main(argv=None):
             f.write(blob)
         text = goldens.ModelInfo(path).describe()
         print(text, flush=True)
-        if len(blob) >= 300 * 1024:
+        if len(blob) >= 320 * 1024:
             print("warning: %s is %d bytes" % (name, len(blob)), file=sys.stderr)
         summary.append(text)
     mode = "a" if args.only else "w"
