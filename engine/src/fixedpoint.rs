@@ -93,17 +93,16 @@ pub fn exp_on_negative_values(a: i32, integer_bits: u32) -> i32 {
     result
 }
 
-/// `1 / (1 + a)` for `a` in `[0, 1)`, Q0.31 in and out.
+/// `2 / (1 + a)` in Q2.29 for `a` in `[0, 1)` given in Q0.31.
 ///
 /// Three Newton–Raphson steps on the half denominator `d = (1 + a) / 2`, starting from the
-/// minimax linear estimate `48/17 − 32/17 · d`, computed in Q2.29.
-fn one_over_one_plus_x_for_x_in_0_1(a: i32) -> i32 {
+/// minimax linear estimate `48/17 − 32/17 · d`.
+fn inverse_of_half_denominator(a: i32) -> i32 {
     const FORTY_EIGHT_OVER_SEVENTEEN_Q2: i32 = 1_515_870_810;
     const MINUS_THIRTY_TWO_OVER_SEVENTEEN_Q2: i32 = -1_010_580_540;
-    const ONE_Q2: i32 = 1 << 29;
     let half_denominator = rounding_half_sum(a, ONE_Q0);
-    let mut x =
-        FORTY_EIGHT_OVER_SEVENTEEN_Q2.wrapping_add(mul(half_denominator, MINUS_THIRTY_TWO_OVER_SEVENTEEN_Q2));
+    let mut x = FORTY_EIGHT_OVER_SEVENTEEN_Q2
+        .wrapping_add(mul(half_denominator, MINUS_THIRTY_TWO_OVER_SEVENTEEN_Q2));
     for _ in 0..3 {
         let half_denominator_times_x = mul(half_denominator, x);
         let one_minus_half_denominator_times_x = ONE_Q2.wrapping_sub(half_denominator_times_x);
@@ -113,8 +112,53 @@ fn one_over_one_plus_x_for_x_in_0_1(a: i32) -> i32 {
             2,
         ));
     }
+    x
+}
+
+/// One in Q2.29.
+const ONE_Q2: i32 = 1 << 29;
+
+/// `1 / (1 + a)` for `a` in `[0, 1)`, Q0.31 in and out.
+fn one_over_one_plus_x_for_x_in_0_1(a: i32) -> i32 {
+    let x = inverse_of_half_denominator(a);
     // x is 1/d in Q2; 1/(1 + a) = (1/d) / 2, i.e. the same raw read as Q1, rescaled to Q0.
     saturating_rounding_multiply_by_pot(x, 1)
+}
+
+/// `(1 − a) / (1 + a)` for `a` in `[0, 1)`, Q0.31 in and out.
+fn one_minus_x_over_one_plus_x_for_x_in_0_1(a: i32) -> i32 {
+    let x = inverse_of_half_denominator(a);
+    // (1 − a)/(1 + a) = 1/d − 1, computed in Q2 and rescaled to Q0.
+    saturating_rounding_multiply_by_pot(x.wrapping_sub(ONE_Q2), 2)
+}
+
+/// The logistic function `1 / (1 + exp(−a))` of `a` in Q4.27, in Q0.31 (gemmlowp's `logistic`).
+pub fn logistic(a: i32) -> i32 {
+    if a == 0 {
+        return 1 << 30;
+    }
+    let magnitude = a.wrapping_abs();
+    let on_positive = one_over_one_plus_x_for_x_in_0_1(exp_on_negative_values(magnitude.wrapping_neg(), 4));
+    if a > 0 {
+        on_positive
+    } else {
+        ONE_Q0.wrapping_sub(on_positive)
+    }
+}
+
+/// `tanh(a)` of `a` in Q4.27, in Q0.31 (gemmlowp's `tanh`): `(1 − exp(−2|a|)) / (1 + exp(−2|a|))`
+/// with the sign of `a`; reading the Q4.27 raw as Q5.26 doubles it for free.
+pub fn tanh(a: i32) -> i32 {
+    if a == 0 {
+        return 0;
+    }
+    let magnitude = a.wrapping_abs();
+    let t = one_minus_x_over_one_plus_x_for_x_in_0_1(exp_on_negative_values(magnitude.wrapping_neg(), 5));
+    if a < 0 {
+        t.wrapping_neg()
+    } else {
+        t
+    }
 }
 
 /// `(a + b) / 2` rounded half away from zero, without overflow.

@@ -92,6 +92,25 @@ pub enum Op {
     Concatenation(Concatenation),
     /// `PAD` / `PADV2` with a constant value.
     Pad(Pad),
+    /// `MEAN` over some axes.
+    Mean(Mean),
+    /// `LOGISTIC` (sigmoid), int8 in, int8 out (scale 1/256, zero point -128).
+    Logistic(SmoothActivation),
+    /// `TANH`, int8 in, int8 out (scale 1/128, zero point 0).
+    Tanh(SmoothActivation),
+    /// `MUL` of two activations, with numpy-style broadcasting.
+    Mul(Mul),
+    /// `SUB`: the first activation minus the second, with broadcasting; constants as for `ADD`.
+    Sub(Add),
+    /// `MAXIMUM` of two activations sharing scale and zero point, with broadcasting.
+    Maximum,
+    /// `MINIMUM` of two activations sharing scale and zero point, with broadcasting.
+    Minimum,
+    /// `LEAKY_RELU`: a different rescaling for negative and non-negative inputs.
+    LeakyRelu(LeakyRelu),
+    /// A clamp of the raw int8 values, with no rescaling (TFLite's standalone `RELU6`, which
+    /// keeps the input's quantization whatever the output tensor says).
+    Clamp(Clamp),
 }
 
 /// Constants of a fully connected layer.
@@ -202,12 +221,57 @@ pub struct Softmax {
     pub diff_min: i32,
 }
 
-/// Constants of an int8-to-int8 requantization.
+/// Constants of an int8-to-int8 requantization (`QUANTIZE`, and `RELU` as a layer of its own).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
 #[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
 pub struct Requantize {
     /// `input_scale / output_scale`.
     pub multiplier: Multiplier,
+    /// Output range: the whole int8 range, or ReLU's.
+    pub clamp: Clamp,
+}
+
+/// Constants of a `MEAN`.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct Mean {
+    /// The input dimensions averaged over, increasing, without repeats.
+    pub axes: Vec<u32>,
+    /// `None` when input and output share scale and zero point (the sum is divided by the
+    /// count, truncating); else the multiplier `input_scale / output_scale / count` in
+    /// TFLite's form (see [`crate::ops::mean`]).
+    pub rescale: Option<Multiplier>,
+}
+
+/// Constants of `LOGISTIC` and `TANH`: the input is scaled to Q4.27 by `input_multiplier`;
+/// offset inputs at or beyond `±input_radius` saturate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct SmoothActivation {
+    /// `input_scale · 2^27`, as a multiplier (usually above one).
+    pub input_multiplier: Multiplier,
+    /// Offset inputs with `|x − zp| ≥ input_radius` give the extreme outputs.
+    pub input_radius: i32,
+}
+
+/// Constants of a `MUL`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct Mul {
+    /// `scale1 · scale2 / output_scale`.
+    pub multiplier: Multiplier,
+    /// Fused activation.
+    pub clamp: Clamp,
+}
+
+/// Constants of a `LEAKY_RELU`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct LeakyRelu {
+    /// `input_scale / output_scale`, for non-negative inputs.
+    pub identity_multiplier: Multiplier,
+    /// `input_scale · alpha / output_scale`, for negative inputs.
+    pub alpha_multiplier: Multiplier,
 }
 
 /// Constants of a concatenation.
@@ -243,6 +307,15 @@ impl Op {
             Op::Requantize(_) => "QUANTIZE",
             Op::Concatenation(_) => "CONCATENATION",
             Op::Pad(_) => "PAD",
+            Op::Mean(_) => "MEAN",
+            Op::Logistic(_) => "LOGISTIC",
+            Op::Tanh(_) => "TANH",
+            Op::Mul(_) => "MUL",
+            Op::Sub(_) => "SUB",
+            Op::Maximum => "MAXIMUM",
+            Op::Minimum => "MINIMUM",
+            Op::LeakyRelu(_) => "LEAKY_RELU",
+            Op::Clamp(_) => "RELU6",
         }
     }
 }

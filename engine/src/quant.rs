@@ -12,13 +12,14 @@
 
 /// A real multiplier `M` in `[0, 1) ∪ [1, 2^30]`, stored as `multiplier · 2^(shift − 31)`.
 ///
-/// `multiplier` is a Q0.31 significand in `[2^30, 2^31)` (or `0`, meaning `M = 0`) and `shift`
-/// the binary exponent, in `[MIN_SHIFT, MAX_SHIFT]`. This is the pair that TFLite's
-/// `QuantizeMultiplier` produces from a `double`.
+/// `multiplier` is a non-negative Q0.31 significand and `shift` the binary exponent, in
+/// `[MIN_SHIFT, MAX_SHIFT]`. TFLite's `QuantizeMultiplier` produces significands in
+/// `[2^30, 2^31)` (or `0`); some kernels (MEAN) derive smaller ones from them, so any
+/// non-negative significand is allowed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, codec::Encode, codec::Decode)]
 #[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
 pub struct Multiplier {
-    /// Significand, Q0.31, in `[2^30, 2^31)`, or `0`.
+    /// Significand, Q0.31, non-negative.
     pub multiplier: i32,
     /// Binary exponent: positive shifts left before the multiplication, negative rounds right
     /// after it.
@@ -33,8 +34,7 @@ pub const MAX_SHIFT: i32 = 30;
 impl Multiplier {
     /// Whether the pair is in the form [`requantize`] is specified for.
     pub fn is_well_formed(&self) -> bool {
-        let significand_ok = self.multiplier == 0 || self.multiplier >= 1 << 30;
-        significand_ok && (MIN_SHIFT..=MAX_SHIFT).contains(&self.shift)
+        self.multiplier >= 0 && (MIN_SHIFT..=MAX_SHIFT).contains(&self.shift)
     }
 
     /// How many bits [`requantize`] shifts its argument left before multiplying.
@@ -108,7 +108,7 @@ pub fn saturating_rounding_multiply_by_pot(x: i32, exponent: i32) -> i32 {
 /// ```
 ///
 /// Contract:
-/// - `m` is Q0.31 in `[2^30, 2^31)` or `0`; `s` in `[-31, 30]` ([`Multiplier::is_well_formed`]).
+/// - `m` is a non-negative Q0.31 value; `s` in `[-31, 30]` ([`Multiplier::is_well_formed`]).
 /// - `x · 2^max(s, 0)` must fit in `i32`. The validator proves this for every layer from the
 ///   bound on its accumulator; should it not hold, the left shift wraps (two's complement), as
 ///   the C++ does on every machine it runs on, so the result is still defined.

@@ -19,7 +19,17 @@ fn probe_wasm() -> &'static [u8] {
     WASM.get_or_init(|| {
         let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("wasm-probe/Cargo.toml");
         let target_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("wasm-probe");
-        let status = Command::new(env!("CARGO"))
+        // Where rustup cannot install the target, scripts/setup links Debian's toolchain and
+        // names it in WASM_BUILD_TOOLCHAIN, as for the runtime's Wasm.
+        let mut cargo = match std::env::var("WASM_BUILD_TOOLCHAIN") {
+            Ok(toolchain) if !toolchain.is_empty() => {
+                let mut c = Command::new("rustup");
+                c.args(["run", &toolchain, "cargo"]);
+                c
+            }
+            _ => Command::new(env!("CARGO")),
+        };
+        let status = cargo
             .args(["build", "--release", "--target", "wasm32v1-none", "--manifest-path"])
             .arg(&manifest)
             .env("CARGO_TARGET_DIR", &target_dir)

@@ -125,7 +125,13 @@ fn describe_op(op: &Op) -> String {
         Op::Softmax(s) => format!("diff_min {}", s.diff_min),
         Op::Concatenation(c) => format!("axis {}", c.axis),
         Op::Pad(p) => format!("paddings {:?} value {}", p.paddings, p.value),
-        Op::Reshape | Op::Requantize(_) => String::new(),
+        Op::Mean(m) => format!("axes {:?}", m.axes),
+        Op::Mul(m) => clamp(&m.clamp),
+        Op::Sub(a) => format!("left shift {}, {}", a.left_shift, clamp(&a.clamp)),
+        Op::Requantize(r) => clamp(&r.clamp),
+        Op::Clamp(c) => clamp(c),
+        Op::Logistic(s) | Op::Tanh(s) => format!("input radius {}", s.input_radius),
+        Op::Reshape | Op::Maximum | Op::Minimum | Op::LeakyRelu(_) => String::new(),
     }
 }
 

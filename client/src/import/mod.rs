@@ -14,13 +14,16 @@ use std::collections::HashMap;
 use std::fmt;
 
 use vigil_engine::model::{
-    Add, Concatenation, Conv2d, DepthwiseConv2d, FullyConnected, Layer, Model, Op, Pad, Pool2d,
-    Requantize, Softmax, TensorInfo, Window, FORMAT_VERSION,
+    Add, Concatenation, Conv2d, DepthwiseConv2d, FullyConnected, Layer, LeakyRelu, Mean, Model, Mul,
+    Op, Pad, Pool2d, Requantize, Softmax, TensorInfo, Window, FORMAT_VERSION,
 };
 
 use crate::tflite::{self, BuiltinOptions, Padding, Tensor, TensorType, TfliteModel};
 use fold::Folded;
-use quantization::{activation_range, out_size, padding_before, quantize_multiplier, softmax_scaling};
+use quantization::{
+    activation_range, mean_multiplier, out_size, padding_before, quantize_multiplier, smooth_activation,
+    softmax_scaling,
+};
 
 /// Why a TFLite model could not be imported. Messages name the operator and what is wrong.
 #[derive(Debug)]
@@ -423,9 +426,10 @@ impl Importer<'_> {
                 let pool = Pool2d { window, clamp: clamp_for(o.fused_activation)? };
                 if name == "AVERAGE_POOL_2D" { Op::AveragePool2d(pool) } else { Op::MaxPool2d(pool) }
             }
-            ("ADD", options) => {
+            ("ADD" | "SUB", options) => {
                 let activation = match options {
                     BuiltinOptions::Add(o) => o.fused_activation,
+                    BuiltinOptions::Sub(o) => o.fused_activation,
                     _ => tflite::Activation::None,
                 };
                 let y = input(1)?;
@@ -442,13 +446,14 @@ impl Importer<'_> {
                         Ok(m)
                     }
                 };
-                Op::Add(Add {
+                let add = Add {
                     left_shift: LEFT_SHIFT,
                     input1_multiplier: below_one(x_scale as f64 / twice_max)?,
                     input2_multiplier: below_one(y_scale as f64 / twice_max)?,
                     output_multiplier: below_one(twice_max / ((1i64 << LEFT_SHIFT) as f64 * out_scale as f64))?,
                     clamp: clamp_for(activation)?,
-                })
+                };
+                if name == "ADD" { Op::Add(add) } else { Op::Sub(add) }
             }
             ("RESHAPE" | "SQUEEZE" | "EXPAND_DIMS", _) => {
                 if x_scale != out_scale || x_zp != out_zp {
@@ -467,7 +472,92 @@ impl Importer<'_> {
             }
             ("QUANTIZE", _) => Op::Requantize(Requantize {
                 multiplier: quantize_multiplier(x_scale as f64 / out_scale as f64),
+                clamp: vigil_engine::model::Clamp::FULL,
             }),
+            ("RELU", _) => Op::Requantize(Requantize {
+                multiplier: quantize_multiplier(x_scale as f64 / out_scale as f64),
+                clamp: vigil_engine::model::Clamp { min: out_zp.max(-128) as i8, max: 127 },
+            }),
+            ("RELU6", _) => {
+                // TFLite Micro clamps the raw input in the input's own quantization.
+                let six = (x_zp + (6.0f32 / x_scale).round() as i32).clamp(-128, 127);
+                let min = x_zp.clamp(-128, 127);
+                Op::Clamp(vigil_engine::model::Clamp { min: min as i8, max: six.max(min) as i8 })
+            }
+            ("LEAKY_RELU", options) => {
+                let alpha = match options {
+                    BuiltinOptions::LeakyRelu(o) => o.alpha,
+                    _ => 0.0,
+                };
+                let alpha_real = (x_scale * alpha / out_scale) as f64;
+                if alpha_real < 0.0 {
+                    return Err(ImportError::Unsupported(format!("operator {source} ({name}): negative alpha")));
+                }
+                Op::LeakyRelu(LeakyRelu {
+                    identity_multiplier: quantize_multiplier((x_scale / out_scale) as f64),
+                    alpha_multiplier: quantize_multiplier(alpha_real),
+                })
+            }
+            ("LOGISTIC" | "TANH", _) => {
+                let (want_scale, want_zp) = if name == "LOGISTIC" { (1.0 / 256.0, -128) } else { (1.0 / 128.0, 0) };
+                if out_scale != want_scale || out_zp != want_zp {
+                    return Err(ImportError::Unsupported(format!(
+                        "operator {source} ({name}): int8 output must have scale {want_scale} and zero point {want_zp}"
+                    )));
+                }
+                let op = smooth_activation(x_scale).ok_or_else(|| {
+                    ImportError::Unsupported(format!("operator {source} ({name}): input scale {x_scale} out of range"))
+                })?;
+                if name == "LOGISTIC" { Op::Logistic(op) } else { Op::Tanh(op) }
+            }
+            ("MEAN", _) => {
+                let axes_raw = self.int32_constant(input(1)?, &format!("operator {source} ({name}) axes"))?;
+                let x_shape = self.static_shape(x, "mean input")?;
+                let rank = x_shape.len() as i32;
+                let mut axes = Vec::new();
+                for a in axes_raw {
+                    let a = if a < 0 { a + rank } else { a };
+                    if !(0..rank).contains(&a) {
+                        return Err(ImportError::Invalid(format!("operator {source} ({name}): axis out of range")));
+                    }
+                    axes.push(a as u32);
+                }
+                axes.sort_unstable();
+                axes.dedup();
+                let count: i64 = axes.iter().map(|&a| x_shape[a as usize] as i64).product();
+                let rescale = if x_scale == out_scale && x_zp == out_zp {
+                    None
+                } else {
+                    Some(mean_multiplier(quantize_multiplier(x_scale as f64 / out_scale as f64), count))
+                };
+                Op::Mean(Mean { axes, rescale })
+            }
+            ("MUL", options) => {
+                let activation = match options {
+                    BuiltinOptions::Mul(o) => o.fused_activation,
+                    _ => tflite::Activation::None,
+                };
+                let y = input(1)?;
+                layer_inputs.push(self.activation_id(y, &name, source)?);
+                let (y_scale, _) = scale_and_zero_point(&self.tensors[y])
+                    .ok_or_else(|| ImportError::Invalid(format!("operator {source} ({name}): input not quantized")))?;
+                Op::Mul(Mul {
+                    multiplier: quantize_multiplier(x_scale as f64 * y_scale as f64 / out_scale as f64),
+                    clamp: clamp_for(activation)?,
+                })
+            }
+            ("MAXIMUM" | "MINIMUM", _) => {
+                let y = input(1)?;
+                layer_inputs.push(self.activation_id(y, &name, source)?);
+                for t in [x, y] {
+                    if scale_and_zero_point(&self.tensors[t]) != Some((out_scale, out_zp)) {
+                        return Err(ImportError::Unsupported(format!(
+                            "operator {source} ({name}): inputs must share the output's quantization"
+                        )));
+                    }
+                }
+                if name == "MAXIMUM" { Op::Maximum } else { Op::Minimum }
+            }
             ("CONCATENATION", BuiltinOptions::Concatenation(o)) => {
                 if o.fused_activation != tflite::Activation::None {
                     return Err(ImportError::Unsupported(format!("operator {source} ({name}): fused activation")));

@@ -105,6 +105,34 @@ pub fn softmax_scaling(beta: f64, input_scale: f64) -> (Multiplier, i32) {
     (multiplier, -radius)
 }
 
+/// `LOGISTIC` and `TANH` input scaling (TFLite Micro's int8 preparation): the input scale times
+/// `2^27` split by `frexp` into a Q0.31 significand (rounded, with no renormalisation) and an
+/// exponent, and the radius beyond which the output saturates: `floor(15 · 2^27 / 2^shift)`.
+/// `None` if the significand or exponent cannot be represented.
+pub fn smooth_activation(input_scale: f32) -> Option<vigil_engine::model::SmoothActivation> {
+    let real = input_scale as f64 * (1i64 << 27) as f64;
+    let (q, shift) = frexp(real);
+    let q_fixed = (q * (1i64 << 31) as f64).round() as i64;
+    if !(0..=i32::MAX as i64).contains(&q_fixed) || !(-31..=30).contains(&shift) {
+        return None;
+    }
+    let radius = (15.0 * (1i64 << 27) as f64 / 2f64.powi(shift)).floor();
+    Some(vigil_engine::model::SmoothActivation {
+        input_multiplier: Multiplier { multiplier: q_fixed as i32, shift },
+        input_radius: radius.min(i32::MAX as f64) as i32,
+    })
+}
+
+/// `MEAN`'s multiplier with `1/count` folded in (TFLite's `QuantizedMeanOrSum`): shift the
+/// significand up by `k = min(floor(log2 count), 32, 31 + shift)`, divide by the count
+/// (truncating), and lower the exponent by `k`.
+pub fn mean_multiplier(ratio: Multiplier, count: i64) -> Multiplier {
+    let log2 = 63 - (count.max(1) as u64).leading_zeros() as i32;
+    let k = log2.min(32).min(31 + ratio.shift);
+    let multiplier = (((ratio.multiplier as i64) << k) / count.max(1)) as i32;
+    Multiplier { multiplier, shift: ratio.shift - k }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -591,6 +591,12 @@ pub struct ShapeOptions {
     pub out_type: TensorType,
 }
 
+/// `LeakyReluOptions`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LeakyReluOptions {
+    pub alpha: f32,
+}
+
 /// `SqueezeOptions`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SqueezeOptions {
@@ -636,6 +642,8 @@ pub enum BuiltinOptions {
     Shape(ShapeOptions),
     /// Union type 30.
     Squeeze(SqueezeOptions),
+    /// Union type 75.
+    LeakyRelu(LeakyReluOptions),
     /// Any other options table, by union type; its contents are not read.
     Other(u8),
 }
@@ -658,6 +666,7 @@ pub mod options_type {
     pub const STRIDED_SLICE: u8 = 32;
     pub const SHAPE: u8 = 55;
     pub const PACK: u8 = 59;
+    pub const LEAKY_RELU: u8 = 75;
 }
 
 impl TfliteModel {
@@ -1177,6 +1186,9 @@ impl<'a> Reader<'a> {
                 ty::PACK => BuiltinOptions::Pack(PackOptions {
                     values_count: o.i32(0, 0)?,
                     axis: o.i32(1, 0)?,
+                }),
+                ty::LEAKY_RELU => BuiltinOptions::LeakyRelu(LeakyReluOptions {
+                    alpha: o.get(0, 0.0f32)?,
                 }),
                 ty::SHAPE => BuiltinOptions::Shape(ShapeOptions {
                     out_type: TensorType::from_raw(o.get(0, 0i8)?),

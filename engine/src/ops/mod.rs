@@ -9,12 +9,16 @@
 //! [`requantize`]: crate::quant::requantize
 //! [`Clamp`]: crate::quant::Clamp
 
+pub mod activation;
 pub mod add;
+pub mod binary;
+pub mod broadcast;
 pub mod concatenation;
 pub mod conv;
 pub mod depthwise_conv;
 pub mod fast;
 pub mod fully_connected;
+pub mod mean;
 pub mod pad;
 pub mod pool;
 pub mod requantize;
@@ -50,6 +54,14 @@ pub fn check(index: u32, layer: &Layer, inputs: &[&TensorInfo]) -> Result<LayerC
         Op::Requantize(requantize) => requantize::check(index, requantize, inputs, out),
         Op::Concatenation(concat) => concatenation::check(index, concat, inputs, out),
         Op::Pad(pad) => pad::check(index, pad, inputs, out),
+        Op::Mean(mean) => mean::check(index, mean, inputs, out),
+        Op::Logistic(op) => activation::check_smooth(index, op, -128, inputs, out),
+        Op::Tanh(op) => activation::check_smooth(index, op, 0, inputs, out),
+        Op::Mul(mul) => binary::check_mul(index, mul, inputs, out),
+        Op::Sub(sub) => add::check(index, sub, inputs, out),
+        Op::Maximum | Op::Minimum => binary::check_extremum(index, inputs, out),
+        Op::LeakyRelu(op) => activation::check_leaky_relu(index, op, inputs, out),
+        Op::Clamp(clamp) => activation::check_clamp(index, clamp, inputs, out),
     }
 }
 
@@ -75,12 +87,21 @@ pub fn run_reference(layer: &Layer, inputs: &[Activation<'_>], out: &mut [i8]) {
         Op::DepthwiseConv2d(dw) => depthwise_conv::run(dw, inputs[0], info, out),
         Op::AveragePool2d(pool) => pool::run_average(pool, inputs[0], info, out),
         Op::MaxPool2d(pool) => pool::run_max(pool, inputs[0], info, out),
-        Op::Add(add) => add::run(add, inputs[0], inputs[1], info, out),
+        Op::Add(add) => add::run(add, false, inputs[0], inputs[1], info, out),
         Op::Reshape => reshape::run(inputs[0], out),
         Op::Softmax(softmax) => softmax::run(softmax, inputs[0], out),
         Op::Requantize(requantize) => requantize::run(requantize, inputs[0], info, out),
         Op::Concatenation(concat) => concatenation::run(concat, inputs, info, out),
         Op::Pad(pad) => pad::run(pad, inputs[0], info, out),
+        Op::Mean(mean) => mean::run(mean, inputs[0], info, out),
+        Op::Logistic(op) => activation::run_logistic(op, inputs[0], out),
+        Op::Tanh(op) => activation::run_tanh(op, inputs[0], out),
+        Op::Mul(mul) => binary::run_mul(mul, inputs[0], inputs[1], info, out),
+        Op::Sub(sub) => add::run(sub, true, inputs[0], inputs[1], info, out),
+        Op::Maximum => binary::run_extremum(true, inputs[0], inputs[1], info, out),
+        Op::Minimum => binary::run_extremum(false, inputs[0], inputs[1], info, out),
+        Op::LeakyRelu(op) => activation::run_leaky_relu(op, inputs[0], info, out),
+        Op::Clamp(clamp) => activation::run_clamp(clamp, inputs[0], out),
     }
 }
 

@@ -1,4 +1,5 @@
-//! `QUANTIZE` from int8 to int8: the same real values under another scale and zero point.
+//! `QUANTIZE` from int8 to int8 (the same real values under another scale and zero point), and
+//! a standalone `RELU`, which is the same with ReLU's output range.
 //!
 //! ```text
 //! out = clamp(requantize(in − zi, M) + zo)      M = input_scale / output_scale
@@ -8,7 +9,7 @@ use super::{bytes_touched, check_accumulator, check_zero_point, elements, expect
 use crate::cost::LayerCost;
 use crate::error::EngineError;
 use crate::model::{Requantize, TensorInfo};
-use crate::quant::{requantize, Clamp};
+use crate::quant::requantize;
 
 /// Checks shapes and the multiplier.
 pub fn check(
@@ -35,6 +36,6 @@ pub fn run(op: &Requantize, input: Activation<'_>, out_info: &TensorInfo, out: &
     let zi = input.info.zero_point;
     for (o, &v) in out.iter_mut().zip(input.data) {
         let scaled = requantize(v as i32 - zi, op.multiplier);
-        *o = Clamp::FULL.apply(scaled.wrapping_add(out_info.zero_point));
+        *o = op.clamp.apply(scaled.wrapping_add(out_info.zero_point));
     }
 }

@@ -1,0 +1,73 @@
+//! Numpy-style broadcasting of two activations to an output shape, shared by the binary
+//! operators (`ADD`, `SUB`, `MUL`, `MAXIMUM`, `MINIMUM`).
+
+use super::Activation;
+use crate::limits::MAX_RANK;
+use crate::model::TensorInfo;
+
+/// Strides (in elements) with which to read `input` while walking `output` in row-major order:
+/// zero along broadcast dimensions. `None` if `input` does not broadcast to `output`.
+pub(crate) fn broadcast_strides(input: &[u32], output: &[u32]) -> Option<[usize; MAX_RANK]> {
+    if input.len() > output.len() || output.len() > MAX_RANK {
+        return None;
+    }
+    let mut strides = [0usize; MAX_RANK];
+    let mut stride = 1usize;
+    let lead = output.len() - input.len();
+    for axis in (0..output.len()).rev() {
+        let out_dim = output[axis];
+        let in_dim = if axis >= lead { input[axis - lead] } else { 1 };
+        if in_dim == out_dim {
+            strides[axis] = stride;
+        } else if in_dim == 1 {
+            strides[axis] = 0;
+        } else {
+            return None;
+        }
+        stride *= in_dim as usize;
+    }
+    Some(strides)
+}
+
+/// Writes `out[i] = f(a[..], b[..])` for every output element, in row-major order, reading each
+/// input at its broadcast position. The validator has proved both broadcasts.
+pub(crate) fn walk(
+    a: Activation<'_>,
+    b: Activation<'_>,
+    out_info: &TensorInfo,
+    mut f: impl FnMut(i8, i8) -> i8,
+    out: &mut [i8],
+) {
+    let shape = &out_info.shape;
+    let sa = broadcast_strides(&a.info.shape, shape).unwrap_or([0; MAX_RANK]);
+    let sb = broadcast_strides(&b.info.shape, shape).unwrap_or([0; MAX_RANK]);
+    if a.info.shape == *shape && b.info.shape == *shape {
+        for ((o, &x), &y) in out.iter_mut().zip(a.data).zip(b.data) {
+            *o = f(x, y);
+        }
+        return;
+    }
+    let rank = shape.len();
+    let mut counter = [0u32; MAX_RANK];
+    let (mut ia, mut ib) = (0usize, 0usize);
+    for o in out.iter_mut() {
+        *o = f(a.data[ia], b.data[ib]);
+        // Advance the odometer, innermost dimension first.
+        for axis in (0..rank).rev() {
+            counter[axis] += 1;
+            ia += sa[axis];
+            ib += sb[axis];
+            if counter[axis] < shape[axis] {
+                break;
+            }
+            ia -= sa[axis] * shape[axis] as usize;
+            ib -= sb[axis] * shape[axis] as usize;
+            counter[axis] = 0;
+        }
+    }
+}
+
+/// Whether both inputs broadcast to the output.
+pub(crate) fn broadcasts(inputs: &[&TensorInfo], out: &TensorInfo) -> bool {
+    inputs.iter().all(|i| broadcast_strides(&i.shape, &out.shape).is_some())
+}
