@@ -132,3 +132,18 @@ fn committed_digits_vgm_is_the_import_of_digits_tflite() {
     let imported = import_tflite(&bytes).unwrap().model.encode();
     assert_eq!(imported, fs::read(repo().join("models/digits.vgm")).unwrap());
 }
+
+/// Small models built by `scripts/make_zoo.py` to cover every operator and its variants
+/// (MobileNet v2, keyword spotting, strides, dilation, groups, broadcasting, activations as
+/// layers, MEAN, PAD, CONCATENATION, ...): each matches the reference on every layer.
+#[test]
+fn zoo_models_match_reference_layer_by_layer() {
+    let mut checked = Vec::new();
+    for entry in fs::read_dir(repo().join("tests/goldens/zoo")).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        let model = repo().join("models/zoo").join(format!("{name}.tflite"));
+        assert_eq!(check_goldens(&format!("zoo/{name}"), &model), 2, "{name}");
+        checked.push(name);
+    }
+    assert!(checked.len() >= 20, "only {checked:?}");
+}
