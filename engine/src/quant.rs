@@ -138,9 +138,12 @@ impl Clamp {
     pub const FULL: Clamp = Clamp { min: i8::MIN, max: i8::MAX };
 
     /// Clamps an already offset accumulator into the range and narrows it to `i8`.
+    ///
+    /// `min(max(value, min), max)`, in that order, as TFLite's `ActivationFunctionWithMinMax`:
+    /// total even for a range with `min > max` (which then gives `max`).
     #[inline]
     pub fn apply(&self, value: i32) -> i8 {
-        value.clamp(self.min as i32, self.max as i32) as i8
+        value.max(self.min as i32).min(self.max as i32) as i8
     }
 }
 
@@ -172,6 +175,15 @@ mod tests {
         assert_eq!(saturating_rounding_multiply_by_pot(-(1 << 29), 2), i32::MIN);
         assert_eq!(saturating_rounding_multiply_by_pot(3, 2), 12);
         assert_eq!(saturating_rounding_multiply_by_pot(6, -2), 2);
+    }
+
+    #[test]
+    fn clamp_is_total_even_when_inverted() {
+        let inverted = Clamp { min: 10, max: -10 };
+        assert_eq!(inverted.apply(0), -10);
+        assert_eq!(inverted.apply(100), -10);
+        assert_eq!(Clamp::FULL.apply(1000), 127);
+        assert_eq!(Clamp::FULL.apply(-1000), -128);
     }
 
     #[test]

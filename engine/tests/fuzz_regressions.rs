@@ -1,0 +1,28 @@
+//! Inputs the fuzzer (`engine/fuzz`) once crashed the engine with, replayed through the same
+//! steps as the fuzz target: decode, validate, run, run each layer alone.
+
+use std::fs;
+use std::path::Path;
+
+use vigil_engine::{decode_model, hash_activation};
+
+#[test]
+fn past_fuzzer_crashes_are_handled() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions");
+    let mut replayed = 0;
+    for entry in fs::read_dir(dir).unwrap() {
+        let data = fs::read(entry.unwrap().path()).unwrap();
+        replayed += 1;
+        let Ok(model) = decode_model(&data) else { continue };
+        let input: Vec<i8> = (0..model.input_len()).map(|i| data[i % data.len()] as i8).collect();
+        let mut activations = vec![input.clone()];
+        let execution = model.run_with(&input, |_, out| activations.push(out.to_vec())).unwrap();
+        for layer in 0..model.layer_count() {
+            let inputs: Vec<&[i8]> =
+                model.layer_inputs(layer).iter().map(|&id| activations[id as usize].as_slice()).collect();
+            let out = model.run_layer(layer, &inputs).unwrap();
+            assert_eq!(hash_activation(&out), execution.trace[layer]);
+        }
+    }
+    assert!(replayed > 0);
+}
