@@ -111,6 +111,8 @@ pub enum Op {
     /// A clamp of the raw int8 values, with no rescaling (TFLite's standalone `RELU6`, which
     /// keeps the input's quantization whatever the output tensor says).
     Clamp(Clamp),
+    /// `HARD_SWISH`.
+    HardSwish(HardSwish),
 }
 
 /// Constants of a fully connected layer.
@@ -264,6 +266,21 @@ pub struct Mul {
     pub clamp: Clamp,
 }
 
+/// Constants of a `HARD_SWISH` (see [`crate::ops::hard_swish`]): two 16-bit fixed-point
+/// multipliers with their exponents.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct HardSwish {
+    /// `input_scale / 128 / output_scale`, Q0.15.
+    pub output_multiplier: i16,
+    /// Its exponent (at most zero).
+    pub output_exponent: i32,
+    /// `input_scale / 128 / (3 / 32768)`, Q0.15.
+    pub reluish_multiplier: i16,
+    /// Its exponent.
+    pub reluish_exponent: i32,
+}
+
 /// Constants of a `LEAKY_RELU`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
 #[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
@@ -316,6 +333,7 @@ impl Op {
             Op::Minimum => "MINIMUM",
             Op::LeakyRelu(_) => "LEAKY_RELU",
             Op::Clamp(_) => "RELU6",
+            Op::HardSwish(_) => "HARD_SWISH",
         }
     }
 }

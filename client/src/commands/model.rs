@@ -131,7 +131,7 @@ fn describe_op(op: &Op) -> String {
         Op::Requantize(r) => clamp(&r.clamp),
         Op::Clamp(c) => clamp(c),
         Op::Logistic(s) | Op::Tanh(s) => format!("input radius {}", s.input_radius),
-        Op::Reshape | Op::Maximum | Op::Minimum | Op::LeakyRelu(_) => String::new(),
+        Op::Reshape | Op::Maximum | Op::Minimum | Op::LeakyRelu(_) | Op::HardSwish(_) => String::new(),
     }
 }
 

@@ -21,7 +21,7 @@ use vigil_engine::model::{
 use crate::tflite::{self, BuiltinOptions, Padding, Tensor, TensorType, TfliteModel};
 use fold::Folded;
 use quantization::{
-    activation_range, mean_multiplier, out_size, padding_before, quantize_multiplier, smooth_activation,
+    activation_range, mean_multiplier, out_size, quantize_multiplier_int16, padding_before, quantize_multiplier, smooth_activation,
     softmax_scaling,
 };
 
@@ -544,6 +544,23 @@ impl Importer<'_> {
                 Op::Mul(Mul {
                     multiplier: quantize_multiplier(x_scale as f64 * y_scale as f64 / out_scale as f64),
                     clamp: clamp_for(activation)?,
+                })
+            }
+            ("HARD_SWISH", _) => {
+                let hires = (1.0f32 / 128.0f32) * x_scale;
+                let (output_multiplier, output_exponent) = quantize_multiplier_int16((hires / out_scale) as f64);
+                let (reluish_multiplier, reluish_exponent) =
+                    quantize_multiplier_int16((hires / (3.0f32 / 32768.0f32)) as f64);
+                if output_exponent > 0 {
+                    return Err(ImportError::Unsupported(format!(
+                        "operator {source} ({name}): output scale too small for the input scale"
+                    )));
+                }
+                Op::HardSwish(vigil_engine::model::HardSwish {
+                    output_multiplier,
+                    output_exponent,
+                    reluish_multiplier,
+                    reluish_exponent,
                 })
             }
             ("MAXIMUM" | "MINIMUM", _) => {

@@ -123,6 +123,19 @@ pub fn smooth_activation(input_scale: f32) -> Option<vigil_engine::model::Smooth
     })
 }
 
+/// A multiplier as a Q0.15 significand and an exponent: TFLite's `QuantizeMultiplier` followed
+/// by `DownScaleInt32ToInt16Multiplier` (round to 16 bits, saturating near one).
+pub fn quantize_multiplier_int16(real: f64) -> (i16, i32) {
+    let m = quantize_multiplier(real);
+    const ROUNDING_OFFSET: i32 = 1 << 15;
+    let significand = if m.multiplier >= i32::MAX - ROUNDING_OFFSET {
+        i16::MAX
+    } else {
+        ((m.multiplier + ROUNDING_OFFSET) >> 16) as i16
+    };
+    (significand, m.shift)
+}
+
 /// `MEAN`'s multiplier with `1/count` folded in (TFLite's `QuantizedMeanOrSum`): shift the
 /// significand up by `k = min(floor(log2 count), 32, 31 + shift)`, divide by the count
 /// (truncating), and lower the exponent by `k`.

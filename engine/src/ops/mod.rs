@@ -18,6 +18,7 @@ pub mod conv;
 pub mod depthwise_conv;
 pub mod fast;
 pub mod fully_connected;
+pub mod hard_swish;
 pub mod mean;
 pub mod pad;
 pub mod pool;
@@ -62,6 +63,7 @@ pub fn check(index: u32, layer: &Layer, inputs: &[&TensorInfo]) -> Result<LayerC
         Op::Maximum | Op::Minimum => binary::check_extremum(index, inputs, out),
         Op::LeakyRelu(op) => activation::check_leaky_relu(index, op, inputs, out),
         Op::Clamp(clamp) => activation::check_clamp(index, clamp, inputs, out),
+        Op::HardSwish(op) => hard_swish::check(index, op, inputs, out),
     }
 }
 
@@ -102,6 +104,7 @@ pub fn run_reference(layer: &Layer, inputs: &[Activation<'_>], out: &mut [i8]) {
         Op::Minimum => binary::run_extremum(false, inputs[0], inputs[1], info, out),
         Op::LeakyRelu(op) => activation::run_leaky_relu(op, inputs[0], info, out),
         Op::Clamp(clamp) => activation::run_clamp(clamp, inputs[0], out),
+        Op::HardSwish(op) => hard_swish::run(op, inputs[0], info, out),
     }
 }
 
