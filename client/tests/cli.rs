@@ -6,11 +6,17 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn vigil(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vigil")).args(args).output().expect("vigil runs")
+    Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .args(args)
+        .output()
+        .expect("vigil runs")
 }
 
 fn stdout(o: &Output) -> String {
@@ -32,7 +38,13 @@ fn scratch(name: &str) -> PathBuf {
 fn import_digits(dir: &Path) -> PathBuf {
     let vgm = dir.join("digits.vgm");
     let tflite = repo().join("models/digits.tflite");
-    let o = vigil(&["model", "import", tflite.to_str().unwrap(), "-o", vgm.to_str().unwrap()]);
+    let o = vigil(&[
+        "model",
+        "import",
+        tflite.to_str().unwrap(),
+        "-o",
+        vgm.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("11 layers"), "{}", stdout(&o));
     vgm
@@ -68,7 +80,10 @@ fn run_dumps_every_layer_as_the_reference_computed_it() {
     }
     // The last trace entry is the hash of the last layer's dump.
     let last = fs::read(dump.join("layer_10.bin")).unwrap();
-    assert_eq!(hashes[10], hex::encode(sp_crypto_hashing::blake2_256(&last)));
+    assert_eq!(
+        hashes[10],
+        hex::encode(sp_crypto_hashing::blake2_256(&last))
+    );
 }
 
 #[test]
@@ -80,7 +95,14 @@ fn inspect_shows_id_layers_and_cost() {
     let out = stdout(&o);
     let id = hex::encode(sp_crypto_hashing::blake2_256(&fs::read(&vgm).unwrap()));
     assert!(out.contains(&id), "{out}");
-    for op in ["CONV_2D", "DEPTHWISE_CONV_2D", "ADD", "MAX_POOL_2D", "SOFTMAX", "FULLY_CONNECTED"] {
+    for op in [
+        "CONV_2D",
+        "DEPTHWISE_CONV_2D",
+        "ADD",
+        "MAX_POOL_2D",
+        "SOFTMAX",
+        "FULLY_CONNECTED",
+    ] {
         assert!(out.contains(op), "{op} missing from\n{out}");
     }
     assert!(out.contains("multiply-accumulates"), "{out}");
@@ -92,10 +114,19 @@ fn wrong_input_size_is_refused_naming_the_file() {
     let vgm = import_digits(&dir);
     let input = dir.join("short.bin");
     fs::write(&input, [0u8; 63]).unwrap();
-    let o = vigil(&["model", "run", vgm.to_str().unwrap(), "--input", input.to_str().unwrap()]);
+    let o = vigil(&[
+        "model",
+        "run",
+        vgm.to_str().unwrap(),
+        "--input",
+        input.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
-    assert!(err.contains("short.bin") && err.contains("63 bytes") && err.contains("64"), "{err}");
+    assert!(
+        err.contains("short.bin") && err.contains("63 bytes") && err.contains("64"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -104,10 +135,19 @@ fn a_file_that_is_not_tflite_is_refused_and_nothing_written() {
     let bogus = dir.join("bogus.tflite");
     fs::write(&bogus, b"definitely not a flatbuffer").unwrap();
     let out = dir.join("out.vgm");
-    let o = vigil(&["model", "import", bogus.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let o = vigil(&[
+        "model",
+        "import",
+        bogus.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
-    assert!(err.contains("bogus.tflite") && err.contains("TFL3"), "{err}");
+    assert!(
+        err.contains("bogus.tflite") && err.contains("TFL3"),
+        "{err}"
+    );
     assert!(!out.exists());
 }
 
@@ -119,14 +159,28 @@ fn a_corrupted_model_file_is_refused() {
     bytes.truncate(bytes.len() - 10);
     fs::write(&vgm, &bytes).unwrap();
     let input = repo().join("tests/goldens/digits/seed_0/input.bin");
-    let o = vigil(&["model", "run", vgm.to_str().unwrap(), "--input", input.to_str().unwrap()]);
+    let o = vigil(&[
+        "model",
+        "run",
+        vgm.to_str().unwrap(),
+        "--input",
+        input.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("is not a valid Vigil model"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("is not a valid Vigil model"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
 fn missing_files_are_named() {
     let o = vigil(&["model", "inspect", "/nonexistent/model.vgm"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("/nonexistent/model.vgm"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("/nonexistent/model.vgm"),
+        "{}",
+        stderr(&o)
+    );
 }

@@ -16,13 +16,19 @@ use vigil_client::import::import_tflite;
 use vigil_engine::{as_i8, ValidatedModel};
 
 fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn public_models_dir() -> PathBuf {
-    std::env::var_os("VIGIL_MODELS").map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(std::env::var_os("HOME").expect("HOME is set")).join(".cache/vigil/models")
-    })
+    std::env::var_os("VIGIL_MODELS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").expect("HOME is set"))
+                .join(".cache/vigil/models")
+        })
 }
 
 /// Runs the model on every golden seed and compares every layer; returns the seeds checked.
@@ -49,12 +55,17 @@ fn check_goldens(name: &str, model_path: &Path) -> usize {
         for file in fs::read_dir(&seed_dir).unwrap() {
             let file = file.unwrap().path();
             let stem = file.file_stem().unwrap().to_str().unwrap().to_owned();
-            let Some(index) = stem.strip_prefix("layer_") else { continue };
+            let Some(index) = stem.strip_prefix("layer_") else {
+                continue;
+            };
             let index: u32 = index.parse().unwrap();
             let want = fs::read(&file).unwrap();
-            let got = ours
-                .get(&index)
-                .unwrap_or_else(|| panic!("{name} {}: no layer for operator {index}", seed_dir.display()));
+            let got = ours.get(&index).unwrap_or_else(|| {
+                panic!(
+                    "{name} {}: no layer for operator {index}",
+                    seed_dir.display()
+                )
+            });
             let got = vigil_engine::as_u8(got);
             let differing = got.iter().zip(&want).filter(|(a, b)| a != b).count();
             assert!(
@@ -75,15 +86,25 @@ fn check_goldens(name: &str, model_path: &Path) -> usize {
 
 #[test]
 fn digits_matches_reference_layer_by_layer() {
-    assert_eq!(check_goldens("digits", &repo().join("models/digits.tflite")), 3);
+    assert_eq!(
+        check_goldens("digits", &repo().join("models/digits.tflite")),
+        3
+    );
 }
 
 fn public_model(name: &str) {
     let path = public_models_dir().join(format!("{name}.tflite"));
     if !path.exists() {
         let required = std::env::var("VIGIL_REQUIRE_PUBLIC_MODELS").is_ok_and(|v| v == "1");
-        assert!(!required, "{} is missing: run scripts/fetch-public-models", path.display());
-        eprintln!("skipping {name}: {} not present (run scripts/fetch-public-models)", path.display());
+        assert!(
+            !required,
+            "{} is missing: run scripts/fetch-public-models",
+            path.display()
+        );
+        eprintln!(
+            "skipping {name}: {} not present (run scripts/fetch-public-models)",
+            path.display()
+        );
         return;
     }
     assert_eq!(check_goldens(name, &path), 2);
@@ -117,7 +138,10 @@ fn digits_int8_accuracy_matches_reference() {
     for (image, &label) in inputs.chunks_exact(64).zip(&labels) {
         let out = model.run(as_i8(image)).unwrap().output;
         // First maximum on ties.
-        let best = out.iter().enumerate().fold(0, |b, (i, &v)| if v > out[b] { i } else { b });
+        let best = out
+            .iter()
+            .enumerate()
+            .fold(0, |b, (i, &v)| if v > out[b] { i } else { b });
         correct += usize::from(best == label as usize);
     }
     assert_eq!((correct, labels.len()), (442, 450));
@@ -130,7 +154,10 @@ fn committed_digits_vgm_is_the_import_of_digits_tflite() {
     use codec::Encode;
     let bytes = fs::read(repo().join("models/digits.tflite")).unwrap();
     let imported = import_tflite(&bytes).unwrap().model.encode();
-    assert_eq!(imported, fs::read(repo().join("models/digits.vgm")).unwrap());
+    assert_eq!(
+        imported,
+        fs::read(repo().join("models/digits.vgm")).unwrap()
+    );
 }
 
 /// Small models built by `scripts/make_zoo.py` to cover every operator and its variants

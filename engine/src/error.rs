@@ -92,7 +92,10 @@ impl fmt::Display for EngineError {
         match self {
             EngineError::Malformed => write!(f, "the bytes are not a Vigil model"),
             EngineError::NotCanonical => {
-                write!(f, "the model is not in canonical form (trailing or re-encoded bytes)")
+                write!(
+                    f,
+                    "the model is not in canonical form (trailing or re-encoded bytes)"
+                )
             }
             EngineError::UnsupportedVersion { found } => write!(
                 f,
@@ -116,10 +119,16 @@ impl fmt::Display for EngineError {
                 write!(f, "layer {l}: a tensor's rank or size is out of bounds")
             }
             EngineError::BadInputs { layer } => {
-                write!(f, "layer {layer}: inputs are missing, too many, or not computed yet")
+                write!(
+                    f,
+                    "layer {layer}: inputs are missing, too many, or not computed yet"
+                )
             }
             EngineError::ShapeMismatch { layer } => {
-                write!(f, "layer {layer}: shapes of inputs, constants and output do not agree")
+                write!(
+                    f,
+                    "layer {layer}: shapes of inputs, constants and output do not agree"
+                )
             }
             EngineError::BadQuantization { layer } => {
                 write!(f, "layer {layer}: a quantization constant is out of range")

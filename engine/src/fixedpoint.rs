@@ -138,7 +138,8 @@ pub fn logistic(a: i32) -> i32 {
         return 1 << 30;
     }
     let magnitude = a.wrapping_abs();
-    let on_positive = one_over_one_plus_x_for_x_in_0_1(exp_on_negative_values(magnitude.wrapping_neg(), 4));
+    let on_positive =
+        one_over_one_plus_x_for_x_in_0_1(exp_on_negative_values(magnitude.wrapping_neg(), 4));
     if a > 0 {
         on_positive
     } else {
@@ -153,7 +154,10 @@ pub fn tanh(a: i32) -> i32 {
         return 0;
     }
     let magnitude = a.wrapping_abs();
-    let t = one_minus_x_over_one_plus_x_for_x_in_0_1(exp_on_negative_values(magnitude.wrapping_neg(), 5));
+    let t = one_minus_x_over_one_plus_x_for_x_in_0_1(exp_on_negative_values(
+        magnitude.wrapping_neg(),
+        5,
+    ));
     if a < 0 {
         t.wrapping_neg()
     } else {
@@ -181,10 +185,14 @@ pub fn reciprocal(x: i32, integer_bits: u32) -> (i32, i32) {
     let headroom_plus_one = (x as u32).leading_zeros();
     let num_bits_over_unit = integer_bits as i32 - headroom_plus_one as i32;
     let shifted_sum_minus_one = ((x as u32) << headroom_plus_one).wrapping_sub(1u32 << 31) as i32;
-    (one_over_one_plus_x_for_x_in_0_1(shifted_sum_minus_one), num_bits_over_unit)
+    (
+        one_over_one_plus_x_for_x_in_0_1(shifted_sum_minus_one),
+        num_bits_over_unit,
+    )
 }
 
 #[cfg(test)]
+#[allow(clippy::float_arithmetic)]
 mod tests {
     use super::*;
 
@@ -209,7 +217,11 @@ mod tests {
             let (r, n) = reciprocal(raw, 12);
             let got = real(r, 0) / 2f64.powi(n);
             let want = 1.0 / real(raw, 12);
-            assert!((got - want).abs() / want < 1e-6, "1/{} = {got}", real(raw, 12));
+            assert!(
+                (got - want).abs() / want < 1e-6,
+                "1/{} = {got}",
+                real(raw, 12)
+            );
         }
     }
 }

@@ -341,6 +341,8 @@ impl Op {
 impl TensorInfo {
     /// Number of elements, or `None` if the product overflows `u64`.
     pub fn element_count(&self) -> Option<u64> {
-        self.shape.iter().try_fold(1u64, |acc, &d| acc.checked_mul(d as u64))
+        self.shape
+            .iter()
+            .try_fold(1u64, |acc, &d| acc.checked_mul(d as u64))
     }
 }

@@ -135,7 +135,10 @@ pub struct Clamp {
 
 impl Clamp {
     /// The whole int8 range: no activation.
-    pub const FULL: Clamp = Clamp { min: i8::MIN, max: i8::MAX };
+    pub const FULL: Clamp = Clamp {
+        min: i8::MIN,
+        max: i8::MAX,
+    };
 
     /// Clamps an already offset accumulator into the range and narrows it to `i8`.
     ///
@@ -153,9 +156,18 @@ mod tests {
 
     #[test]
     fn doubling_high_mul_saturates_only_min_times_min() {
-        assert_eq!(saturating_rounding_doubling_high_mul(i32::MIN, i32::MIN), i32::MAX);
-        assert_eq!(saturating_rounding_doubling_high_mul(i32::MIN, i32::MAX), -i32::MAX);
-        assert_eq!(saturating_rounding_doubling_high_mul(i32::MAX, i32::MAX), i32::MAX - 1);
+        assert_eq!(
+            saturating_rounding_doubling_high_mul(i32::MIN, i32::MIN),
+            i32::MAX
+        );
+        assert_eq!(
+            saturating_rounding_doubling_high_mul(i32::MIN, i32::MAX),
+            -i32::MAX
+        );
+        assert_eq!(
+            saturating_rounding_doubling_high_mul(i32::MAX, i32::MAX),
+            i32::MAX - 1
+        );
     }
 
     #[test]
@@ -188,7 +200,10 @@ mod tests {
 
     #[test]
     fn requantize_by_one_half() {
-        let half = Multiplier { multiplier: 1 << 30, shift: 0 };
+        let half = Multiplier {
+            multiplier: 1 << 30,
+            shift: 0,
+        };
         assert_eq!(requantize(100, half), 50);
         assert_eq!(requantize(101, half), 51);
         // -50.5: the high multiplication rounds the tie up.

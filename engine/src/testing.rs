@@ -41,7 +41,11 @@ impl TestRng {
 }
 
 fn tensor(shape: &[u32], zero_point: i32) -> TensorInfo {
-    TensorInfo { shape: shape.to_vec(), zero_point, scale_bits: 0 }
+    TensorInfo {
+        shape: shape.to_vec(),
+        zero_point,
+        scale_bits: 0,
+    }
 }
 
 fn dense(rng: &mut TestRng, depth: u32, units: u32, clamp: Clamp) -> Op {
@@ -52,7 +56,10 @@ fn dense(rng: &mut TestRng, depth: u32, units: u32, clamp: Clamp) -> Op {
         weights_zero_point: 0,
         bias: (0..units).map(|_| rng.range(-2000, 2000) as i32).collect(),
         output_multipliers: (0..units)
-            .map(|_| Multiplier { multiplier: rng.range(1 << 30, i32::MAX as i64) as i32, shift: -9 })
+            .map(|_| Multiplier {
+                multiplier: rng.range(1 << 30, i32::MAX as i64) as i32,
+                shift: -9,
+            })
             .collect(),
         clamp,
     })
@@ -71,7 +78,15 @@ pub fn tiny_mlp(seed: u64) -> Model {
                 source_index: 0,
                 inputs: alloc::vec![0],
                 output: tensor(&[1, 16], -128),
-                op: dense(&mut rng, 16, 16, Clamp { min: -128, max: 127 }),
+                op: dense(
+                    &mut rng,
+                    16,
+                    16,
+                    Clamp {
+                        min: -128,
+                        max: 127
+                    }
+                ),
             },
             Layer {
                 source_index: 1,
@@ -84,7 +99,10 @@ pub fn tiny_mlp(seed: u64) -> Model {
                 inputs: alloc::vec![2],
                 output: tensor(&[1, 4], -128),
                 op: Op::Softmax(Softmax {
-                    input_multiplier: Multiplier { multiplier: 1_518_500_250, shift: 22 },
+                    input_multiplier: Multiplier {
+                        multiplier: 1_518_500_250,
+                        shift: 22
+                    },
                     diff_min: -248,
                 }),
             },

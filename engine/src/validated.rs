@@ -6,7 +6,9 @@ use codec::{Decode, Encode};
 
 use crate::cost::LayerCost;
 use crate::error::EngineError;
-use crate::limits::{MAX_ELEMENTS, MAX_LAYERS, MAX_LAYER_INPUTS, MAX_LAYER_MACS, MAX_MODEL_BYTES, MAX_RANK};
+use crate::limits::{
+    MAX_ELEMENTS, MAX_LAYERS, MAX_LAYER_INPUTS, MAX_LAYER_MACS, MAX_MODEL_BYTES, MAX_RANK,
+};
 use crate::model::{Model, TensorInfo, FORMAT_VERSION};
 use crate::ops::{self, Activation};
 use crate::trace::hash_activation;
@@ -73,7 +75,9 @@ impl ValidatedModel {
     /// Validates a decoded model.
     pub fn new(model: Model) -> Result<Self, EngineError> {
         if model.version != FORMAT_VERSION {
-            return Err(EngineError::UnsupportedVersion { found: model.version });
+            return Err(EngineError::UnsupportedVersion {
+                found: model.version,
+            });
         }
         if model.layers.is_empty() || model.layers.len() > MAX_LAYERS {
             return Err(EngineError::LayerCountOutOfRange);
@@ -102,7 +106,11 @@ impl ValidatedModel {
             }
             costs.push(cost);
         }
-        Ok(ValidatedModel { model, costs, last_use })
+        Ok(ValidatedModel {
+            model,
+            costs,
+            last_use,
+        })
     }
 
     /// The model itself.
@@ -127,7 +135,9 @@ impl ValidatedModel {
 
     /// Cost of running the whole model.
     pub fn total_cost(&self) -> LayerCost {
-        self.costs.iter().fold(LayerCost::default(), |a, &c| a.saturating_add(c))
+        self.costs
+            .iter()
+            .fold(LayerCost::default(), |a, &c| a.saturating_add(c))
     }
 
     /// Shape and quantization of an activation (0 = input, k = output of layer k − 1).
@@ -156,12 +166,18 @@ impl ValidatedModel {
 
     /// Activation ids a layer reads, in order; empty for an index past the end.
     pub fn layer_inputs(&self, layer: usize) -> &[u32] {
-        self.model.layers.get(layer).map(|l| l.inputs.as_slice()).unwrap_or(&[])
+        self.model
+            .layers
+            .get(layer)
+            .map(|l| l.inputs.as_slice())
+            .unwrap_or(&[])
     }
 
     fn activation_len(&self, id: u32) -> usize {
         // Bounded by MAX_ELEMENTS, checked in `new`; qed.
-        self.activation(id).and_then(TensorInfo::element_count).unwrap_or(0) as usize
+        self.activation(id)
+            .and_then(TensorInfo::element_count)
+            .unwrap_or(0) as usize
     }
 
     /// Runs one layer on given inputs (in the order of [`Self::layer_inputs`]) and returns its
@@ -171,9 +187,13 @@ impl ValidatedModel {
             .model
             .layers
             .get(layer)
-            .ok_or(EngineError::NoSuchLayer { layer: layer as u32 })?;
+            .ok_or(EngineError::NoSuchLayer {
+                layer: layer as u32,
+            })?;
         if inputs.len() != spec.inputs.len() {
-            return Err(EngineError::BadInputs { layer: layer as u32 });
+            return Err(EngineError::BadInputs {
+                layer: layer as u32,
+            });
         }
         let mut activations = Vec::with_capacity(inputs.len());
         for (&id, data) in spec.inputs.iter().zip(inputs) {
@@ -184,7 +204,10 @@ impl ValidatedModel {
                     found: data.len() as u64,
                 });
             }
-            activations.push(Activation { info: activation_info(&self.model, id), data });
+            activations.push(Activation {
+                info: activation_info(&self.model, id),
+                data,
+            });
         }
         let mut out = vec![0i8; self.layer_output_len(layer)];
         ops::run(spec, &activations, &mut out);
@@ -231,7 +254,11 @@ impl ValidatedModel {
             }
         }
         let output = core::mem::take(&mut values[layers.len()]);
-        Ok(Execution { output, trace, costs: self.costs.clone() })
+        Ok(Execution {
+            output,
+            trace,
+            costs: self.costs.clone(),
+        })
     }
 
     /// Runs the whole model.

@@ -9,19 +9,29 @@ use vigil_engine::ops::{self, Activation};
 use vigil_engine::testing::TestRng;
 
 fn tensor(shape: &[u32], zero_point: i32) -> TensorInfo {
-    TensorInfo { shape: shape.to_vec(), zero_point, scale_bits: 0 }
+    TensorInfo {
+        shape: shape.to_vec(),
+        zero_point,
+        scale_bits: 0,
+    }
 }
 
 fn multipliers(rng: &mut TestRng, channels: u32) -> Vec<Multiplier> {
     let count = if rng.range(0, 2) == 0 { 1 } else { channels };
     (0..count)
-        .map(|_| Multiplier { multiplier: rng.range(1 << 30, 1 << 31) as i32, shift: rng.range(-12, -4) as i32 })
+        .map(|_| Multiplier {
+            multiplier: rng.range(1 << 30, 1 << 31) as i32,
+            shift: rng.range(-12, -4) as i32,
+        })
         .collect()
 }
 
 fn clamp(rng: &mut TestRng) -> Clamp {
     let min = rng.range(-128, 0) as i8;
-    Clamp { min, max: rng.range(min as i64, 128) as i8 }
+    Clamp {
+        min,
+        max: rng.range(min as i64, 128) as i8,
+    }
 }
 
 fn window(rng: &mut TestRng) -> Window {
@@ -30,7 +40,10 @@ fn window(rng: &mut TestRng) -> Window {
         size,
         stride: (rng.range(1, 4) as u32, rng.range(1, 4) as u32),
         dilation: (rng.range(1, 3) as u32, rng.range(1, 3) as u32),
-        padding: (rng.range(0, size.0 as i64 + 1) as u32, rng.range(0, size.1 as i64 + 1) as u32),
+        padding: (
+            rng.range(0, size.0 as i64 + 1) as u32,
+            rng.range(0, size.1 as i64 + 1) as u32,
+        ),
     }
 }
 
@@ -38,14 +51,20 @@ fn bias(rng: &mut TestRng, channels: u32) -> Vec<i32> {
     if rng.range(0, 4) == 0 {
         Vec::new()
     } else {
-        (0..channels).map(|_| rng.range(-5000, 5000) as i32).collect()
+        (0..channels)
+            .map(|_| rng.range(-5000, 5000) as i32)
+            .collect()
     }
 }
 
 fn random_layer(rng: &mut TestRng) -> (TensorInfo, Layer) {
     let zp_in = rng.range(-128, 128) as i32;
     let zp_out = rng.range(-128, 128) as i32;
-    let (n, h, w) = (rng.range(1, 3) as u32, rng.range(1, 10) as u32, rng.range(1, 10) as u32);
+    let (n, h, w) = (
+        rng.range(1, 3) as u32,
+        rng.range(1, 10) as u32,
+        rng.range(1, 10) as u32,
+    );
     let (input, output, op) = match rng.range(0, 3) {
         0 => {
             let groups = rng.range(1, 4) as u32;
@@ -61,7 +80,11 @@ fn random_layer(rng: &mut TestRng) -> (TensorInfo, Layer) {
                 output_multipliers: multipliers(rng, oc),
                 clamp: clamp(rng),
             });
-            (tensor(&[n, h, w, groups * fic], zp_in), tensor(&[n, oh, ow, oc], zp_out), op)
+            (
+                tensor(&[n, h, w, groups * fic], zp_in),
+                tensor(&[n, oh, ow, oc], zp_out),
+                op,
+            )
         }
         1 => {
             let c = rng.range(1, 9) as u32;
@@ -76,7 +99,11 @@ fn random_layer(rng: &mut TestRng) -> (TensorInfo, Layer) {
                 output_multipliers: multipliers(rng, c * m),
                 clamp: clamp(rng),
             });
-            (tensor(&[n, h, w, c], zp_in), tensor(&[n, oh, ow, c * m], zp_out), op)
+            (
+                tensor(&[n, h, w, c], zp_in),
+                tensor(&[n, oh, ow, c * m], zp_out),
+                op,
+            )
         }
         _ => {
             let (depth, units) = (rng.range(1, 300) as u32, rng.range(1, 20) as u32);
@@ -84,7 +111,11 @@ fn random_layer(rng: &mut TestRng) -> (TensorInfo, Layer) {
                 units,
                 depth,
                 weights: rng.i8s((units * depth) as usize),
-                weights_zero_point: if rng.range(0, 3) == 0 { rng.range(-20, 20) as i32 } else { 0 },
+                weights_zero_point: if rng.range(0, 3) == 0 {
+                    rng.range(-20, 20) as i32
+                } else {
+                    0
+                },
                 bias: bias(rng, units),
                 output_multipliers: multipliers(rng, units),
                 clamp: clamp(rng),
@@ -92,7 +123,15 @@ fn random_layer(rng: &mut TestRng) -> (TensorInfo, Layer) {
             (tensor(&[n, depth], zp_in), tensor(&[n, units], zp_out), op)
         }
     };
-    (input, Layer { source_index: 0, inputs: vec![0], output, op })
+    (
+        input,
+        Layer {
+            source_index: 0,
+            inputs: vec![0],
+            output,
+            op,
+        },
+    )
 }
 
 #[test]
@@ -105,7 +144,10 @@ fn fast_kernels_equal_reference_kernels_on_random_layers() {
             continue;
         }
         let data = rng.i8s(input.element_count().unwrap() as usize);
-        let activation = [Activation { info: &input, data: &data }];
+        let activation = [Activation {
+            info: &input,
+            data: &data,
+        }];
         let len = layer.output.element_count().unwrap() as usize;
         let (mut fast, mut reference) = (vec![0i8; len], vec![0i8; len]);
         ops::run(&layer, &activation, &mut fast);

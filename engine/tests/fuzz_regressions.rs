@@ -13,13 +13,22 @@ fn past_fuzzer_crashes_are_handled() {
     for entry in fs::read_dir(dir).unwrap() {
         let data = fs::read(entry.unwrap().path()).unwrap();
         replayed += 1;
-        let Ok(model) = decode_model(&data) else { continue };
-        let input: Vec<i8> = (0..model.input_len()).map(|i| data[i % data.len()] as i8).collect();
+        let Ok(model) = decode_model(&data) else {
+            continue;
+        };
+        let input: Vec<i8> = (0..model.input_len())
+            .map(|i| data[i % data.len()] as i8)
+            .collect();
         let mut activations = vec![input.clone()];
-        let execution = model.run_with(&input, |_, out| activations.push(out.to_vec())).unwrap();
+        let execution = model
+            .run_with(&input, |_, out| activations.push(out.to_vec()))
+            .unwrap();
         for layer in 0..model.layer_count() {
-            let inputs: Vec<&[i8]> =
-                model.layer_inputs(layer).iter().map(|&id| activations[id as usize].as_slice()).collect();
+            let inputs: Vec<&[i8]> = model
+                .layer_inputs(layer)
+                .iter()
+                .map(|&id| activations[id as usize].as_slice())
+                .collect();
             let out = model.run_layer(layer, &inputs).unwrap();
             assert_eq!(hash_activation(&out), execution.trace[layer]);
         }

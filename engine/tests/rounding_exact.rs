@@ -12,7 +12,11 @@ use vigil_engine::testing::TestRng;
 fn round_half_away(n: &BigInt, k: u32) -> BigInt {
     let d = BigInt::from(1) << k;
     let twice = n * 2;
-    let sign = if n.sign() == num_bigint::Sign::Minus { -1 } else { 1 };
+    let sign = if n.sign() == num_bigint::Sign::Minus {
+        -1
+    } else {
+        1
+    };
     // (2n + sign·d) / (2d), truncated toward zero.
     (twice + &d * sign) / (&d * 2)
 }
@@ -36,7 +40,11 @@ fn round_half_up(n: &BigInt, k: u32) -> BigInt {
     let denominator = &d * 2;
     // Floor division for a positive denominator.
     let q = &numerator / &denominator;
-    if (&numerator % &denominator) < BigInt::from(0) { q - 1 } else { q }
+    if (&numerator % &denominator) < BigInt::from(0) {
+        q - 1
+    } else {
+        q
+    }
 }
 
 fn exact_high_mul(a: i32, b: i32) -> i32 {
@@ -50,17 +58,37 @@ fn exact_divide(x: i32, e: u32) -> i32 {
 /// Exact value of the double-rounding requantization, for arguments whose left shift fits.
 fn exact_requantize(x: i32, m: Multiplier) -> i32 {
     let shifted = i32::try_from(BigInt::from(x) << m.left_shift()).expect("fits");
-    exact_divide(exact_high_mul(shifted, m.multiplier), (-m.shift).max(0) as u32)
+    exact_divide(
+        exact_high_mul(shifted, m.multiplier),
+        (-m.shift).max(0) as u32,
+    )
 }
 
-const EDGES: [i32; 13] =
-    [0, 1, -1, 2, -2, 3, -3, 1 << 30, -(1 << 30), i32::MAX, i32::MIN, i32::MAX - 1, i32::MIN + 1];
+const EDGES: [i32; 13] = [
+    0,
+    1,
+    -1,
+    2,
+    -2,
+    3,
+    -3,
+    1 << 30,
+    -(1 << 30),
+    i32::MAX,
+    i32::MIN,
+    i32::MAX - 1,
+    i32::MIN + 1,
+];
 
 #[test]
 fn high_mul_matches_exact_on_edges() {
     for &a in &EDGES {
         for &b in &EDGES {
-            assert_eq!(saturating_rounding_doubling_high_mul(a, b), exact_high_mul(a, b), "{a} {b}");
+            assert_eq!(
+                saturating_rounding_doubling_high_mul(a, b),
+                exact_high_mul(a, b),
+                "{a} {b}"
+            );
         }
     }
 }
@@ -72,16 +100,27 @@ fn high_mul_matches_exact_on_ties() {
         for sign in [1, -1] {
             let a = sign * odd;
             let b = 1 << 30;
-            assert_eq!(saturating_rounding_doubling_high_mul(a, b), exact_high_mul(a, b), "{a}");
+            assert_eq!(
+                saturating_rounding_doubling_high_mul(a, b),
+                exact_high_mul(a, b),
+                "{a}"
+            );
         }
     }
 }
 
 #[test]
 fn divide_by_pot_matches_exact_on_ties_and_extreme_shifts() {
-    for &x in EDGES.iter().chain(&[5, -5, 6, -6, 7, -7, 1 << 15, -(1 << 15) - 1]) {
+    for &x in EDGES
+        .iter()
+        .chain(&[5, -5, 6, -6, 7, -7, 1 << 15, -(1 << 15) - 1])
+    {
         for e in 0..=31 {
-            assert_eq!(rounding_divide_by_pot(x, e), exact_divide(x, e), "{x} >> {e}");
+            assert_eq!(
+                rounding_divide_by_pot(x, e),
+                exact_divide(x, e),
+                "{x} >> {e}"
+            );
         }
     }
 }
@@ -95,7 +134,11 @@ fn multiply_by_pot_saturates_exactly() {
             } else {
                 exact_divide(x, e.unsigned_abs())
             };
-            assert_eq!(saturating_rounding_multiply_by_pot(x, e), want, "{x} * 2^{e}");
+            assert_eq!(
+                saturating_rounding_multiply_by_pot(x, e),
+                want,
+                "{x} * 2^{e}"
+            );
         }
     }
 }
@@ -105,7 +148,11 @@ fn requantize_matches_exact_on_random_values() {
     let mut rng = TestRng::new(7);
     for _ in 0..200_000 {
         let shift = rng.range(-31, 31) as i32;
-        let multiplier = if rng.range(0, 50) == 0 { 0 } else { rng.range(1 << 30, 1 << 31) as i32 };
+        let multiplier = if rng.range(0, 50) == 0 {
+            0
+        } else {
+            rng.range(1 << 30, 1 << 31) as i32
+        };
         let m = Multiplier { multiplier, shift };
         assert!(m.is_well_formed());
         // Pick x so that x · 2^left_shift fits, as the validator guarantees.

@@ -75,7 +75,10 @@ fn compiled_engine_has_no_floating_point() {
                     let op = reader.read().unwrap();
                     operators += 1;
                     let name = format!("{op:?}");
-                    if name.starts_with("F32") || name.starts_with("F64") || matches!(op, Operator::F32Const { .. } | Operator::F64Const { .. }) {
+                    if name.starts_with("F32")
+                        || name.starts_with("F64")
+                        || matches!(op, Operator::F32Const { .. } | Operator::F64Const { .. })
+                    {
                         float_ops.push(name);
                     }
                 }
@@ -85,7 +88,11 @@ fn compiled_engine_has_no_floating_point() {
     }
     // A real module was scanned, not an empty one.
     assert!(operators > 10_000, "only {operators} instructions scanned");
-    assert!(float_ops.is_empty(), "float instructions in the engine: {:?}", &float_ops[..float_ops.len().min(10)]);
+    assert!(
+        float_ops.is_empty(),
+        "float instructions in the engine: {:?}",
+        &float_ops[..float_ops.len().min(10)]
+    );
 }
 
 /// Runs the model in the probe inside wasmi and returns (trace, output).
@@ -94,10 +101,18 @@ fn run_in_wasm(model: &[u8], input: &[u8]) -> (Vec<[u8; 32]>, Vec<u8>) {
     let module = wasmi::Module::new(&engine, probe_wasm()).unwrap();
     let mut store = wasmi::Store::new(&engine, ());
     let linker = wasmi::Linker::<()>::new(&engine);
-    let instance = linker.instantiate(&mut store, &module).unwrap().start(&mut store).unwrap();
+    let instance = linker
+        .instantiate(&mut store, &module)
+        .unwrap()
+        .start(&mut store)
+        .unwrap();
     let memory = instance.get_memory(&store, "memory").unwrap();
-    let alloc = instance.get_typed_func::<i32, i32>(&store, "alloc").unwrap();
-    let run = instance.get_typed_func::<(i32, i32, i32, i32), i32>(&store, "run").unwrap();
+    let alloc = instance
+        .get_typed_func::<i32, i32>(&store, "alloc")
+        .unwrap();
+    let run = instance
+        .get_typed_func::<(i32, i32, i32, i32), i32>(&store, "run")
+        .unwrap();
     let put = |store: &mut wasmi::Store<()>, bytes: &[u8]| {
         let ptr = alloc.call(&mut *store, bytes.len() as i32).unwrap();
         memory.write(&mut *store, ptr as usize, bytes).unwrap();
@@ -105,13 +120,27 @@ fn run_in_wasm(model: &[u8], input: &[u8]) -> (Vec<[u8; 32]>, Vec<u8>) {
     };
     let model_ptr = put(&mut store, model);
     let input_ptr = put(&mut store, input);
-    let result = run.call(&mut store, (model_ptr, model.len() as i32, input_ptr, input.len() as i32)).unwrap() as usize;
+    let result = run
+        .call(
+            &mut store,
+            (model_ptr, model.len() as i32, input_ptr, input.len() as i32),
+        )
+        .unwrap() as usize;
     let data = memory.data(&store);
     let word = |at: usize| u32::from_le_bytes(data[at..at + 4].try_into().unwrap()) as usize;
-    assert_eq!(word(result), 0, "the engine in wasm returned error code {}", word(result));
+    assert_eq!(
+        word(result),
+        0,
+        "the engine in wasm returned error code {}",
+        word(result)
+    );
     let layers = word(result + 4);
     let trace = (0..layers)
-        .map(|i| data[result + 8 + 32 * i..result + 40 + 32 * i].try_into().unwrap())
+        .map(|i| {
+            data[result + 8 + 32 * i..result + 40 + 32 * i]
+                .try_into()
+                .unwrap()
+        })
         .collect();
     let at = result + 8 + 32 * layers;
     let output = data[at + 4..at + 4 + word(at)].to_vec();
@@ -119,7 +148,10 @@ fn run_in_wasm(model: &[u8], input: &[u8]) -> (Vec<[u8; 32]>, Vec<u8>) {
 }
 
 fn assert_same_natively_and_in_wasm(model_bytes: &[u8], input: &[u8]) {
-    let native = decode_model(model_bytes).unwrap().run(vigil_engine::as_i8(input)).unwrap();
+    let native = decode_model(model_bytes)
+        .unwrap()
+        .run(vigil_engine::as_i8(input))
+        .unwrap();
     let (trace, output) = run_in_wasm(model_bytes, input);
     assert_eq!(trace, native.trace);
     assert_eq!(output, as_u8(&native.output));
@@ -127,7 +159,8 @@ fn assert_same_natively_and_in_wasm(model_bytes: &[u8], input: &[u8]) {
 
 #[test]
 fn digits_model_gives_identical_traces_natively_and_in_wasm() {
-    let model = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../models/digits.vgm")).unwrap();
+    let model =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../models/digits.vgm")).unwrap();
     for seed in 0..3 {
         let input: Vec<u8> = as_u8(&TestRng::new(seed).i8s(64)).to_vec();
         assert_same_natively_and_in_wasm(&model, &input);

@@ -62,8 +62,17 @@ impl ModelCommand {
         match self {
             ModelCommand::Import { model, output } => import(&model, &output),
             ModelCommand::Inspect { model } => inspect(&model),
-            ModelCommand::Run { model, input, dump_layers } => run(&model, &input, dump_layers.as_deref()),
-            ModelCommand::Bench { model, runs, seed, json } => bench(&model, runs, seed, json),
+            ModelCommand::Run {
+                model,
+                input,
+                dump_layers,
+            } => run(&model, &input, dump_layers.as_deref()),
+            ModelCommand::Bench {
+                model,
+                runs,
+                seed,
+                json,
+            } => bench(&model, runs, seed, json),
         }
     }
 }
@@ -80,7 +89,8 @@ pub fn load_model(path: &Path) -> Result<ValidatedModel> {
 
 fn import(source: &Path, output: &Path) -> Result<()> {
     let bytes = read(source, "TFLite model")?;
-    let imported = import_tflite(&bytes).with_context(|| format!("cannot import {}", source.display()))?;
+    let imported =
+        import_tflite(&bytes).with_context(|| format!("cannot import {}", source.display()))?;
     let encoded = imported.model.encode();
     fs::write(output, &encoded).with_context(|| format!("cannot write {}", output.display()))?;
     println!(
@@ -99,28 +109,52 @@ fn import(source: &Path, output: &Path) -> Result<()> {
 
 fn describe_tensor(t: &TensorInfo) -> String {
     let dims: Vec<String> = t.shape.iter().map(u32::to_string).collect();
-    format!("int8[{}] scale {:.6e} zp {}", dims.join("x"), f32::from_bits(t.scale_bits), t.zero_point)
+    format!(
+        "int8[{}] scale {:.6e} zp {}",
+        dims.join("x"),
+        f32::from_bits(t.scale_bits),
+        t.zero_point
+    )
 }
 
 fn describe_op(op: &Op) -> String {
     let window = |w: &vigil_engine::model::Window| {
         format!(
             "{}x{} stride {}x{} dilation {}x{} pad {}x{}",
-            w.size.0, w.size.1, w.stride.0, w.stride.1, w.dilation.0, w.dilation.1, w.padding.0, w.padding.1
+            w.size.0,
+            w.size.1,
+            w.stride.0,
+            w.stride.1,
+            w.dilation.0,
+            w.dilation.1,
+            w.padding.0,
+            w.padding.1
         )
     };
     let clamp = |c: &vigil_engine::model::Clamp| format!("clamp [{}, {}]", c.min, c.max);
     match op {
         Op::FullyConnected(fc) => format!(
             "{}x{} weights, {} multiplier(s), {}",
-            fc.units, fc.depth, fc.output_multipliers.len(), clamp(&fc.clamp)
+            fc.units,
+            fc.depth,
+            fc.output_multipliers.len(),
+            clamp(&fc.clamp)
         ),
-        Op::Conv2d(c) => format!("{}, {} multiplier(s), {}", window(&c.window), c.output_multipliers.len(), clamp(&c.clamp)),
+        Op::Conv2d(c) => format!(
+            "{}, {} multiplier(s), {}",
+            window(&c.window),
+            c.output_multipliers.len(),
+            clamp(&c.clamp)
+        ),
         Op::DepthwiseConv2d(d) => format!(
             "{}, multiplier {}, {}",
-            window(&d.window), d.depth_multiplier, clamp(&d.clamp)
+            window(&d.window),
+            d.depth_multiplier,
+            clamp(&d.clamp)
         ),
-        Op::AveragePool2d(p) | Op::MaxPool2d(p) => format!("{}, {}", window(&p.window), clamp(&p.clamp)),
+        Op::AveragePool2d(p) | Op::MaxPool2d(p) => {
+            format!("{}, {}", window(&p.window), clamp(&p.clamp))
+        }
         Op::Add(a) => format!("left shift {}, {}", a.left_shift, clamp(&a.clamp)),
         Op::Softmax(s) => format!("diff_min {}", s.diff_min),
         Op::Concatenation(c) => format!("axis {}", c.axis),
@@ -131,7 +165,9 @@ fn describe_op(op: &Op) -> String {
         Op::Requantize(r) => clamp(&r.clamp),
         Op::Clamp(c) => clamp(c),
         Op::Logistic(s) | Op::Tanh(s) => format!("input radius {}", s.input_radius),
-        Op::Reshape | Op::Maximum | Op::Minimum | Op::LeakyRelu(_) | Op::HardSwish(_) => String::new(),
+        Op::Reshape | Op::Maximum | Op::Minimum | Op::LeakyRelu(_) | Op::HardSwish(_) => {
+            String::new()
+        }
     }
 }
 
@@ -141,10 +177,23 @@ pub fn describe(model: &ValidatedModel, bytes: &[u8]) -> String {
     let mut s = String::new();
     let total = model.total_cost();
     let _ = writeln!(s, "model id   0x{}", hex::encode(model_id(bytes)));
-    let _ = writeln!(s, "format     version {} , {} bytes", m.version, bytes.len());
+    let _ = writeln!(
+        s,
+        "format     version {} , {} bytes",
+        m.version,
+        bytes.len()
+    );
     let _ = writeln!(s, "input      {}", describe_tensor(&m.input));
-    let _ = writeln!(s, "output     {}", describe_tensor(&m.layers[m.layers.len() - 1].output));
-    let _ = writeln!(s, "cost       {} multiply-accumulates, {} bytes touched", total.macs, total.bytes);
+    let _ = writeln!(
+        s,
+        "output     {}",
+        describe_tensor(&m.layers[m.layers.len() - 1].output)
+    );
+    let _ = writeln!(
+        s,
+        "cost       {} multiply-accumulates, {} bytes touched",
+        total.macs, total.bytes
+    );
     let _ = writeln!(s, "layers     {}", m.layers.len());
     for (i, layer) in m.layers.iter().enumerate() {
         let cost = model.layer_cost(i);
@@ -158,14 +207,21 @@ pub fn describe(model: &ValidatedModel, bytes: &[u8]) -> String {
             i + 1,
             describe_tensor(&layer.output)
         );
-        let _ = writeln!(s, "        {} MACs, {} bytes; {}", cost.macs, cost.bytes, describe_op(&layer.op));
+        let _ = writeln!(
+            s,
+            "        {} MACs, {} bytes; {}",
+            cost.macs,
+            cost.bytes,
+            describe_op(&layer.op)
+        );
     }
     s
 }
 
 fn inspect(path: &Path) -> Result<()> {
     let bytes = read(path, "model")?;
-    let model = decode_model(&bytes).with_context(|| format!("{} is not a valid Vigil model", path.display()))?;
+    let model = decode_model(&bytes)
+        .with_context(|| format!("{} is not a valid Vigil model", path.display()))?;
     print!("{}", describe(&model, &bytes));
     Ok(())
 }
@@ -191,7 +247,8 @@ fn run(path: &Path, input_path: &Path, dump: Option<&Path>) -> Result<()> {
         if let (Some(dir), None) = (dump, &write_error) {
             let file = dir.join(format!("layer_{}.bin", layers[i].source_index));
             if let Err(e) = fs::write(&file, vigil_engine::as_u8(out)) {
-                write_error = Some(anyhow::Error::new(e).context(format!("cannot write {}", file.display())));
+                write_error =
+                    Some(anyhow::Error::new(e).context(format!("cannot write {}", file.display())));
             }
         }
     })?;
@@ -202,7 +259,12 @@ fn run(path: &Path, input_path: &Path, dump: Option<&Path>) -> Result<()> {
     println!("output [{}]", values.join(", "));
     println!("trace");
     for (i, hash) in execution.trace.iter().enumerate() {
-        println!("  {i:>3} op {:>3} {:<18} 0x{}", layers[i].source_index, layers[i].op.name(), hex::encode(hash));
+        println!(
+            "  {i:>3} op {:>3} {:<18} 0x{}",
+            layers[i].source_index,
+            layers[i].op.name(),
+            hex::encode(hash)
+        );
     }
     Ok(())
 }
@@ -236,7 +298,11 @@ fn bench(path: &Path, runs: usize, seed: u64, json: bool) -> Result<()> {
         );
     } else {
         println!("{}: {macs} MACs per inference", path.display());
-        println!("median {:.1} µs over {runs} runs (min {:.1} µs)", median * 1e6, samples[0] * 1e6);
+        println!(
+            "median {:.1} µs over {runs} runs (min {:.1} µs)",
+            median * 1e6,
+            samples[0] * 1e6
+        );
         println!("{:.1} million MACs per second", macs_per_second / 1e6);
     }
     Ok(())

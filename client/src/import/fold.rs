@@ -53,16 +53,32 @@ pub(super) fn try_fold(
         }
         ("STRIDED_SLICE", BuiltinOptions::StridedSlice(o)) => {
             let (data, begin, end, strides) = (int32(0)?, int32(1)?, int32(2)?, int32(3)?);
-            if begin.len() != 1 || end.len() != 1 || strides.len() != 1 || o.ellipsis_mask != 0 || o.new_axis_mask != 0 {
+            if begin.len() != 1
+                || end.len() != 1
+                || strides.len() != 1
+                || o.ellipsis_mask != 0
+                || o.new_axis_mask != 0
+            {
                 return Err(ImportError::Unsupported(
                     "STRIDED_SLICE on static values other than a 1-D slice".into(),
                 ));
             }
-            strided_slice_1d(&data, begin[0], end[0], strides[0], o.begin_mask & 1 != 0, o.end_mask & 1 != 0, o.shrink_axis_mask & 1 != 0, o.offset)?
+            strided_slice_1d(
+                &data,
+                begin[0],
+                end[0],
+                strides[0],
+                o.begin_mask & 1 != 0,
+                o.end_mask & 1 != 0,
+                o.shrink_axis_mask & 1 != 0,
+                o.offset,
+            )?
         }
         ("PACK", BuiltinOptions::Pack(o)) => {
             if o.axis != 0 {
-                return Err(ImportError::Unsupported("PACK of static values along an axis other than 0".into()));
+                return Err(ImportError::Unsupported(
+                    "PACK of static values along an axis other than 0".into(),
+                ));
             }
             let mut out = Vec::new();
             for k in 0..inputs.len() {
@@ -100,9 +116,21 @@ fn strided_slice_1d(
     }
     let normalise = |i: i64| if i < 0 { i + n } else { i };
     let (stride, begin, end) = (stride as i64, begin as i64, end as i64);
-    let mut start = if begin_mask { if stride > 0 { 0 } else { n - 1 } } else { normalise(begin) };
+    let mut start = if begin_mask {
+        if stride > 0 {
+            0
+        } else {
+            n - 1
+        }
+    } else {
+        normalise(begin)
+    };
     let mut stop = if end_mask {
-        if stride > 0 { n } else { -1 }
+        if stride > 0 {
+            n
+        } else {
+            -1
+        }
     } else if offset {
         start + end
     } else {
@@ -110,7 +138,9 @@ fn strided_slice_1d(
     };
     if shrink {
         if !(0..n).contains(&start) {
-            return Err(ImportError::Invalid("STRIDED_SLICE index out of range".into()));
+            return Err(ImportError::Invalid(
+                "STRIDED_SLICE index out of range".into(),
+            ));
         }
         return Ok(vec![data[start as usize]]);
     }
@@ -137,9 +167,21 @@ mod tests {
     #[test]
     fn slices_like_tflite() {
         let v = [1, 8, 8, 16];
-        assert_eq!(strided_slice_1d(&v, 0, 1, 1, false, false, true, false).unwrap(), vec![1]);
-        assert_eq!(strided_slice_1d(&v, 1, 0, 1, false, true, false, false).unwrap(), vec![8, 8, 16]);
-        assert_eq!(strided_slice_1d(&v, -1, 0, 1, false, true, false, false).unwrap(), vec![16]);
-        assert_eq!(strided_slice_1d(&v, 0, 0, -1, true, true, false, false).unwrap(), vec![16, 8, 8, 1]);
+        assert_eq!(
+            strided_slice_1d(&v, 0, 1, 1, false, false, true, false).unwrap(),
+            vec![1]
+        );
+        assert_eq!(
+            strided_slice_1d(&v, 1, 0, 1, false, true, false, false).unwrap(),
+            vec![8, 8, 16]
+        );
+        assert_eq!(
+            strided_slice_1d(&v, -1, 0, 1, false, true, false, false).unwrap(),
+            vec![16]
+        );
+        assert_eq!(
+            strided_slice_1d(&v, 0, 0, -1, true, true, false, false).unwrap(),
+            vec![16, 8, 8, 1]
+        );
     }
 }

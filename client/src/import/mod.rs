@@ -14,15 +14,15 @@ use std::collections::HashMap;
 use std::fmt;
 
 use vigil_engine::model::{
-    Add, Concatenation, Conv2d, DepthwiseConv2d, FullyConnected, Layer, LeakyRelu, Mean, Model, Mul,
-    Op, Pad, Pool2d, Requantize, Softmax, TensorInfo, Window, FORMAT_VERSION,
+    Add, Concatenation, Conv2d, DepthwiseConv2d, FullyConnected, Layer, LeakyRelu, Mean, Model,
+    Mul, Op, Pad, Pool2d, Requantize, Softmax, TensorInfo, Window, FORMAT_VERSION,
 };
 
 use crate::tflite::{self, BuiltinOptions, Padding, Tensor, TensorType, TfliteModel};
 use fold::Folded;
 use quantization::{
-    activation_range, mean_multiplier, out_size, quantize_multiplier_int16, padding_before, quantize_multiplier, smooth_activation,
-    softmax_scaling,
+    activation_range, mean_multiplier, out_size, padding_before, quantize_multiplier,
+    quantize_multiplier_int16, smooth_activation, softmax_scaling,
 };
 
 /// Why a TFLite model could not be imported. Messages name the operator and what is wrong.
@@ -114,10 +114,17 @@ pub fn import_tflite(bytes: &[u8]) -> Result<Imported, ImportError> {
             ))
         }
     }
-    let model = Model { version: FORMAT_VERSION, input, layers: importer.layers };
+    let model = Model {
+        version: FORMAT_VERSION,
+        input,
+        layers: importer.layers,
+    };
     // Refuse at import what the engine would refuse at load, with the engine's reason.
     vigil_engine::ValidatedModel::new(model.clone()).map_err(ImportError::Engine)?;
-    Ok(Imported { model, folded: importer.folded })
+    Ok(Imported {
+        model,
+        folded: importer.folded,
+    })
 }
 
 /// A tensor's per-tensor scale and zero point (the first entries, for per-channel tensors).
@@ -137,13 +144,19 @@ impl Importer<'_> {
     }
 
     fn tensor_name(&self, index: usize) -> String {
-        self.tensors[index].name.clone().unwrap_or_else(|| format!("#{index}"))
+        self.tensors[index]
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("#{index}"))
     }
 
     /// Static dimensions of a tensor, all positive.
     fn static_shape(&self, index: usize, what: &str) -> Result<Vec<u32>, ImportError> {
         let tensor = &self.tensors[index];
-        let dynamic = tensor.shape_signature.as_ref().is_some_and(|s| s.iter().any(|&d| d < 0));
+        let dynamic = tensor
+            .shape_signature
+            .as_ref()
+            .is_some_and(|s| s.iter().any(|&d| d < 0));
         if dynamic && tensor.shape.iter().any(|&d| d <= 0) {
             return Err(ImportError::Unsupported(format!(
                 "{what} (tensor {}) has a dynamic shape",
@@ -175,9 +188,16 @@ impl Importer<'_> {
             )));
         }
         let (scale, zero_point) = scale_and_zero_point(tensor).ok_or_else(|| {
-            ImportError::Invalid(format!("{what} (tensor {}) is not quantized", self.tensor_name(index)))
+            ImportError::Invalid(format!(
+                "{what} (tensor {}) is not quantized",
+                self.tensor_name(index)
+            ))
         })?;
-        Ok(TensorInfo { shape: self.static_shape(index, what)?, zero_point, scale_bits: scale.to_bits() })
+        Ok(TensorInfo {
+            shape: self.static_shape(index, what)?,
+            zero_point,
+            scale_bits: scale.to_bits(),
+        })
     }
 
     /// The bytes of a constant tensor stored in the file, if it is one.
@@ -208,7 +228,11 @@ impl Importer<'_> {
         let bytes = self
             .constant_bytes(index)
             .ok_or_else(|| ImportError::Unsupported(format!("{what} is not a constant")))?;
-        let expected: u64 = self.static_shape(index, what)?.iter().map(|&d| d as u64).product();
+        let expected: u64 = self
+            .static_shape(index, what)?
+            .iter()
+            .map(|&d| d as u64)
+            .product();
         if bytes.len() as u64 != expected {
             return Err(ImportError::Invalid(format!(
                 "{what} holds {} bytes for {expected} elements",
@@ -224,25 +248,41 @@ impl Importer<'_> {
         }
         let tensor = &self.tensors[index];
         if tensor.tensor_type != TensorType::Int32 {
-            return Err(ImportError::Unsupported(format!("{what} is {:?}, not int32", tensor.tensor_type)));
+            return Err(ImportError::Unsupported(format!(
+                "{what} is {:?}, not int32",
+                tensor.tensor_type
+            )));
         }
         let bytes = self
             .constant_bytes(index)
             .ok_or_else(|| ImportError::Unsupported(format!("{what} is not a constant")))?;
         if bytes.len() % 4 != 0 {
-            return Err(ImportError::Invalid(format!("{what} is not a whole number of int32s")));
+            return Err(ImportError::Invalid(format!(
+                "{what} is not a whole number of int32s"
+            )));
         }
-        Ok(bytes.chunks_exact(4).map(|c| i32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
+        Ok(bytes
+            .chunks_exact(4)
+            .map(|c| i32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect())
     }
 
     /// Real scales of a weights tensor: one per channel along `axis`, or one.
-    fn weight_scales(&self, index: usize, channels: usize, axis: usize, what: &str) -> Result<Vec<f32>, ImportError> {
+    fn weight_scales(
+        &self,
+        index: usize,
+        channels: usize,
+        axis: usize,
+        what: &str,
+    ) -> Result<Vec<f32>, ImportError> {
         let q = self.tensors[index]
             .quantization
             .as_ref()
             .ok_or_else(|| ImportError::Invalid(format!("{what} is not quantized")))?;
         if q.zero_point.iter().any(|&z| z != 0) {
-            return Err(ImportError::Unsupported(format!("{what} has a non-zero zero point")));
+            return Err(ImportError::Unsupported(format!(
+                "{what} has a non-zero zero point"
+            )));
         }
         match q.scale.len() {
             1 => Ok(q.scale.clone()),
@@ -259,14 +299,29 @@ impl Importer<'_> {
             .tfl
             .operator_codes
             .get(op.opcode_index as usize)
-            .ok_or_else(|| ImportError::Invalid(format!("operator {source}: no operator code {}", op.opcode_index)))?;
+            .ok_or_else(|| {
+                ImportError::Invalid(format!(
+                    "operator {source}: no operator code {}",
+                    op.opcode_index
+                ))
+            })?;
         let name = code.builtin.to_string();
         let inputs: Vec<Option<usize>> = op
             .inputs
             .iter()
-            .map(|&i| if i < 0 { Ok(None) } else { self.tensor_index(i).map(Some) })
+            .map(|&i| {
+                if i < 0 {
+                    Ok(None)
+                } else {
+                    self.tensor_index(i).map(Some)
+                }
+            })
             .collect::<Result<_, _>>()?;
-        let outputs: Vec<usize> = op.outputs.iter().map(|&i| self.tensor_index(i)).collect::<Result<_, _>>()?;
+        let outputs: Vec<usize> = op
+            .outputs
+            .iter()
+            .map(|&i| self.tensor_index(i))
+            .collect::<Result<_, _>>()?;
         if outputs.len() != 1 {
             return Err(ImportError::Unsupported(format!(
                 "operator {source} ({name}) with {} outputs",
@@ -292,19 +347,23 @@ impl Importer<'_> {
         let (out_scale, out_zp) = (f32::from_bits(out_info.scale_bits), out_info.zero_point);
         let clamp_for = |activation: tflite::Activation| {
             activation_range(activation, out_scale, out_zp).ok_or_else(|| {
-                ImportError::Unsupported(format!("operator {source} ({name}): fused activation {activation:?}"))
+                ImportError::Unsupported(format!(
+                    "operator {source} ({name}): fused activation {activation:?}"
+                ))
             })
         };
         let x = input(0)?;
         let x_id = self.activation_id(x, &name, source)?;
         let x_tensor = &self.tensors[x];
-        let (x_scale, x_zp) = scale_and_zero_point(x_tensor)
-            .ok_or_else(|| ImportError::Invalid(format!("operator {source} ({name}): input not quantized")))?;
+        let (x_scale, x_zp) = scale_and_zero_point(x_tensor).ok_or_else(|| {
+            ImportError::Invalid(format!("operator {source} ({name}): input not quantized"))
+        })?;
         let bias = |importer: &Self, k: usize, channels: usize| -> Result<Vec<i32>, ImportError> {
             match inputs.get(k).copied().flatten() {
                 None => Ok(Vec::new()),
                 Some(b) => {
-                    let v = importer.int32_constant(b, &format!("operator {source} ({name}) bias"))?;
+                    let v =
+                        importer.int32_constant(b, &format!("operator {source} ({name}) bias"))?;
                     if v.len() != channels {
                         return Err(ImportError::Invalid(format!(
                             "operator {source} ({name}): {} biases for {channels} channels",
@@ -325,7 +384,9 @@ impl Importer<'_> {
             match p {
                 Padding::Same => Ok(true),
                 Padding::Valid => Ok(false),
-                other => Err(ImportError::Unsupported(format!("operator {source} ({name}): padding {other:?}"))),
+                other => Err(ImportError::Unsupported(format!(
+                    "operator {source} ({name}): padding {other:?}"
+                ))),
             }
         };
         let mut layer_inputs = vec![x_id];
@@ -346,18 +407,27 @@ impl Importer<'_> {
                 let w = input(1)?;
                 let w_shape = self.static_shape(w, "fully connected weights")?;
                 if w_shape.len() != 2 {
-                    return Err(ImportError::Invalid(format!("operator {source} ({name}): weights of rank {}", w_shape.len())));
+                    return Err(ImportError::Invalid(format!(
+                        "operator {source} ({name}): weights of rank {}",
+                        w_shape.len()
+                    )));
                 }
                 let (units, depth) = (w_shape[0], w_shape[1]);
-                let weights = self.int8_constant(w, &format!("operator {source} ({name}) weights"))?;
+                let weights =
+                    self.int8_constant(w, &format!("operator {source} ({name}) weights"))?;
                 let q = self.tensors[w].quantization.as_ref();
                 let scales = q.map(|q| q.scale.clone()).unwrap_or_default();
-                let weights_zero_point = q.and_then(|q| q.zero_point.first().copied()).unwrap_or(0) as i32;
+                let weights_zero_point =
+                    q.and_then(|q| q.zero_point.first().copied()).unwrap_or(0) as i32;
                 let output_multipliers = if scales.len() > 1 {
                     per_channel(&scales)
                 } else {
-                    let scale = *scales.first().ok_or_else(|| ImportError::Invalid("unquantized weights".into()))?;
-                    vec![quantize_multiplier(x_scale as f64 * scale as f64 / out_scale as f64)]
+                    let scale = *scales
+                        .first()
+                        .ok_or_else(|| ImportError::Invalid("unquantized weights".into()))?;
+                    vec![quantize_multiplier(
+                        x_scale as f64 * scale as f64 / out_scale as f64,
+                    )]
                 };
                 Op::FullyConnected(FullyConnected {
                     units,
@@ -374,11 +444,21 @@ impl Importer<'_> {
                 let f_shape = self.static_shape(w, "conv filter")?;
                 let x_shape = self.static_shape(x, "conv input")?;
                 if f_shape.len() != 4 || x_shape.len() != 4 || out_info.shape.len() != 4 {
-                    return Err(ImportError::Invalid(format!("operator {source} ({name}): tensors must be 4-D")));
+                    return Err(ImportError::Invalid(format!(
+                        "operator {source} ({name}): tensors must be 4-D"
+                    )));
                 }
                 let scales = self.weight_scales(w, f_shape[0] as usize, 0, "conv filter")?;
-                let window = self.window(source, &name, same(o.padding)?, &x_shape, &out_info.shape,
-                    (f_shape[1], f_shape[2]), (o.stride_h, o.stride_w), (o.dilation_h, o.dilation_w))?;
+                let window = self.window(
+                    source,
+                    &name,
+                    same(o.padding)?,
+                    &x_shape,
+                    &out_info.shape,
+                    (f_shape[1], f_shape[2]),
+                    (o.stride_h, o.stride_w),
+                    (o.dilation_h, o.dilation_w),
+                )?;
                 Op::Conv2d(Conv2d {
                     window,
                     filter_input_channels: f_shape[3],
@@ -393,14 +473,24 @@ impl Importer<'_> {
                 let f_shape = self.static_shape(w, "depthwise filter")?;
                 let x_shape = self.static_shape(x, "depthwise input")?;
                 if f_shape.len() != 4 || x_shape.len() != 4 || out_info.shape.len() != 4 {
-                    return Err(ImportError::Invalid(format!("operator {source} ({name}): tensors must be 4-D")));
+                    return Err(ImportError::Invalid(format!(
+                        "operator {source} ({name}): tensors must be 4-D"
+                    )));
                 }
                 let channels = f_shape[3];
                 let scales = self.weight_scales(w, channels as usize, 3, "depthwise filter")?;
-                let window = self.window(source, &name, same(o.padding)?, &x_shape, &out_info.shape,
-                    (f_shape[1], f_shape[2]), (o.stride_h, o.stride_w), (o.dilation_h, o.dilation_w))?;
+                let window = self.window(
+                    source,
+                    &name,
+                    same(o.padding)?,
+                    &x_shape,
+                    &out_info.shape,
+                    (f_shape[1], f_shape[2]),
+                    (o.stride_h, o.stride_w),
+                    (o.dilation_h, o.dilation_w),
+                )?;
                 // TFLite derives the multiplier from the shapes, not from the stored option.
-                let depth_multiplier = if x_shape[3] == 0 { 0 } else { channels / x_shape[3] };
+                let depth_multiplier = channels.checked_div(x_shape[3]).unwrap_or(0);
                 Op::DepthwiseConv2d(DepthwiseConv2d {
                     window,
                     depth_multiplier,
@@ -413,18 +503,38 @@ impl Importer<'_> {
             ("AVERAGE_POOL_2D" | "MAX_POOL_2D", BuiltinOptions::Pool2D(o)) => {
                 let x_shape = self.static_shape(x, "pool input")?;
                 if x_shape.len() != 4 || out_info.shape.len() != 4 {
-                    return Err(ImportError::Invalid(format!("operator {source} ({name}): tensors must be 4-D")));
+                    return Err(ImportError::Invalid(format!(
+                        "operator {source} ({name}): tensors must be 4-D"
+                    )));
                 }
                 if x_scale != out_scale || x_zp != out_zp {
                     return Err(ImportError::Unsupported(format!(
                         "operator {source} ({name}): input and output quantization differ"
                     )));
                 }
-                let size = (positive(o.filter_height, source, &name)?, positive(o.filter_width, source, &name)?);
-                let window = self.window(source, &name, same(o.padding)?, &x_shape, &out_info.shape,
-                    size, (o.stride_h, o.stride_w), (1, 1))?;
-                let pool = Pool2d { window, clamp: clamp_for(o.fused_activation)? };
-                if name == "AVERAGE_POOL_2D" { Op::AveragePool2d(pool) } else { Op::MaxPool2d(pool) }
+                let size = (
+                    positive(o.filter_height, source, &name)?,
+                    positive(o.filter_width, source, &name)?,
+                );
+                let window = self.window(
+                    source,
+                    &name,
+                    same(o.padding)?,
+                    &x_shape,
+                    &out_info.shape,
+                    size,
+                    (o.stride_h, o.stride_w),
+                    (1, 1),
+                )?;
+                let pool = Pool2d {
+                    window,
+                    clamp: clamp_for(o.fused_activation)?,
+                };
+                if name == "AVERAGE_POOL_2D" {
+                    Op::AveragePool2d(pool)
+                } else {
+                    Op::MaxPool2d(pool)
+                }
             }
             ("ADD" | "SUB", options) => {
                 let activation = match options {
@@ -434,14 +544,17 @@ impl Importer<'_> {
                 };
                 let y = input(1)?;
                 layer_inputs.push(self.activation_id(y, &name, source)?);
-                let (y_scale, _) = scale_and_zero_point(&self.tensors[y])
-                    .ok_or_else(|| ImportError::Invalid(format!("operator {source} ({name}): input not quantized")))?;
+                let (y_scale, _) = scale_and_zero_point(&self.tensors[y]).ok_or_else(|| {
+                    ImportError::Invalid(format!("operator {source} ({name}): input not quantized"))
+                })?;
                 const LEFT_SHIFT: u32 = 20;
                 let twice_max = 2.0 * x_scale.max(y_scale) as f64;
                 let below_one = |real: f64| {
                     let m = quantize_multiplier(real);
                     if real <= 0.0 || real >= 1.0 || m.shift > 0 {
-                        Err(ImportError::Unsupported(format!("operator {source} ({name}): scale ratio {real} out of range")))
+                        Err(ImportError::Unsupported(format!(
+                            "operator {source} ({name}): scale ratio {real} out of range"
+                        )))
                     } else {
                         Ok(m)
                     }
@@ -450,14 +563,22 @@ impl Importer<'_> {
                     left_shift: LEFT_SHIFT,
                     input1_multiplier: below_one(x_scale as f64 / twice_max)?,
                     input2_multiplier: below_one(y_scale as f64 / twice_max)?,
-                    output_multiplier: below_one(twice_max / ((1i64 << LEFT_SHIFT) as f64 * out_scale as f64))?,
+                    output_multiplier: below_one(
+                        twice_max / ((1i64 << LEFT_SHIFT) as f64 * out_scale as f64),
+                    )?,
                     clamp: clamp_for(activation)?,
                 };
-                if name == "ADD" { Op::Add(add) } else { Op::Sub(add) }
+                if name == "ADD" {
+                    Op::Add(add)
+                } else {
+                    Op::Sub(add)
+                }
             }
             ("RESHAPE" | "SQUEEZE" | "EXPAND_DIMS", _) => {
                 if x_scale != out_scale || x_zp != out_zp {
-                    return Err(ImportError::Invalid(format!("operator {source} ({name}) changes quantization")));
+                    return Err(ImportError::Invalid(format!(
+                        "operator {source} ({name}) changes quantization"
+                    )));
                 }
                 Op::Reshape
             }
@@ -468,7 +589,10 @@ impl Importer<'_> {
                     )));
                 }
                 let (input_multiplier, diff_min) = softmax_scaling(o.beta as f64, x_scale as f64);
-                Op::Softmax(Softmax { input_multiplier, diff_min })
+                Op::Softmax(Softmax {
+                    input_multiplier,
+                    diff_min,
+                })
             }
             ("QUANTIZE", _) => Op::Requantize(Requantize {
                 multiplier: quantize_multiplier(x_scale as f64 / out_scale as f64),
@@ -476,13 +600,19 @@ impl Importer<'_> {
             }),
             ("RELU", _) => Op::Requantize(Requantize {
                 multiplier: quantize_multiplier(x_scale as f64 / out_scale as f64),
-                clamp: vigil_engine::model::Clamp { min: out_zp.max(-128) as i8, max: 127 },
+                clamp: vigil_engine::model::Clamp {
+                    min: out_zp.max(-128) as i8,
+                    max: 127,
+                },
             }),
             ("RELU6", _) => {
                 // TFLite Micro clamps the raw input in the input's own quantization.
                 let six = (x_zp + (6.0f32 / x_scale).round() as i32).clamp(-128, 127);
                 let min = x_zp.clamp(-128, 127);
-                Op::Clamp(vigil_engine::model::Clamp { min: min as i8, max: six.max(min) as i8 })
+                Op::Clamp(vigil_engine::model::Clamp {
+                    min: min as i8,
+                    max: six.max(min) as i8,
+                })
             }
             ("LEAKY_RELU", options) => {
                 let alpha = match options {
@@ -491,7 +621,9 @@ impl Importer<'_> {
                 };
                 let alpha_real = (x_scale * alpha / out_scale) as f64;
                 if alpha_real < 0.0 {
-                    return Err(ImportError::Unsupported(format!("operator {source} ({name}): negative alpha")));
+                    return Err(ImportError::Unsupported(format!(
+                        "operator {source} ({name}): negative alpha"
+                    )));
                 }
                 Op::LeakyRelu(LeakyRelu {
                     identity_multiplier: quantize_multiplier((x_scale / out_scale) as f64),
@@ -499,26 +631,39 @@ impl Importer<'_> {
                 })
             }
             ("LOGISTIC" | "TANH", _) => {
-                let (want_scale, want_zp) = if name == "LOGISTIC" { (1.0 / 256.0, -128) } else { (1.0 / 128.0, 0) };
+                let (want_scale, want_zp) = if name == "LOGISTIC" {
+                    (1.0 / 256.0, -128)
+                } else {
+                    (1.0 / 128.0, 0)
+                };
                 if out_scale != want_scale || out_zp != want_zp {
                     return Err(ImportError::Unsupported(format!(
                         "operator {source} ({name}): int8 output must have scale {want_scale} and zero point {want_zp}"
                     )));
                 }
                 let op = smooth_activation(x_scale).ok_or_else(|| {
-                    ImportError::Unsupported(format!("operator {source} ({name}): input scale {x_scale} out of range"))
+                    ImportError::Unsupported(format!(
+                        "operator {source} ({name}): input scale {x_scale} out of range"
+                    ))
                 })?;
-                if name == "LOGISTIC" { Op::Logistic(op) } else { Op::Tanh(op) }
+                if name == "LOGISTIC" {
+                    Op::Logistic(op)
+                } else {
+                    Op::Tanh(op)
+                }
             }
             ("MEAN", _) => {
-                let axes_raw = self.int32_constant(input(1)?, &format!("operator {source} ({name}) axes"))?;
+                let axes_raw =
+                    self.int32_constant(input(1)?, &format!("operator {source} ({name}) axes"))?;
                 let x_shape = self.static_shape(x, "mean input")?;
                 let rank = x_shape.len() as i32;
                 let mut axes = Vec::new();
                 for a in axes_raw {
                     let a = if a < 0 { a + rank } else { a };
                     if !(0..rank).contains(&a) {
-                        return Err(ImportError::Invalid(format!("operator {source} ({name}): axis out of range")));
+                        return Err(ImportError::Invalid(format!(
+                            "operator {source} ({name}): axis out of range"
+                        )));
                     }
                     axes.push(a as u32);
                 }
@@ -528,7 +673,10 @@ impl Importer<'_> {
                 let rescale = if x_scale == out_scale && x_zp == out_zp {
                     None
                 } else {
-                    Some(mean_multiplier(quantize_multiplier(x_scale as f64 / out_scale as f64), count))
+                    Some(mean_multiplier(
+                        quantize_multiplier(x_scale as f64 / out_scale as f64),
+                        count,
+                    ))
                 };
                 Op::Mean(Mean { axes, rescale })
             }
@@ -539,16 +687,20 @@ impl Importer<'_> {
                 };
                 let y = input(1)?;
                 layer_inputs.push(self.activation_id(y, &name, source)?);
-                let (y_scale, _) = scale_and_zero_point(&self.tensors[y])
-                    .ok_or_else(|| ImportError::Invalid(format!("operator {source} ({name}): input not quantized")))?;
+                let (y_scale, _) = scale_and_zero_point(&self.tensors[y]).ok_or_else(|| {
+                    ImportError::Invalid(format!("operator {source} ({name}): input not quantized"))
+                })?;
                 Op::Mul(Mul {
-                    multiplier: quantize_multiplier(x_scale as f64 * y_scale as f64 / out_scale as f64),
+                    multiplier: quantize_multiplier(
+                        x_scale as f64 * y_scale as f64 / out_scale as f64,
+                    ),
                     clamp: clamp_for(activation)?,
                 })
             }
             ("HARD_SWISH", _) => {
                 let hires = (1.0f32 / 128.0f32) * x_scale;
-                let (output_multiplier, output_exponent) = quantize_multiplier_int16((hires / out_scale) as f64);
+                let (output_multiplier, output_exponent) =
+                    quantize_multiplier_int16((hires / out_scale) as f64);
                 let (reluish_multiplier, reluish_exponent) =
                     quantize_multiplier_int16((hires / (3.0f32 / 32768.0f32)) as f64);
                 if output_exponent > 0 {
@@ -573,11 +725,17 @@ impl Importer<'_> {
                         )));
                     }
                 }
-                if name == "MAXIMUM" { Op::Maximum } else { Op::Minimum }
+                if name == "MAXIMUM" {
+                    Op::Maximum
+                } else {
+                    Op::Minimum
+                }
             }
             ("CONCATENATION", BuiltinOptions::Concatenation(o)) => {
                 if o.fused_activation != tflite::Activation::None {
-                    return Err(ImportError::Unsupported(format!("operator {source} ({name}): fused activation")));
+                    return Err(ImportError::Unsupported(format!(
+                        "operator {source} ({name}): fused activation"
+                    )));
                 }
                 for k in 1..inputs.len() {
                     let t = input(k)?;
@@ -593,14 +751,20 @@ impl Importer<'_> {
                 let rank = out_info.shape.len() as i32;
                 let axis = if o.axis < 0 { o.axis + rank } else { o.axis };
                 if !(0..rank).contains(&axis) {
-                    return Err(ImportError::Invalid(format!("operator {source} ({name}): axis {}", o.axis)));
+                    return Err(ImportError::Invalid(format!(
+                        "operator {source} ({name}): axis {}",
+                        o.axis
+                    )));
                 }
                 Op::Concatenation(Concatenation { axis: axis as u32 })
             }
             ("PAD" | "PADV2", _) => {
-                let p = self.int32_constant(input(1)?, &format!("operator {source} ({name}) paddings"))?;
+                let p = self
+                    .int32_constant(input(1)?, &format!("operator {source} ({name}) paddings"))?;
                 if p.len() % 2 != 0 || p.iter().any(|&v| v < 0) {
-                    return Err(ImportError::Invalid(format!("operator {source} ({name}): paddings {p:?}")));
+                    return Err(ImportError::Invalid(format!(
+                        "operator {source} ({name}): paddings {p:?}"
+                    )));
                 }
                 let value = match inputs.get(2).copied().flatten() {
                     Some(v) if name == "PADV2" => *self
@@ -610,9 +774,17 @@ impl Importer<'_> {
                     _ => out_zp as i8,
                 };
                 if x_scale != out_scale || x_zp != out_zp {
-                    return Err(ImportError::Unsupported(format!("operator {source} ({name}) changes quantization")));
+                    return Err(ImportError::Unsupported(format!(
+                        "operator {source} ({name}) changes quantization"
+                    )));
                 }
-                Op::Pad(Pad { paddings: p.chunks_exact(2).map(|c| (c[0] as u32, c[1] as u32)).collect(), value })
+                Op::Pad(Pad {
+                    paddings: p
+                        .chunks_exact(2)
+                        .map(|c| (c[0] as u32, c[1] as u32))
+                        .collect(),
+                    value,
+                })
             }
             _ => {
                 return Err(ImportError::Unsupported(format!(
@@ -620,8 +792,14 @@ impl Importer<'_> {
                 )))
             }
         };
-        self.layers.push(Layer { source_index: source, inputs: layer_inputs, output: out_info, op: layer_op });
-        self.values.insert(output, Value::Activation(self.layers.len() as u32));
+        self.layers.push(Layer {
+            source_index: source,
+            inputs: layer_inputs,
+            output: out_info,
+            op: layer_op,
+        });
+        self.values
+            .insert(output, Value::Activation(self.layers.len() as u32));
         Ok(())
     }
 
@@ -638,8 +816,14 @@ impl Importer<'_> {
         stride: (i32, i32),
         dilation: (i32, i32),
     ) -> Result<Window, ImportError> {
-        let stride = (positive(stride.0, source, name)?, positive(stride.1, source, name)?);
-        let dilation = (positive(dilation.0, source, name)?, positive(dilation.1, source, name)?);
+        let stride = (
+            positive(stride.0, source, name)?,
+            positive(stride.1, source, name)?,
+        );
+        let dilation = (
+            positive(dilation.0, source, name)?,
+            positive(dilation.1, source, name)?,
+        );
         let mut padding = [0u32; 2];
         for (axis, pad) in padding.iter_mut().enumerate() {
             let (image, filter, s, d) = match axis {
@@ -656,13 +840,19 @@ impl Importer<'_> {
             }
             *pad = padding_before(s as i64, d as i64, image as i64, filter as i64, out) as u32;
         }
-        Ok(Window { size, stride, dilation, padding: (padding[0], padding[1]) })
+        Ok(Window {
+            size,
+            stride,
+            dilation,
+            padding: (padding[0], padding[1]),
+        })
     }
 }
 
 fn positive(v: i32, source: u32, name: &str) -> Result<u32, ImportError> {
-    u32::try_from(v)
-        .ok()
-        .filter(|&v| v > 0)
-        .ok_or_else(|| ImportError::Invalid(format!("operator {source} ({name}): parameter {v} must be positive")))
+    u32::try_from(v).ok().filter(|&v| v > 0).ok_or_else(|| {
+        ImportError::Invalid(format!(
+            "operator {source} ({name}): parameter {v} must be positive"
+        ))
+    })
 }

@@ -28,7 +28,10 @@ fn frexp(x: f64) -> (f64, i32) {
 /// exponents out of range.
 pub fn quantize_multiplier(real: f64) -> Multiplier {
     if real == 0.0 {
-        return Multiplier { multiplier: 0, shift: 0 };
+        return Multiplier {
+            multiplier: 0,
+            shift: 0,
+        };
     }
     let (q, mut shift) = frexp(real);
     let mut q_fixed = (q * (1i64 << 31) as f64).round() as i64;
@@ -44,7 +47,10 @@ pub fn quantize_multiplier(real: f64) -> Multiplier {
         shift = 30;
         q_fixed = (1i64 << 31) - 1;
     }
-    Multiplier { multiplier: q_fixed as i32, shift }
+    Multiplier {
+        multiplier: q_fixed as i32,
+        shift,
+    }
 }
 
 /// The int8 output range after a fused activation, as TFLite's
@@ -67,7 +73,10 @@ pub fn activation_range(
     if min > max {
         return None;
     }
-    Some(Clamp { min: min as i8, max: max as i8 })
+    Some(Clamp {
+        min: min as i8,
+        max: max as i8,
+    })
 }
 
 /// TFLite's `ComputeOutSize` for one spatial dimension.
@@ -118,7 +127,10 @@ pub fn smooth_activation(input_scale: f32) -> Option<vigil_engine::model::Smooth
     }
     let radius = (15.0 * (1i64 << 27) as f64 / 2f64.powi(shift)).floor();
     Some(vigil_engine::model::SmoothActivation {
-        input_multiplier: Multiplier { multiplier: q_fixed as i32, shift },
+        input_multiplier: Multiplier {
+            multiplier: q_fixed as i32,
+            shift,
+        },
         input_radius: radius.min(i32::MAX as f64) as i32,
     })
 }
@@ -143,7 +155,10 @@ pub fn mean_multiplier(ratio: Multiplier, count: i64) -> Multiplier {
     let log2 = 63 - (count.max(1) as u64).leading_zeros() as i32;
     let k = log2.min(32).min(31 + ratio.shift);
     let multiplier = (((ratio.multiplier as i64) << k) / count.max(1)) as i32;
-    Multiplier { multiplier, shift: ratio.shift - k }
+    Multiplier {
+        multiplier,
+        shift: ratio.shift - k,
+    }
 }
 
 #[cfg(test)]
@@ -161,17 +176,35 @@ mod tests {
 
     #[test]
     fn quantize_multiplier_of_one_half_and_near_one() {
-        assert_eq!(quantize_multiplier(0.5), Multiplier { multiplier: 1 << 30, shift: 0 });
+        assert_eq!(
+            quantize_multiplier(0.5),
+            Multiplier {
+                multiplier: 1 << 30,
+                shift: 0
+            }
+        );
         // Rounds up to 2^31: renormalised.
         let m = quantize_multiplier(1.0 - 1e-12);
-        assert_eq!(m, Multiplier { multiplier: 1 << 30, shift: 1 });
+        assert_eq!(
+            m,
+            Multiplier {
+                multiplier: 1 << 30,
+                shift: 1
+            }
+        );
         assert_eq!(quantize_multiplier(1e-12).multiplier, 0);
     }
 
     #[test]
     fn relu6_range_is_quantized_six() {
         let clamp = activation_range(crate::tflite::Activation::Relu6, 6.0 / 255.0, -128).unwrap();
-        assert_eq!(clamp, Clamp { min: -128, max: 127 });
+        assert_eq!(
+            clamp,
+            Clamp {
+                min: -128,
+                max: 127
+            }
+        );
         let clamp = activation_range(crate::tflite::Activation::Relu, 0.1, 3).unwrap();
         assert_eq!(clamp, Clamp { min: 3, max: 127 });
     }

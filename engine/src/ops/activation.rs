@@ -9,21 +9,30 @@
 //! clamp:    out = clamp(in)
 //! ```
 
-use super::{bytes_touched, check_accumulator, check_zero_point, elements, expect_inputs, Activation};
+use super::{
+    bytes_touched, check_accumulator, check_zero_point, elements, expect_inputs, Activation,
+};
 use crate::cost::LayerCost;
 use crate::error::EngineError;
 use crate::fixedpoint;
 use crate::model::{LeakyRelu, SmoothActivation, TensorInfo};
 use crate::quant::{requantize, rounding_divide_by_pot, Clamp};
 
-fn check_unary(index: u32, inputs: &[&TensorInfo], out: &TensorInfo) -> Result<LayerCost, EngineError> {
+fn check_unary(
+    index: u32,
+    inputs: &[&TensorInfo],
+    out: &TensorInfo,
+) -> Result<LayerCost, EngineError> {
     expect_inputs(index, inputs, 1)?;
     if inputs[0].shape != out.shape {
         return Err(EngineError::ShapeMismatch { layer: index });
     }
     check_zero_point(index, inputs[0].zero_point)?;
     check_zero_point(index, out.zero_point)?;
-    Ok(LayerCost { macs: elements(out), bytes: bytes_touched(inputs, 0, out) })
+    Ok(LayerCost {
+        macs: elements(out),
+        bytes: bytes_touched(inputs, 0, out),
+    })
 }
 
 /// Checks `LOGISTIC` / `TANH`: the fixed output quantization, and that every unsaturated input
@@ -45,7 +54,12 @@ pub fn check_smooth(
 }
 
 /// Checks `LEAKY_RELU`.
-pub fn check_leaky_relu(index: u32, op: &LeakyRelu, inputs: &[&TensorInfo], out: &TensorInfo) -> Result<LayerCost, EngineError> {
+pub fn check_leaky_relu(
+    index: u32,
+    op: &LeakyRelu,
+    inputs: &[&TensorInfo],
+    out: &TensorInfo,
+) -> Result<LayerCost, EngineError> {
     let cost = check_unary(index, inputs, out)?;
     let magnitude = super::max_offset_magnitude(inputs[0].zero_point);
     for m in [op.identity_multiplier, op.alpha_multiplier] {
@@ -58,7 +72,12 @@ pub fn check_leaky_relu(index: u32, op: &LeakyRelu, inputs: &[&TensorInfo], out:
 }
 
 /// Checks a raw clamp.
-pub fn check_clamp(index: u32, clamp: &Clamp, inputs: &[&TensorInfo], out: &TensorInfo) -> Result<LayerCost, EngineError> {
+pub fn check_clamp(
+    index: u32,
+    clamp: &Clamp,
+    inputs: &[&TensorInfo],
+    out: &TensorInfo,
+) -> Result<LayerCost, EngineError> {
     let cost = check_unary(index, inputs, out)?;
     if clamp.min > clamp.max {
         return Err(EngineError::BadQuantization { layer: index });
@@ -71,8 +90,6 @@ fn run_smooth(
     input: Activation<'_>,
     out: &mut [i8],
     f: impl Fn(i32) -> i32,
-    low: i8,
-    high: i8,
     shift: u32,
     zero_point: i32,
 ) {
@@ -80,9 +97,9 @@ fn run_smooth(
     for (o, &v) in out.iter_mut().zip(input.data) {
         let x = v as i32 - zi;
         *o = if x <= -op.input_radius {
-            low
+            i8::MIN
         } else if x >= op.input_radius {
-            high
+            i8::MAX
         } else {
             let y = rounding_divide_by_pot(f(requantize(x, op.input_multiplier)), shift);
             Clamp::FULL.apply(y.wrapping_add(zero_point))
@@ -92,20 +109,29 @@ fn run_smooth(
 
 /// The `LOGISTIC` reference kernel (output scale 1/256, zero point −128).
 pub fn run_logistic(op: &SmoothActivation, input: Activation<'_>, out: &mut [i8]) {
-    run_smooth(op, input, out, fixedpoint::logistic, i8::MIN, i8::MAX, 23, -128);
+    run_smooth(op, input, out, fixedpoint::logistic, 23, -128);
 }
 
 /// The `TANH` reference kernel (output scale 1/128, zero point 0).
 pub fn run_tanh(op: &SmoothActivation, input: Activation<'_>, out: &mut [i8]) {
-    run_smooth(op, input, out, fixedpoint::tanh, i8::MIN, i8::MAX, 24, 0);
+    run_smooth(op, input, out, fixedpoint::tanh, 24, 0);
 }
 
 /// The `LEAKY_RELU` reference kernel.
-pub fn run_leaky_relu(op: &LeakyRelu, input: Activation<'_>, out_info: &TensorInfo, out: &mut [i8]) {
+pub fn run_leaky_relu(
+    op: &LeakyRelu,
+    input: Activation<'_>,
+    out_info: &TensorInfo,
+    out: &mut [i8],
+) {
     let zi = input.info.zero_point;
     for (o, &v) in out.iter_mut().zip(input.data) {
         let x = v as i32 - zi;
-        let m = if x >= 0 { op.identity_multiplier } else { op.alpha_multiplier };
+        let m = if x >= 0 {
+            op.identity_multiplier
+        } else {
+            op.alpha_multiplier
+        };
         *o = Clamp::FULL.apply(requantize(x, m).wrapping_add(out_info.zero_point));
     }
 }

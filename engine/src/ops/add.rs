@@ -37,23 +37,47 @@ pub fn check(
         check_zero_point(index, input.zero_point)?;
     }
     check_zero_point(index, out.zero_point)?;
-    let below_one = [add.input1_multiplier, add.input2_multiplier, add.output_multiplier]
-        .iter()
-        .all(|m| m.is_well_formed() && m.shift <= 0);
+    let below_one = [
+        add.input1_multiplier,
+        add.input2_multiplier,
+        add.output_multiplier,
+    ]
+    .iter()
+    .all(|m| m.is_well_formed() && m.shift <= 0);
     if !below_one || add.left_shift > MAX_LEFT_SHIFT {
         return Err(EngineError::BadQuantization { layer: index });
     }
-    Ok(LayerCost { macs: elements(out), bytes: bytes_touched(inputs, 0, out) })
+    Ok(LayerCost {
+        macs: elements(out),
+        bytes: bytes_touched(inputs, 0, out),
+    })
 }
 
 /// The reference kernel of `ADD` (`subtract` false) and `SUB` (`subtract` true).
-pub fn run(add: &Add, subtract: bool, a: Activation<'_>, b: Activation<'_>, out_info: &TensorInfo, out: &mut [i8]) {
+pub fn run(
+    add: &Add,
+    subtract: bool,
+    a: Activation<'_>,
+    b: Activation<'_>,
+    out_info: &TensorInfo,
+    out: &mut [i8],
+) {
     let (za, zb) = (a.info.zero_point, b.info.zero_point);
-    walk(a, b, out_info, |x, y| {
-        let va = requantize((x as i32 - za) << add.left_shift, add.input1_multiplier);
-        let vb = requantize((y as i32 - zb) << add.left_shift, add.input2_multiplier);
-        let combined = if subtract { va.wrapping_sub(vb) } else { va.wrapping_add(vb) };
-        let sum = requantize(combined, add.output_multiplier);
-        add.clamp.apply(sum.wrapping_add(out_info.zero_point))
-    }, out);
+    walk(
+        a,
+        b,
+        out_info,
+        |x, y| {
+            let va = requantize((x as i32 - za) << add.left_shift, add.input1_multiplier);
+            let vb = requantize((y as i32 - zb) << add.left_shift, add.input2_multiplier);
+            let combined = if subtract {
+                va.wrapping_sub(vb)
+            } else {
+                va.wrapping_add(vb)
+            };
+            let sum = requantize(combined, add.output_multiplier);
+            add.clamp.apply(sum.wrapping_add(out_info.zero_point))
+        },
+        out,
+    );
 }

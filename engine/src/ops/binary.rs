@@ -6,13 +6,20 @@
 //! ```
 
 use super::broadcast::{broadcasts, walk};
-use super::{bytes_touched, check_accumulator, check_zero_point, elements, expect_inputs, max_offset_magnitude, Activation};
+use super::{
+    bytes_touched, check_accumulator, check_zero_point, elements, expect_inputs,
+    max_offset_magnitude, Activation,
+};
 use crate::cost::LayerCost;
 use crate::error::EngineError;
 use crate::model::{Mul, TensorInfo};
 use crate::quant::requantize;
 
-fn check_shapes(index: u32, inputs: &[&TensorInfo], out: &TensorInfo) -> Result<LayerCost, EngineError> {
+fn check_shapes(
+    index: u32,
+    inputs: &[&TensorInfo],
+    out: &TensorInfo,
+) -> Result<LayerCost, EngineError> {
     expect_inputs(index, inputs, 2)?;
     if !broadcasts(inputs, out) {
         return Err(EngineError::ShapeMismatch { layer: index });
@@ -21,22 +28,35 @@ fn check_shapes(index: u32, inputs: &[&TensorInfo], out: &TensorInfo) -> Result<
         check_zero_point(index, input.zero_point)?;
     }
     check_zero_point(index, out.zero_point)?;
-    Ok(LayerCost { macs: elements(out), bytes: bytes_touched(inputs, 0, out) })
+    Ok(LayerCost {
+        macs: elements(out),
+        bytes: bytes_touched(inputs, 0, out),
+    })
 }
 
 /// Checks broadcasting and that the product survives the multiplier's left shift.
-pub fn check_mul(index: u32, mul: &Mul, inputs: &[&TensorInfo], out: &TensorInfo) -> Result<LayerCost, EngineError> {
+pub fn check_mul(
+    index: u32,
+    mul: &Mul,
+    inputs: &[&TensorInfo],
+    out: &TensorInfo,
+) -> Result<LayerCost, EngineError> {
     let cost = check_shapes(index, inputs, out)?;
     if !mul.multiplier.is_well_formed() {
         return Err(EngineError::BadQuantization { layer: index });
     }
-    let bound = max_offset_magnitude(inputs[0].zero_point) * max_offset_magnitude(inputs[1].zero_point);
+    let bound =
+        max_offset_magnitude(inputs[0].zero_point) * max_offset_magnitude(inputs[1].zero_point);
     check_accumulator(index, bound, mul.multiplier)?;
     Ok(cost)
 }
 
 /// Checks broadcasting and that inputs and output share the zero point.
-pub fn check_extremum(index: u32, inputs: &[&TensorInfo], out: &TensorInfo) -> Result<LayerCost, EngineError> {
+pub fn check_extremum(
+    index: u32,
+    inputs: &[&TensorInfo],
+    out: &TensorInfo,
+) -> Result<LayerCost, EngineError> {
     let cost = check_shapes(index, inputs, out)?;
     if inputs.iter().any(|i| i.zero_point != out.zero_point) {
         return Err(EngineError::BadQuantization { layer: index });
@@ -45,15 +65,40 @@ pub fn check_extremum(index: u32, inputs: &[&TensorInfo], out: &TensorInfo) -> R
 }
 
 /// The `MUL` reference kernel.
-pub fn run_mul(mul: &Mul, a: Activation<'_>, b: Activation<'_>, out_info: &TensorInfo, out: &mut [i8]) {
+pub fn run_mul(
+    mul: &Mul,
+    a: Activation<'_>,
+    b: Activation<'_>,
+    out_info: &TensorInfo,
+    out: &mut [i8],
+) {
     let (za, zb) = (a.info.zero_point, b.info.zero_point);
-    walk(a, b, out_info, |x, y| {
-        let product = (x as i32 - za) * (y as i32 - zb);
-        mul.clamp.apply(requantize(product, mul.multiplier).wrapping_add(out_info.zero_point))
-    }, out);
+    walk(
+        a,
+        b,
+        out_info,
+        |x, y| {
+            let product = (x as i32 - za) * (y as i32 - zb);
+            mul.clamp
+                .apply(requantize(product, mul.multiplier).wrapping_add(out_info.zero_point))
+        },
+        out,
+    );
 }
 
 /// The `MAXIMUM` (`max` true) and `MINIMUM` reference kernel.
-pub fn run_extremum(max: bool, a: Activation<'_>, b: Activation<'_>, out_info: &TensorInfo, out: &mut [i8]) {
-    walk(a, b, out_info, |x, y| if max { x.max(y) } else { x.min(y) }, out);
+pub fn run_extremum(
+    max: bool,
+    a: Activation<'_>,
+    b: Activation<'_>,
+    out_info: &TensorInfo,
+    out: &mut [i8],
+) {
+    walk(
+        a,
+        b,
+        out_info,
+        |x, y| if max { x.max(y) } else { x.min(y) },
+        out,
+    );
 }

@@ -69,5 +69,7 @@ pub(crate) fn walk(
 
 /// Whether both inputs broadcast to the output.
 pub(crate) fn broadcasts(inputs: &[&TensorInfo], out: &TensorInfo) -> bool {
-    inputs.iter().all(|i| broadcast_strides(&i.shape, &out.shape).is_some())
+    inputs
+        .iter()
+        .all(|i| broadcast_strides(&i.shape, &out.shape).is_some())
 }

@@ -44,14 +44,25 @@ pub fn check(
         return Err(mismatch);
     }
     check_zero_point(index, out.zero_point)?;
-    Ok(LayerCost { macs: 0, bytes: bytes_touched(inputs, 0, out) })
+    Ok(LayerCost {
+        macs: 0,
+        bytes: bytes_touched(inputs, 0, out),
+    })
 }
 
 /// Copies the inputs' slices side by side.
-pub fn run(concat: &Concatenation, inputs: &[Activation<'_>], out_info: &TensorInfo, out: &mut [i8]) {
+pub fn run(
+    concat: &Concatenation,
+    inputs: &[Activation<'_>],
+    out_info: &TensorInfo,
+    out: &mut [i8],
+) {
     let axis = concat.axis as usize;
     let outer: usize = out_info.shape[..axis].iter().map(|&d| d as usize).product();
-    let inner: usize = out_info.shape[axis + 1..].iter().map(|&d| d as usize).product();
+    let inner: usize = out_info.shape[axis + 1..]
+        .iter()
+        .map(|&d| d as usize)
+        .product();
     let mut o = 0;
     for block in 0..outer {
         for input in inputs {

@@ -47,7 +47,10 @@ pub fn check(
         check_accumulator(index, bound, multiplier_for(&dw.output_multipliers, o))?;
     }
     let constants = dw.filter.len() as u64 + 4 * dw.bias.len() as u64;
-    Ok(LayerCost { macs: n * oh * ow * oc * kh * kw, bytes: bytes_touched(inputs, constants, out) })
+    Ok(LayerCost {
+        macs: n * oh * ow * oc * kh * kw,
+        bytes: bytes_touched(inputs, constants, out),
+    })
 }
 
 /// The reference kernel.

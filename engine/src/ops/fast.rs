@@ -22,7 +22,9 @@ use crate::quant::requantize;
 
 #[inline]
 fn dot(a: &[i16], b: &[i16]) -> i32 {
-    a.iter().zip(b).fold(0i32, |acc, (&x, &y)| acc.wrapping_add(x as i32 * y as i32))
+    a.iter()
+        .zip(b)
+        .fold(0i32, |acc, (&x, &y)| acc.wrapping_add(x as i32 * y as i32))
 }
 
 fn widen(values: &[i8]) -> Vec<i16> {
@@ -44,7 +46,11 @@ pub fn conv(conv: &Conv2d, input: Activation<'_>, out_info: &TensorInfo, out: &m
     let filters = widen(&conv.filter);
     let input_offset = -input.info.zero_point;
     // Offset image, so that the patch loop is a copy.
-    let offset_image: Vec<i16> = input.data.iter().map(|&v| (v as i32 + input_offset) as i16).collect();
+    let offset_image: Vec<i16> = input
+        .data
+        .iter()
+        .map(|&v| (v as i32 + input_offset) as i16)
+        .collect();
     let mut patch = vec![0i16; k];
     let mut out_index = 0;
     for batch in 0..n {
@@ -70,8 +76,10 @@ pub fn conv(conv: &Conv2d, input: Activation<'_>, out_info: &TensorInfo, out: &m
                     for channel in group * filters_per_group..(group + 1) * filters_per_group {
                         let acc = dot(&filters[channel * k..(channel + 1) * k], &patch)
                             .wrapping_add(bias_for(&conv.bias, channel));
-                        let scaled = requantize(acc, multiplier_for(&conv.output_multipliers, channel));
-                        out[out_index + channel] = conv.clamp.apply(scaled.wrapping_add(out_info.zero_point));
+                        let scaled =
+                            requantize(acc, multiplier_for(&conv.output_multipliers, channel));
+                        out[out_index + channel] =
+                            conv.clamp.apply(scaled.wrapping_add(out_info.zero_point));
                     }
                 }
                 out_index += oc;
@@ -81,7 +89,12 @@ pub fn conv(conv: &Conv2d, input: Activation<'_>, out_info: &TensorInfo, out: &m
 }
 
 /// `DEPTHWISE_CONV_2D`: per output pixel, accumulate whole rows of channels tap by tap.
-pub fn depthwise(dw: &DepthwiseConv2d, input: Activation<'_>, out_info: &TensorInfo, out: &mut [i8]) {
+pub fn depthwise(
+    dw: &DepthwiseConv2d,
+    input: Activation<'_>,
+    out_info: &TensorInfo,
+    out: &mut [i8],
+) {
     let s = &input.info.shape;
     let (n, h, w, c) = (s[0] as usize, s[1] as i64, s[2] as i64, s[3] as usize);
     let o = &out_info.shape;
@@ -91,8 +104,11 @@ pub fn depthwise(dw: &DepthwiseConv2d, input: Activation<'_>, out_info: &TensorI
     let m = dw.depth_multiplier as usize;
     let input_offset = -input.info.zero_point;
     // Offset input, with each channel repeated `m` times so that input and filter line up.
-    let expanded: Vec<i32> =
-        input.data.iter().flat_map(|&v| core::iter::repeat_n(v as i32 + input_offset, m)).collect();
+    let expanded: Vec<i32> = input
+        .data
+        .iter()
+        .flat_map(|&v| core::iter::repeat_n(v as i32 + input_offset, m))
+        .collect();
     let filter: Vec<i32> = dw.filter.iter().map(|&v| v as i32).collect();
     let mut acc = vec![0i32; oc];
     let mut out_index = 0;
@@ -133,7 +149,12 @@ pub fn depthwise(dw: &DepthwiseConv2d, input: Activation<'_>, out_info: &TensorI
 }
 
 /// `FULLY_CONNECTED` as `i16` dot products; weights with a zero point go to the reference.
-pub fn fully_connected(fc: &FullyConnected, input: Activation<'_>, out_info: &TensorInfo, out: &mut [i8]) {
+pub fn fully_connected(
+    fc: &FullyConnected,
+    input: Activation<'_>,
+    out_info: &TensorInfo,
+    out: &mut [i8],
+) {
     if fc.weights_zero_point != 0 {
         return super::fully_connected::run(fc, input, out_info, out);
     }
@@ -142,12 +163,17 @@ pub fn fully_connected(fc: &FullyConnected, input: Activation<'_>, out_info: &Te
     let weights = widen(&fc.weights);
     let input_offset = -input.info.zero_point;
     let mut row = vec![0i16; depth];
-    for (x, out_row) in input.data.chunks_exact(depth).zip(out.chunks_exact_mut(units)) {
+    for (x, out_row) in input
+        .data
+        .chunks_exact(depth)
+        .zip(out.chunks_exact_mut(units))
+    {
         for (r, &v) in row.iter_mut().zip(x) {
             *r = (v as i32 + input_offset) as i16;
         }
         for (u, o) in out_row.iter_mut().enumerate() {
-            let acc = dot(&weights[u * depth..(u + 1) * depth], &row).wrapping_add(bias_for(&fc.bias, u));
+            let acc =
+                dot(&weights[u * depth..(u + 1) * depth], &row).wrapping_add(bias_for(&fc.bias, u));
             let scaled = requantize(acc, multiplier_for(&fc.output_multipliers, u));
             *o = fc.clamp.apply(scaled.wrapping_add(out_info.zero_point));
         }

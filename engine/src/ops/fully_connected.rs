@@ -55,7 +55,11 @@ pub fn check(
     }
     Ok(LayerCost {
         macs: batches * units * depth,
-        bytes: bytes_touched(inputs, fc.weights.len() as u64 + 4 * fc.bias.len() as u64, out),
+        bytes: bytes_touched(
+            inputs,
+            fc.weights.len() as u64 + 4 * fc.bias.len() as u64,
+            out,
+        ),
     })
 }
 
@@ -65,8 +69,17 @@ pub fn run(fc: &FullyConnected, input: Activation<'_>, out_info: &TensorInfo, ou
     let units = fc.units as usize;
     let input_offset = -input.info.zero_point;
     let weights_offset = -fc.weights_zero_point;
-    for (row, out_row) in input.data.chunks_exact(depth).zip(out.chunks_exact_mut(units)) {
-        for (u, (weights, o)) in fc.weights.chunks_exact(depth).zip(out_row.iter_mut()).enumerate() {
+    for (row, out_row) in input
+        .data
+        .chunks_exact(depth)
+        .zip(out.chunks_exact_mut(units))
+    {
+        for (u, (weights, o)) in fc
+            .weights
+            .chunks_exact(depth)
+            .zip(out_row.iter_mut())
+            .enumerate()
+        {
             let mut acc: i32 = 0;
             for (&w, &x) in weights.iter().zip(row) {
                 acc = acc.wrapping_add((w as i32 + weights_offset) * (x as i32 + input_offset));

@@ -18,7 +18,12 @@ use crate::model::{HardSwish, TensorInfo};
 use crate::quant::{rounding_divide_by_pot, Clamp};
 
 /// Checks shapes and that the exponents are in the range the kernel is defined for.
-pub fn check(index: u32, op: &HardSwish, inputs: &[&TensorInfo], out: &TensorInfo) -> Result<LayerCost, EngineError> {
+pub fn check(
+    index: u32,
+    op: &HardSwish,
+    inputs: &[&TensorInfo],
+    out: &TensorInfo,
+) -> Result<LayerCost, EngineError> {
     expect_inputs(index, inputs, 1)?;
     if inputs[0].shape != out.shape {
         return Err(EngineError::ShapeMismatch { layer: index });
@@ -29,7 +34,10 @@ pub fn check(index: u32, op: &HardSwish, inputs: &[&TensorInfo], out: &TensorInf
     if !ok {
         return Err(EngineError::BadQuantization { layer: index });
     }
-    Ok(LayerCost { macs: elements(out), bytes: bytes_touched(inputs, 0, out) })
+    Ok(LayerCost {
+        macs: elements(out),
+        bytes: bytes_touched(inputs, 0, out),
+    })
 }
 
 /// gemmlowp's 16-bit `SaturatingRoundingDoublingHighMul`.
@@ -69,7 +77,8 @@ pub fn run(op: &HardSwish, input: Activation<'_>, out_info: &TensorInfo, out: &m
             reluish = saturating_left_shift16(reluish, 1);
         }
         if op.reluish_exponent < 0 {
-            reluish = rounding_divide_by_pot(reluish as i32, op.reluish_exponent.unsigned_abs()) as i16;
+            reluish =
+                rounding_divide_by_pot(reluish as i32, op.reluish_exponent.unsigned_abs()) as i16;
         }
         let reluish = ((reluish as i32 + (1 << 15)) >> 1) as i16;
         let product = sdhm16(reluish, pre);

@@ -13,7 +13,9 @@
 
 use alloc::vec;
 
-use super::{bytes_touched, check_accumulator, check_zero_point, elements, expect_inputs, Activation};
+use super::{
+    bytes_touched, check_accumulator, check_zero_point, elements, expect_inputs, Activation,
+};
 use crate::cost::LayerCost;
 use crate::error::EngineError;
 use crate::limits::MAX_RANK;
@@ -21,7 +23,12 @@ use crate::model::{Mean, TensorInfo};
 use crate::quant::{requantize, Clamp};
 
 /// Checks axes, shapes and the accumulator bound.
-pub fn check(index: u32, mean: &Mean, inputs: &[&TensorInfo], out: &TensorInfo) -> Result<LayerCost, EngineError> {
+pub fn check(
+    index: u32,
+    mean: &Mean,
+    inputs: &[&TensorInfo],
+    out: &TensorInfo,
+) -> Result<LayerCost, EngineError> {
     expect_inputs(index, inputs, 1)?;
     let input = inputs[0];
     let mismatch = EngineError::ShapeMismatch { layer: index };
@@ -30,23 +37,43 @@ pub fn check(index: u32, mean: &Mean, inputs: &[&TensorInfo], out: &TensorInfo) 
     if mean.axes.is_empty() || !increasing || mean.axes.iter().any(|&a| a as usize >= rank) {
         return Err(mismatch);
     }
-    let count: u64 = mean.axes.iter().map(|&a| input.shape[a as usize] as u64).product();
+    let count: u64 = mean
+        .axes
+        .iter()
+        .map(|&a| input.shape[a as usize] as u64)
+        .product();
     if elements(input) / count != elements(out) {
         return Err(mismatch);
     }
     check_zero_point(index, input.zero_point)?;
     check_zero_point(index, out.zero_point)?;
     match mean.rescale {
-        None if input.zero_point != out.zero_point => return Err(EngineError::BadQuantization { layer: index }),
-        None => check_accumulator(index, 128 * count, crate::quant::Multiplier { multiplier: 0, shift: 0 })?,
+        None if input.zero_point != out.zero_point => {
+            return Err(EngineError::BadQuantization { layer: index })
+        }
+        None => check_accumulator(
+            index,
+            128 * count,
+            crate::quant::Multiplier {
+                multiplier: 0,
+                shift: 0,
+            },
+        )?,
         Some(m) => {
             if !m.is_well_formed() {
                 return Err(EngineError::BadQuantization { layer: index });
             }
-            check_accumulator(index, super::max_offset_magnitude(input.zero_point) * count, m)?;
+            check_accumulator(
+                index,
+                super::max_offset_magnitude(input.zero_point) * count,
+                m,
+            )?;
         }
     }
-    Ok(LayerCost { macs: elements(input), bytes: bytes_touched(inputs, 0, out) })
+    Ok(LayerCost {
+        macs: elements(input),
+        bytes: bytes_touched(inputs, 0, out),
+    })
 }
 
 /// The reference kernel.

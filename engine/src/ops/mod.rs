@@ -109,9 +109,9 @@ pub fn run_reference(layer: &Layer, inputs: &[Activation<'_>], out: &mut [i8]) {
 }
 
 /// Requires exactly `n` inputs.
-pub(crate) fn expect_inputs<'a>(
+pub(crate) fn expect_inputs(
     index: u32,
-    inputs: &[&'a TensorInfo],
+    inputs: &[&TensorInfo],
     n: usize,
 ) -> Result<(), EngineError> {
     if inputs.len() == n {
@@ -224,9 +224,14 @@ pub(crate) fn check_window(index: u32, window: &crate::model::Window) -> Result<
     .iter()
     .all(|&v| v >= 1);
     let sane = window.padding.0 <= 1 << 16 && window.padding.1 <= 1 << 16;
-    let small = [window.stride.0, window.stride.1, window.dilation.0, window.dilation.1]
-        .iter()
-        .all(|&v| v <= 1 << 16);
+    let small = [
+        window.stride.0,
+        window.stride.1,
+        window.dilation.0,
+        window.dilation.1,
+    ]
+    .iter()
+    .all(|&v| v <= 1 << 16);
     if positive && sane && small {
         Ok(())
     } else {

@@ -6,7 +6,12 @@ use crate::error::EngineError;
 use crate::model::{Pad, TensorInfo};
 
 /// Checks that the output is the input grown by the paddings.
-pub fn check(index: u32, pad: &Pad, inputs: &[&TensorInfo], out: &TensorInfo) -> Result<LayerCost, EngineError> {
+pub fn check(
+    index: u32,
+    pad: &Pad,
+    inputs: &[&TensorInfo],
+    out: &TensorInfo,
+) -> Result<LayerCost, EngineError> {
     expect_inputs(index, inputs, 1)?;
     let input = inputs[0];
     let fits = pad.paddings.len() == input.shape.len()
@@ -15,14 +20,19 @@ pub fn check(index: u32, pad: &Pad, inputs: &[&TensorInfo], out: &TensorInfo) ->
             .paddings
             .iter()
             .zip(input.shape.iter().zip(&out.shape))
-            .all(|(&(before, after), (&i, &o))| i as u64 + before as u64 + after as u64 == o as u64);
+            .all(|(&(before, after), (&i, &o))| {
+                i as u64 + before as u64 + after as u64 == o as u64
+            });
     if !fits {
         return Err(EngineError::ShapeMismatch { layer: index });
     }
     if input.zero_point != out.zero_point {
         return Err(EngineError::BadQuantization { layer: index });
     }
-    Ok(LayerCost { macs: 0, bytes: bytes_touched(inputs, 0, out) })
+    Ok(LayerCost {
+        macs: 0,
+        bytes: bytes_touched(inputs, 0, out),
+    })
 }
 
 /// Fills the output with the pad value, then copies each innermost row of the input in place.

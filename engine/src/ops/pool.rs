@@ -106,7 +106,11 @@ pub fn run_average(pool: &Pool2d, input: Activation<'_>, out_info: &TensorInfo, 
             count += 1;
         }
         // Round half away from zero, as the reference kernel's integer division does.
-        let average = if sum > 0 { (sum + count / 2) / count } else { (sum - count / 2) / count };
+        let average = if sum > 0 {
+            (sum + count / 2) / count
+        } else {
+            (sum - count / 2) / count
+        };
         pool.clamp.apply(average as i32)
     });
 }

@@ -5,7 +5,10 @@
 //! out = clamp(requantize(in − zi, M) + zo)      M = input_scale / output_scale
 //! ```
 
-use super::{bytes_touched, check_accumulator, check_zero_point, elements, expect_inputs, max_offset_magnitude, Activation};
+use super::{
+    bytes_touched, check_accumulator, check_zero_point, elements, expect_inputs,
+    max_offset_magnitude, Activation,
+};
 use crate::cost::LayerCost;
 use crate::error::EngineError;
 use crate::model::{Requantize, TensorInfo};
@@ -27,8 +30,15 @@ pub fn check(
     if !op.multiplier.is_well_formed() {
         return Err(EngineError::BadQuantization { layer: index });
     }
-    check_accumulator(index, max_offset_magnitude(inputs[0].zero_point), op.multiplier)?;
-    Ok(LayerCost { macs: elements(out), bytes: bytes_touched(inputs, 0, out) })
+    check_accumulator(
+        index,
+        max_offset_magnitude(inputs[0].zero_point),
+        op.multiplier,
+    )?;
+    Ok(LayerCost {
+        macs: elements(out),
+        bytes: bytes_touched(inputs, 0, out),
+    })
 }
 
 /// The reference kernel.

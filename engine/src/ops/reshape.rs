@@ -6,7 +6,11 @@ use crate::error::EngineError;
 use crate::model::TensorInfo;
 
 /// Checks that the element count and quantization are unchanged.
-pub fn check(index: u32, inputs: &[&TensorInfo], out: &TensorInfo) -> Result<LayerCost, EngineError> {
+pub fn check(
+    index: u32,
+    inputs: &[&TensorInfo],
+    out: &TensorInfo,
+) -> Result<LayerCost, EngineError> {
     expect_inputs(index, inputs, 1)?;
     if elements(inputs[0]) != elements(out) {
         return Err(EngineError::ShapeMismatch { layer: index });
@@ -14,7 +18,10 @@ pub fn check(index: u32, inputs: &[&TensorInfo], out: &TensorInfo) -> Result<Lay
     if inputs[0].zero_point != out.zero_point {
         return Err(EngineError::BadQuantization { layer: index });
     }
-    Ok(LayerCost { macs: 0, bytes: 2 * elements(out) })
+    Ok(LayerCost {
+        macs: 0,
+        bytes: 2 * elements(out),
+    })
 }
 
 /// Copies the input.

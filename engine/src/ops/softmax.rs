@@ -56,7 +56,10 @@ pub fn check(
     if !quantization_ok {
         return Err(EngineError::BadQuantization { layer: index });
     }
-    Ok(LayerCost { macs: 2 * elements(out), bytes: bytes_touched(inputs, 0, out) })
+    Ok(LayerCost {
+        macs: 2 * elements(out),
+        bytes: bytes_touched(inputs, 0, out),
+    })
 }
 
 /// `d · M` for a kept difference, in Q5.26.
@@ -69,7 +72,11 @@ fn scaled_difference(softmax: &Softmax, diff: i32) -> i32 {
 /// The reference kernel.
 pub fn run(softmax: &Softmax, input: Activation<'_>, out: &mut [i8]) {
     let depth = *input.info.shape.last().unwrap_or(&1) as usize;
-    for (row, out_row) in input.data.chunks_exact(depth).zip(out.chunks_exact_mut(depth)) {
+    for (row, out_row) in input
+        .data
+        .chunks_exact(depth)
+        .zip(out.chunks_exact_mut(depth))
+    {
         let max = row.iter().copied().max().unwrap_or(i8::MIN) as i32;
         let mut sum_of_exps: i32 = 0;
         for &x in row {
@@ -95,8 +102,10 @@ pub fn run(softmax: &Softmax, input: Activation<'_>, out: &mut [i8]) {
                     scaled_difference(softmax, diff),
                     SCALED_DIFF_INTEGER_BITS,
                 );
-                let unsaturated =
-                    rounding_divide_by_pot(saturating_rounding_doubling_high_mul(scale, e), exponent);
+                let unsaturated = rounding_divide_by_pot(
+                    saturating_rounding_doubling_high_mul(scale, e),
+                    exponent,
+                );
                 unsaturated.wrapping_add(OUTPUT_ZERO_POINT).clamp(-128, 127) as i8
             } else {
                 i8::MIN
