@@ -52,6 +52,8 @@ pub enum EngineError {
         /// The layer.
         layer: u32,
     },
+    /// All activations together exceed [`crate::limits::MAX_TOTAL_ACTIVATION_ELEMENTS`].
+    ActivationsTooLarge,
     /// A layer index past the end of the model.
     NoSuchLayer {
         /// The index asked for.
@@ -83,6 +85,7 @@ impl EngineError {
             EngineError::LayerTooCostly { .. } => 11,
             EngineError::NoSuchLayer { .. } => 12,
             EngineError::WrongInputLength { .. } => 13,
+            EngineError::ActivationsTooLarge => 14,
         }
     }
 }
@@ -142,6 +145,11 @@ impl fmt::Display for EngineError {
                 crate::limits::MAX_LAYER_MACS
             ),
             EngineError::NoSuchLayer { layer } => write!(f, "there is no layer {layer}"),
+            EngineError::ActivationsTooLarge => write!(
+                f,
+                "the activations of all layers together exceed {} elements",
+                crate::limits::MAX_TOTAL_ACTIVATION_ELEMENTS
+            ),
             EngineError::WrongInputLength { expected, found } => {
                 write!(f, "expected an input of {expected} bytes, got {found}")
             }

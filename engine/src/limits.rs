@@ -26,3 +26,7 @@ pub const MAX_LAYER_INPUTS: usize = 64;
 /// Longest softmax row: the sum of `depth` exponentials, each at most one in Q12.19, must fit in
 /// 32 bits.
 pub const MAX_SOFTMAX_DEPTH: u64 = 1 << 11;
+
+/// Most elements of all activations together (input and every layer's output): bounds the
+/// memory of a whole run, whatever order the layers free their inputs in.
+pub const MAX_TOTAL_ACTIVATION_ELEMENTS: u64 = 1 << 26;

@@ -8,6 +8,7 @@ use crate::cost::LayerCost;
 use crate::error::EngineError;
 use crate::limits::{
     MAX_ELEMENTS, MAX_LAYERS, MAX_LAYER_INPUTS, MAX_LAYER_MACS, MAX_MODEL_BYTES, MAX_RANK,
+    MAX_TOTAL_ACTIVATION_ELEMENTS,
 };
 use crate::model::{Model, TensorInfo, FORMAT_VERSION};
 use crate::ops::{self, Activation};
@@ -83,11 +84,17 @@ impl ValidatedModel {
             return Err(EngineError::LayerCountOutOfRange);
         }
         check_tensor(&model.input, None)?;
+        // Each tensor is bounded by MAX_ELEMENTS, so this sum cannot overflow; qed.
+        let mut total_elements = model.input.element_count().unwrap_or(u64::MAX);
         let mut costs = Vec::with_capacity(model.layers.len());
         let mut last_use = vec![0usize; model.layers.len() + 1];
         for (i, layer) in model.layers.iter().enumerate() {
             let index = i as u32;
             check_tensor(&layer.output, Some(index))?;
+            total_elements += layer.output.element_count().unwrap_or(u64::MAX);
+            if total_elements > MAX_TOTAL_ACTIVATION_ELEMENTS {
+                return Err(EngineError::ActivationsTooLarge);
+            }
             if layer.inputs.is_empty() || layer.inputs.len() > MAX_LAYER_INPUTS {
                 return Err(EngineError::BadInputs { layer: index });
             }

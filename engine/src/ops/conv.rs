@@ -11,7 +11,8 @@
 
 use super::{
     bias_for, bytes_touched, check_accumulator, check_bias, check_multipliers, check_window,
-    check_zero_point, dims, expect_inputs, max_offset_magnitude, multiplier_for, Activation,
+    check_zero_point, checked_product, dims, expect_inputs, max_offset_magnitude, multiplier_for,
+    Activation,
 };
 use crate::cost::LayerCost;
 use crate::error::EngineError;
@@ -36,7 +37,7 @@ pub fn check(
         return Err(mismatch);
     }
     let groups = c / fic;
-    if oc % groups != 0 || conv.filter.len() as u64 != oc * kh * kw * fic {
+    if oc % groups != 0 || checked_product(&[oc, kh, kw, fic]) != Some(conv.filter.len() as u64) {
         return Err(mismatch);
     }
     check_bias(index, &conv.bias, oc)?;

@@ -10,7 +10,8 @@
 
 use super::{
     bias_for, bytes_touched, check_accumulator, check_bias, check_multipliers, check_window,
-    check_zero_point, dims, expect_inputs, max_offset_magnitude, multiplier_for, Activation,
+    check_zero_point, checked_product, dims, expect_inputs, max_offset_magnitude, multiplier_for,
+    Activation,
 };
 use crate::cost::LayerCost;
 use crate::error::EngineError;
@@ -31,7 +32,11 @@ pub fn check(
     check_window(index, &dw.window)?;
     let (kh, kw) = (dw.window.size.0 as u64, dw.window.size.1 as u64);
     let m = dw.depth_multiplier as u64;
-    if n != on || m == 0 || oc != c * m || dw.filter.len() as u64 != kh * kw * oc {
+    if n != on
+        || m == 0
+        || oc != c * m
+        || checked_product(&[kh, kw, oc]) != Some(dw.filter.len() as u64)
+    {
         return Err(mismatch);
     }
     check_bias(index, &dw.bias, oc)?;

@@ -96,7 +96,7 @@ pub fn depthwise(
     out: &mut [i8],
 ) {
     let s = &input.info.shape;
-    let (n, h, w, c) = (s[0] as usize, s[1] as i64, s[2] as i64, s[3] as usize);
+    let (n, h, w) = (s[0] as usize, s[1] as i64, s[2] as i64);
     let o = &out_info.shape;
     let (oh, ow, oc) = (o[1] as usize, o[2] as usize, o[3] as usize);
     let win = &dw.window;
@@ -145,7 +145,6 @@ pub fn depthwise(
             }
         }
     }
-    let _ = c;
 }
 
 /// `FULLY_CONNECTED` as `i16` dot products; weights with a zero point go to the reference.

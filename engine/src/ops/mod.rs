@@ -133,6 +133,11 @@ pub(crate) fn dims<const R: usize>(index: u32, info: &TensorInfo) -> Result<[u64
     Ok(out)
 }
 
+/// The product of untrusted sizes, or `None` if it overflows.
+pub(crate) fn checked_product(factors: &[u64]) -> Option<u64> {
+    factors.iter().try_fold(1u64, |acc, &f| acc.checked_mul(f))
+}
+
 /// Element count of a tensor already bounded by the validator.
 pub(crate) fn elements(info: &TensorInfo) -> u64 {
     info.element_count().unwrap_or(u64::MAX)
