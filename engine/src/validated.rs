@@ -22,6 +22,8 @@ pub struct ValidatedModel {
     costs: Vec<LayerCost>,
     /// For each activation, the index of the last layer that reads it (for freeing it early).
     last_use: Vec<usize>,
+    /// Per layer, what its fast kernel precomputes from the constants.
+    prepared: Vec<ops::fast::Prepared>,
 }
 
 /// The result of running a whole model.
@@ -113,10 +115,16 @@ impl ValidatedModel {
             }
             costs.push(cost);
         }
+        let prepared = model
+            .layers
+            .iter()
+            .map(|l| ops::fast::prepare(&l.op))
+            .collect();
         Ok(ValidatedModel {
             model,
             costs,
             last_use,
+            prepared,
         })
     }
 
@@ -217,7 +225,7 @@ impl ValidatedModel {
             });
         }
         let mut out = vec![0i8; self.layer_output_len(layer)];
-        ops::run(spec, &activations, &mut out);
+        ops::run(spec, &self.prepared[layer], &activations, &mut out);
         Ok(out)
     }
 
@@ -248,7 +256,7 @@ impl ValidatedModel {
                         data: &values[id as usize],
                     })
                     .collect();
-                ops::run(layer, &activations, &mut out);
+                ops::run(layer, &self.prepared[i], &activations, &mut out);
             }
             trace.push(hash_activation(&out));
             on_layer(i, &out);

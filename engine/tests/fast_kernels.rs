@@ -150,7 +150,12 @@ fn fast_kernels_equal_reference_kernels_on_random_layers() {
         }];
         let len = layer.output.element_count().unwrap() as usize;
         let (mut fast, mut reference) = (vec![0i8; len], vec![0i8; len]);
-        ops::run(&layer, &activation, &mut fast);
+        ops::run(
+            &layer,
+            &ops::fast::prepare(&layer.op),
+            &activation,
+            &mut fast,
+        );
         ops::run_reference(&layer, &activation, &mut reference);
         assert_eq!(fast, reference, "{:?}", layer.op.name());
         checked += 1;

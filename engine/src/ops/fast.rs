@@ -27,12 +27,35 @@ fn dot(a: &[i16], b: &[i16]) -> i32 {
         .fold(0i32, |acc, (&x, &y)| acc.wrapping_add(x as i32 * y as i32))
 }
 
-fn widen(values: &[i8]) -> Vec<i16> {
-    values.iter().map(|&v| v as i16).collect()
+/// Weights widened to `i16` once, when a model is validated, rather than on every run.
+#[derive(Clone, Debug, Default)]
+pub struct Prepared {
+    /// The layer's weights or filter as `i16`; empty for layers without a fast kernel.
+    pub weights: Vec<i16>,
+}
+
+/// Prepares a layer for its fast kernel.
+pub fn prepare(op: &crate::model::Op) -> Prepared {
+    let widen = |values: &[i8]| values.iter().map(|&v| v as i16).collect();
+    match op {
+        crate::model::Op::Conv2d(conv) => Prepared {
+            weights: widen(&conv.filter),
+        },
+        crate::model::Op::FullyConnected(fc) if fc.weights_zero_point == 0 => Prepared {
+            weights: widen(&fc.weights),
+        },
+        _ => Prepared::default(),
+    }
 }
 
 /// `CONV_2D` via one patch per output pixel, reused by every output channel.
-pub fn conv(conv: &Conv2d, input: Activation<'_>, out_info: &TensorInfo, out: &mut [i8]) {
+pub fn conv(
+    conv: &Conv2d,
+    filters: &[i16],
+    input: Activation<'_>,
+    out_info: &TensorInfo,
+    out: &mut [i8],
+) {
     let s = &input.info.shape;
     let (n, h, w, c) = (s[0] as usize, s[1] as i64, s[2] as i64, s[3] as usize);
     let o = &out_info.shape;
@@ -43,7 +66,6 @@ pub fn conv(conv: &Conv2d, input: Activation<'_>, out_info: &TensorInfo, out: &m
     let groups = c / fic;
     let filters_per_group = oc / groups;
     let k = kh * kw * fic;
-    let filters = widen(&conv.filter);
     let input_offset = -input.info.zero_point;
     // Offset image, so that the patch loop is a copy.
     let offset_image: Vec<i16> = input
@@ -150,6 +172,7 @@ pub fn depthwise(
 /// `FULLY_CONNECTED` as `i16` dot products; weights with a zero point go to the reference.
 pub fn fully_connected(
     fc: &FullyConnected,
+    weights: &[i16],
     input: Activation<'_>,
     out_info: &TensorInfo,
     out: &mut [i8],
@@ -159,7 +182,6 @@ pub fn fully_connected(
     }
     let depth = fc.depth as usize;
     let units = fc.units as usize;
-    let weights = widen(&fc.weights);
     let input_offset = -input.info.zero_point;
     let mut row = vec![0i16; depth];
     for (x, out_row) in input

@@ -69,11 +69,21 @@ pub fn check(index: u32, layer: &Layer, inputs: &[&TensorInfo]) -> Result<LayerC
 
 /// Runs a checked layer, writing its output into `out` (of the output's length). Uses the fast
 /// kernels ([`fast`]) where there are some; they give the reference kernels' bytes exactly.
-pub fn run(layer: &Layer, inputs: &[Activation<'_>], out: &mut [i8]) {
+///
+/// `prepared` is [`fast::prepare`] of the layer; a layer prepared otherwise (e.g. default)
+/// runs on the reference kernel.
+pub fn run(layer: &Layer, prepared: &fast::Prepared, inputs: &[Activation<'_>], out: &mut [i8]) {
     let info = &layer.output;
+    let weights = prepared.weights.as_slice();
     match &layer.op {
-        Op::FullyConnected(fc) => fast::fully_connected(fc, inputs[0], info, out),
-        Op::Conv2d(conv) => fast::conv(conv, inputs[0], info, out),
+        Op::FullyConnected(fc)
+            if weights.len() == fc.weights.len() && fc.weights_zero_point == 0 =>
+        {
+            fast::fully_connected(fc, weights, inputs[0], info, out)
+        }
+        Op::Conv2d(conv) if weights.len() == conv.filter.len() => {
+            fast::conv(conv, weights, inputs[0], info, out)
+        }
         Op::DepthwiseConv2d(dw) => fast::depthwise(dw, inputs[0], info, out),
         _ => run_reference(layer, inputs, out),
     }
