@@ -669,7 +669,9 @@ impl Importer<'_> {
                 }
                 axes.sort_unstable();
                 axes.dedup();
-                let count: i64 = axes.iter().map(|&a| x_shape[a as usize] as i64).product();
+                let count: i64 = axes.iter().fold(1i64, |acc, &a| {
+                    acc.saturating_mul(x_shape[a as usize] as i64)
+                });
                 let rescale = if x_scale == out_scale && x_zp == out_zp {
                     None
                 } else {

@@ -61,7 +61,7 @@ pub fn activation_range(
     zero_point: i32,
 ) -> Option<Clamp> {
     use crate::tflite::Activation as A;
-    let quantize = |f: f32| zero_point + (f / scale).round() as i32;
+    let quantize = |f: f32| zero_point.saturating_add((f / scale).round() as i32);
     let (qmin, qmax) = (i8::MIN as i32, i8::MAX as i32);
     let (min, max) = match activation {
         A::None => (qmin, qmax),
