@@ -3,7 +3,12 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use vigil_client::chain::ChainArgs;
+use vigil_client::commands::challenger::ChallengerCommand;
+use vigil_client::commands::executor::ExecutorCommand;
+use vigil_client::commands::job::JobCommand;
 use vigil_client::commands::model::ModelCommand;
+use vigil_client::commands::status;
 
 /// Vigil: verifiable AI inference on a blockchain.
 ///
@@ -18,15 +23,33 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Work with model files offline: import, inspect, run.
+    /// Models: import, inspect, run and bench offline; register on chain.
     #[command(subcommand)]
     Model(ModelCommand),
+    /// Inference jobs: submit, status, watch.
+    #[command(subcommand)]
+    Job(JobCommand),
+    /// Run an executor: take assigned jobs, run them, post claims.
+    #[command(subcommand)]
+    Executor(ExecutorCommand),
+    /// Run a challenger: re-execute claims and challenge the false ones.
+    #[command(subcommand)]
+    Challenger(ChallengerCommand),
+    /// The chain at a glance: head, executors, open jobs and their windows.
+    Status {
+        #[command(flatten)]
+        chain: ChainArgs,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Model(command) => command.execute(),
+        Command::Job(command) => command.execute(),
+        Command::Executor(command) => command.execute(),
+        Command::Challenger(command) => command.execute(),
+        Command::Status { chain } => status::execute(chain),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

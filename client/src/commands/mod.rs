@@ -1,3 +1,71 @@
 //! The subcommands of `vigil`, one module per group.
 
+pub mod challenger;
+pub mod executor;
+pub mod job;
 pub mod model;
+pub mod status;
+
+use std::future::Future;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+
+/// Runs a chain command to completion on a multi-threaded runtime.
+pub fn block_on<F: Future<Output = Result<()>>>(work: F) -> Result<()> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?
+        .block_on(work)
+}
+
+/// Waits between reconnection attempts: 1 s, doubling up to 30 s.
+pub struct Backoff {
+    next: Duration,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Backoff {
+            next: Duration::from_secs(1),
+        }
+    }
+}
+
+impl Backoff {
+    /// The wait before the next attempt; each call doubles the following one.
+    pub fn next_delay(&mut self) -> Duration {
+        let delay = self.next;
+        self.next = (self.next * 2).min(Duration::from_secs(30));
+        delay
+    }
+
+    /// Back to the shortest wait, after a connection that worked.
+    pub fn reset(&mut self) {
+        *self = Backoff::default();
+    }
+}
+
+/// The current time, for log lines of long-running commands.
+pub fn timestamp() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let secs = now.as_secs() % 86_400;
+    format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_to_a_cap_and_resets() {
+        let mut b = Backoff::default();
+        let waits: Vec<u64> = (0..7).map(|_| b.next_delay().as_secs()).collect();
+        assert_eq!(waits, vec![1, 2, 4, 8, 16, 30, 30]);
+        b.reset();
+        assert_eq!(b.next_delay().as_secs(), 1);
+    }
+}

@@ -1,4 +1,5 @@
-//! `vigil model …`: offline model tools.
+//! `vigil model …`: model tools. `import`, `inspect`, `run` and `bench` work offline; `register`
+//! puts a model on chain.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -10,9 +11,10 @@ use codec::Encode;
 use vigil_engine::model::{Model, Op, TensorInfo};
 use vigil_engine::{decode_model, model_id, ValidatedModel};
 
+use crate::chain::{self, api, ChainArgs};
 use crate::import::import_tflite;
 
-/// Offline model tools.
+/// Model tools: offline import, inspection, runs and benchmarks; registration on chain.
 #[derive(Subcommand, Debug)]
 pub enum ModelCommand {
     /// Convert a full-integer int8 TFLite model (.tflite) into a Vigil model (.vgm).
@@ -54,6 +56,13 @@ pub enum ModelCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Register a Vigil model on chain (the chain stores and validates its bytes); print its id.
+    Register {
+        /// The .vgm file.
+        model: PathBuf,
+        #[command(flatten)]
+        chain: ChainArgs,
+    },
 }
 
 impl ModelCommand {
@@ -73,6 +82,7 @@ impl ModelCommand {
                 seed,
                 json,
             } => bench(&model, runs, seed, json),
+            ModelCommand::Register { model, chain } => super::block_on(register(model, chain)),
         }
     }
 }
@@ -85,6 +95,58 @@ fn read(path: &Path, what: &str) -> Result<Vec<u8>> {
 pub fn load_model(path: &Path) -> Result<ValidatedModel> {
     let bytes = read(path, "model")?;
     decode_model(&bytes).with_context(|| format!("{} is not a valid Vigil model", path.display()))
+}
+
+async fn register(path: PathBuf, args: ChainArgs) -> Result<()> {
+    let bytes = read(&path, "model")?;
+    // Check the model here first: the chain would refuse it, but with fewer words.
+    let model = decode_model(&bytes)
+        .with_context(|| format!("{} is not a valid Vigil model", path.display()))?;
+    let id = model_id(&bytes);
+    let key = args.signer()?;
+    let api = args.connect().await?;
+
+    // Registering is idempotent from the command line: an existing model is reported, not an error.
+    let at = api
+        .at_current_block()
+        .await
+        .context("cannot read the chain")?;
+    let existing = at
+        .storage()
+        .try_fetch(api::storage().models().models(), (id,))
+        .await
+        .context("cannot read Models.Models")?;
+    if existing.is_some() {
+        println!("model {} is already registered", chain::hex32(&id));
+        println!("model id {}", chain::hex32(&id));
+        return Ok(());
+    }
+
+    eprintln!(
+        "registering {} ({} layers, {} bytes) as {} ...",
+        path.display(),
+        model.layer_count(),
+        bytes.len(),
+        chain::account_of(&key)
+    );
+    let events = chain::submit(
+        &api,
+        &api::transactions().models().register_model(bytes),
+        &key,
+    )
+    .await
+    .context("cannot register the model")?;
+    match events.find_first::<api::models::events::ModelRegistered>() {
+        Some(Ok(event)) => println!(
+            "registered: {} layers, {} bytes, deposit {}",
+            event.layer_count,
+            event.byte_len,
+            chain::format_balance(event.deposit)
+        ),
+        _ => println!("registered"),
+    }
+    println!("model id {}", chain::hex32(&id));
+    Ok(())
 }
 
 fn import(source: &Path, output: &Path) -> Result<()> {

@@ -1,0 +1,295 @@
+//! Talking to a Vigil node: the connection, the signing key, transactions and the chain's records.
+//!
+//! Every command that touches the chain takes [`ChainArgs`]: `--url` (the node's WebSocket RPC,
+//! `ws://127.0.0.1:9944` by default) and the account to sign with, `--seed` (a secret URI such as
+//! `//Alice` or a mnemonic) or `--key-file` (a file holding one). Transactions are submitted and
+//! followed until their block is finalized; a failed dispatch becomes an error that names the
+//! pallet's error and its documentation, e.g. `Inference::ChallengeWindowClosed: The challenge
+//! window has closed.`
+
+pub mod runtime;
+
+use std::fs;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use anyhow::{anyhow, Context, Result};
+use clap::Args;
+use subxt::error::{DispatchError, TransactionEventsError, TransactionFinalizedSuccessError};
+use subxt::transactions::Payload;
+use subxt::{OnlineClient, SubstrateConfig};
+use subxt_signer::sr25519::Keypair;
+use subxt_signer::SecretUri;
+
+pub use runtime::vigil as api;
+
+/// A connection to a node.
+pub type Client = OnlineClient<SubstrateConfig>;
+/// An account on the chain.
+pub type AccountId = subxt::utils::AccountId32;
+/// The events of one finalized transaction.
+pub type TxEvents = subxt::extrinsics::ExtrinsicEvents<SubstrateConfig>;
+/// A job as the chain stores it.
+pub type Job = api::runtime_types::pallet_inference::types::Job<AccountId, u128, u32>;
+/// A claim as the chain stores it.
+pub type Claim = api::runtime_types::pallet_inference::types::Claim<u32>;
+/// An executor as the chain stores it.
+pub type Executor = api::runtime_types::pallet_inference::types::ExecutorInfo<u128, u32>;
+/// A job's place in its lifecycle.
+pub use api::runtime_types::pallet_inference::types::JobStatus;
+
+/// The default RPC endpoint: a local development node.
+pub const DEFAULT_URL: &str = "ws://127.0.0.1:9944";
+/// The account used when neither `--seed` nor `--key-file` is given (development chains only).
+pub const DEFAULT_SEED: &str = "//Alice";
+
+/// Where the node is and who signs.
+#[derive(Args, Debug, Clone)]
+pub struct ChainArgs {
+    /// The node's WebSocket RPC endpoint.
+    #[arg(long, default_value = DEFAULT_URL)]
+    pub url: String,
+    /// The signing account's secret URI: a development name (//Alice, //Bob, ...), a mnemonic
+    /// (optionally with //derivations and ///password) or 0x-prefixed seed hex. Defaults to
+    /// //Alice.
+    #[arg(long, conflicts_with = "key_file")]
+    pub seed: Option<String>,
+    /// A file holding the signing account's secret URI (see --seed) on its first line.
+    #[arg(long, value_name = "FILE")]
+    pub key_file: Option<PathBuf>,
+}
+
+impl ChainArgs {
+    /// The signing key named by `--seed` or `--key-file` (or [`DEFAULT_SEED`]).
+    pub fn signer(&self) -> Result<Keypair> {
+        let (secret, source) = match (&self.seed, &self.key_file) {
+            (Some(seed), _) => (seed.clone(), "--seed".to_string()),
+            (None, Some(path)) => {
+                let text = fs::read_to_string(path)
+                    .with_context(|| format!("cannot read the key file {}", path.display()))?;
+                let line = text.lines().next().unwrap_or("").trim().to_string();
+                (line, format!("the key file {}", path.display()))
+            }
+            (None, None) => (DEFAULT_SEED.to_string(), "the default seed".to_string()),
+        };
+        keypair_from_uri(&secret).with_context(|| format!("{source} is not a valid secret URI"))
+    }
+
+    /// Connect to the node at `--url`.
+    pub async fn connect(&self) -> Result<Client> {
+        connect(&self.url).await
+    }
+}
+
+/// The sr25519 key of a secret URI (`//Alice`, a mnemonic, `0x` seed hex, with derivations).
+pub fn keypair_from_uri(secret: &str) -> Result<Keypair> {
+    if secret.is_empty() {
+        return Err(anyhow!("the secret URI is empty"));
+    }
+    let uri = SecretUri::from_str(secret).map_err(|e| anyhow!("{e}"))?;
+    Keypair::from_uri(&uri).map_err(|e| anyhow!("{e}"))
+}
+
+/// The account of a key.
+pub fn account_of(key: &Keypair) -> AccountId {
+    AccountId::from(key.public_key().0)
+}
+
+/// Connect to a node; the error says where and what to check.
+pub async fn connect(url: &str) -> Result<Client> {
+    Client::from_insecure_url(url).await.with_context(|| {
+        format!("cannot connect to a Vigil node at {url} (is the node running? see --url)")
+    })
+}
+
+/// Sign `call` with `signer`, submit it, wait until its block is finalized and check that it
+/// succeeded. A failed dispatch becomes an error naming the pallet error, e.g.
+/// `Inference::NotAssignedExecutor: Only the executor assigned to the job can post its claim.`
+pub async fn submit<Call: Payload>(
+    api: &Client,
+    call: &Call,
+    signer: &Keypair,
+) -> Result<TxEvents> {
+    let progress = api
+        .transactions()
+        .await
+        .context("cannot reach the node's current block")?
+        .sign_and_submit_then_watch_default(call, signer)
+        .await
+        .map_err(|e| anyhow!("the node refused the transaction: {e}"))?;
+    progress.wait_for_finalized_success().await.map_err(explain)
+}
+
+/// Plain words for a failed transaction.
+pub fn explain(error: TransactionFinalizedSuccessError) -> anyhow::Error {
+    match error {
+        TransactionFinalizedSuccessError::SuccessError(
+            TransactionEventsError::ExtrinsicFailed(dispatch),
+        ) => anyhow!(
+            "the chain rejected the transaction: {}",
+            describe_dispatch_error(&dispatch)
+        ),
+        TransactionFinalizedSuccessError::FinalizationError(e) => {
+            anyhow!("the transaction did not reach a finalized block: {e}")
+        }
+        other => anyhow!("{other}"),
+    }
+}
+
+/// `Pallet::Error: its documentation` for a pallet error, the error's own words otherwise.
+pub fn describe_dispatch_error(error: &DispatchError) -> String {
+    match error {
+        DispatchError::Module(module) => match module.details() {
+            Ok(details) => {
+                let docs = details.variant.docs.join(" ");
+                let docs = docs.trim();
+                if docs.is_empty() {
+                    format!("{}::{}", details.pallet.name(), details.variant.name)
+                } else {
+                    format!(
+                        "{}::{}: {}",
+                        details.pallet.name(),
+                        details.variant.name,
+                        docs
+                    )
+                }
+            }
+            Err(_) => module.to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
+/// `0x`-prefixed hex of a model id or hash.
+pub fn hex32(bytes: &[u8; 32]) -> String {
+    format!("0x{}", hex::encode(bytes))
+}
+
+/// Parses a `0x`-prefixed (or bare) 64-digit hex model id.
+pub fn parse_model_id(text: &str) -> Result<[u8; 32]> {
+    let digits = text.strip_prefix("0x").unwrap_or(text);
+    let bytes = hex::decode(digits).with_context(|| format!("{text} is not hex"))?;
+    bytes
+        .try_into()
+        .map_err(|_| anyhow!("{text} is not a model id (32 bytes of hex)"))
+}
+
+/// A balance in units (the chain's token has 12 decimals), e.g. `1.5 UNIT`.
+pub fn format_balance(amount: u128) -> String {
+    const UNIT: u128 = 1_000_000_000_000;
+    let whole = amount / UNIT;
+    let frac = amount % UNIT;
+    if frac == 0 {
+        format!("{whole} UNIT")
+    } else {
+        let digits = format!("{frac:012}");
+        format!("{whole}.{} UNIT", digits.trim_end_matches('0'))
+    }
+}
+
+/// Parses a balance: plain base units (`1000000`) or units with a suffix (`1.5UNIT`, `2 UNIT`).
+pub fn parse_balance(text: &str) -> Result<u128> {
+    const UNIT: u128 = 1_000_000_000_000;
+    let t = text.trim();
+    let Some(number) = t.strip_suffix("UNIT").map(str::trim) else {
+        return t
+            .parse::<u128>()
+            .with_context(|| format!("{text} is not an amount (base units, or e.g. 1.5UNIT)"));
+    };
+    let (whole, frac) = number.split_once('.').unwrap_or((number, ""));
+    if frac.len() > 12 || !frac.chars().all(|c| c.is_ascii_digit()) {
+        return Err(anyhow!("{text}: at most 12 decimals"));
+    }
+    let whole: u128 = whole
+        .parse()
+        .with_context(|| format!("{text} is not an amount"))?;
+    let frac: u128 = if frac.is_empty() {
+        0
+    } else {
+        format!("{frac:0<12}").parse()?
+    };
+    whole
+        .checked_mul(UNIT)
+        .and_then(|w| w.checked_add(frac))
+        .ok_or_else(|| anyhow!("{text} is too large"))
+}
+
+/// What the chain knows of one job at one block.
+pub struct JobView {
+    pub job: Job,
+    pub claim: Option<Claim>,
+}
+
+/// The job `job_id` and its claim at the latest finalized block, if the job exists.
+pub async fn fetch_job(api: &Client, job_id: u64) -> Result<Option<(u32, JobView)>> {
+    let at = api
+        .at_current_block()
+        .await
+        .context("cannot read the chain's finalized block")?;
+    let number = at.block_number() as u32;
+    let storage = at.storage();
+    let Some(job) = storage
+        .try_fetch(api::storage().inference().jobs(), (job_id,))
+        .await
+        .context("cannot read Inference.Jobs")?
+    else {
+        return Ok(None);
+    };
+    let job = job.decode().context("cannot decode a job")?;
+    let claim = match storage
+        .try_fetch(api::storage().inference().claims(), (job_id,))
+        .await
+        .context("cannot read Inference.Claims")?
+    {
+        Some(claim) => Some(claim.decode().context("cannot decode a claim")?),
+        None => None,
+    };
+    Ok(Some((number, JobView { job, claim })))
+}
+
+/// The words for a job status.
+pub fn status_name(status: &JobStatus) -> &'static str {
+    match status {
+        JobStatus::Assigned => "assigned",
+        JobStatus::Claimed => "claimed",
+        JobStatus::Finalized => "finalized",
+        JobStatus::Refuted => "refuted",
+        JobStatus::TimedOut => "timed out",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn balances_parse_and_format() {
+        assert_eq!(parse_balance("1000").unwrap(), 1000);
+        assert_eq!(parse_balance("1.5UNIT").unwrap(), 1_500_000_000_000);
+        assert_eq!(parse_balance("2 UNIT").unwrap(), 2_000_000_000_000);
+        assert!(parse_balance("1.2.3UNIT").is_err());
+        assert!(parse_balance("abc").is_err());
+        assert_eq!(format_balance(1_500_000_000_000), "1.5 UNIT");
+        assert_eq!(format_balance(40_000_000_000_000), "40 UNIT");
+    }
+
+    #[test]
+    fn dev_and_mnemonic_uris_make_keys() {
+        let alice = keypair_from_uri("//Alice").unwrap();
+        assert_eq!(
+            account_of(&alice).to_string(),
+            "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"
+        );
+        let phrase = "bottom drive obey lake curtain smoke basket hold race lonely fit walk";
+        let from_phrase = keypair_from_uri(&format!("{phrase}//Alice")).unwrap();
+        assert_eq!(from_phrase.public_key().0, alice.public_key().0);
+        assert!(keypair_from_uri("").is_err());
+    }
+
+    #[test]
+    fn model_ids_parse() {
+        let id = parse_model_id(&format!("0x{}", "ab".repeat(32))).unwrap();
+        assert_eq!(id, [0xab; 32]);
+        assert!(parse_model_id("0x1234").is_err());
+    }
+}

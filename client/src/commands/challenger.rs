@@ -1,0 +1,270 @@
+//! `vigil challenger run`: a watcher that re-executes every claim inside its challenge window.
+//!
+//! For each claim (every `ClaimPosted`, and at start-up every claim whose window is still open) it
+//! fetches the job and the claim, runs the model itself, and compares the traces. On the first
+//! layer `i` whose hash differs it calls `Inference.challenge(job_id, i, inputs)` with the
+//! activations feeding layer `i` (`layer_inputs` ids: `0` the job's input, `k` layer `k - 1`'s
+//! output); those hash to what the claim committed to, so the chain can re-run layer `i` alone and
+//! decide. It prints each verdict and what it earned or lost. When the node goes away it
+//! reconnects with backoff.
+
+use std::collections::{HashMap, HashSet};
+
+use anyhow::{anyhow, bail, Context, Result};
+use clap::Subcommand;
+use subxt_signer::sr25519::Keypair;
+use vigil_engine::{as_i8, ValidatedModel};
+
+use crate::chain::{self, api, AccountId, ChainArgs, Client, JobStatus};
+use crate::commands::executor::cached_model;
+use crate::commands::{timestamp, Backoff};
+use crate::verify::{first_wrong_layer, Activations};
+
+/// Run a challenger.
+#[derive(Subcommand, Debug)]
+pub enum ChallengerCommand {
+    /// Re-execute every claim inside its window and challenge the false ones, until Ctrl-C.
+    Run {
+        #[command(flatten)]
+        chain: ChainArgs,
+    },
+}
+
+impl ChallengerCommand {
+    /// Runs the command.
+    pub fn execute(self) -> Result<()> {
+        match self {
+            ChallengerCommand::Run { chain } => super::block_on(run(chain)),
+        }
+    }
+}
+
+struct Challenger {
+    key: Keypair,
+    me: AccountId,
+    models: HashMap<[u8; 32], ValidatedModel>,
+    checked: HashSet<u64>,
+    claims_checked: u64,
+    disputes_won: u64,
+    disputes_lost: u64,
+    earned: u128,
+    lost: u128,
+}
+
+fn log(line: String) {
+    println!("[{}] {line}", timestamp());
+}
+
+async fn run(args: ChainArgs) -> Result<()> {
+    let key = args.signer()?;
+    let me = chain::account_of(&key);
+    let mut ch = Challenger {
+        key,
+        me,
+        models: HashMap::new(),
+        checked: HashSet::new(),
+        claims_checked: 0,
+        disputes_won: 0,
+        disputes_lost: 0,
+        earned: 0,
+        lost: 0,
+    };
+    log(format!("challenger {} starting; node {}", ch.me, args.url));
+    let mut backoff = Backoff::default();
+    loop {
+        let ended = tokio::select! {
+            ended = session(&args, &mut ch, &mut backoff) => ended,
+            _ = tokio::signal::ctrl_c() => {
+                log(format!(
+                    "stopping: {} claims checked, {} disputes won, {} lost; earned {}, lost {}",
+                    ch.claims_checked, ch.disputes_won, ch.disputes_lost,
+                    chain::format_balance(ch.earned), chain::format_balance(ch.lost)
+                ));
+                return Ok(());
+            }
+        };
+        let delay = backoff.next_delay();
+        log(format!(
+            "node unavailable ({ended:#}); retrying in {} s",
+            delay.as_secs()
+        ));
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => {}
+            _ = tokio::signal::ctrl_c() => return Ok(()),
+        }
+    }
+}
+
+/// One connection's worth of work; returns why it ended (the node went away).
+async fn session(args: &ChainArgs, ch: &mut Challenger, backoff: &mut Backoff) -> anyhow::Error {
+    let api = match args.connect().await {
+        Ok(api) => api,
+        Err(e) => return e,
+    };
+    backoff.reset();
+    log(format!("connected to {}", args.url));
+    let mut blocks = match api.stream_blocks().await {
+        Ok(blocks) => blocks,
+        Err(e) => return anyhow!("cannot follow finalized blocks: {e}"),
+    };
+    match open_claims(&api).await {
+        Ok(jobs) => {
+            for job_id in jobs {
+                if let Err(e) = check(&api, ch, job_id).await {
+                    if api.at_current_block().await.is_err() {
+                        return e;
+                    }
+                    log(format!("job {job_id}: {e:#}"));
+                }
+            }
+        }
+        Err(e) => return e,
+    }
+    while let Some(block) = blocks.next().await {
+        let block = match block {
+            Ok(block) => block,
+            Err(e) => return anyhow!("lost finalized blocks: {e}"),
+        };
+        let events = match block.at().await {
+            Ok(at) => match at.events().fetch().await {
+                Ok(events) => events,
+                Err(e) => return anyhow!("cannot read events: {e}"),
+            },
+            Err(e) => return anyhow!("cannot open block: {e}"),
+        };
+        let posted: Vec<u64> = events
+            .find::<api::inference::events::ClaimPosted>()
+            .flatten()
+            .map(|e| e.job_id)
+            .collect();
+        for job_id in posted {
+            if let Err(e) = check(&api, ch, job_id).await {
+                if api.at_current_block().await.is_err() {
+                    return e;
+                }
+                log(format!("job {job_id}: {e:#}"));
+            }
+        }
+    }
+    anyhow!("the node closed the block subscription")
+}
+
+/// Jobs whose claim is inside its challenge window, oldest first.
+async fn open_claims(api: &Client) -> Result<Vec<u64>> {
+    let at = api
+        .at_current_block()
+        .await
+        .context("cannot read the chain")?;
+    let now = at.block_number() as u32;
+    let mut entries = at
+        .storage()
+        .iter(api::storage().inference().jobs(), ())
+        .await
+        .context("cannot list Inference.Jobs")?;
+    let mut open = Vec::new();
+    while let Some(entry) = entries.next().await {
+        let entry = entry.context("cannot read a job")?;
+        let job = entry.value().decode().context("cannot decode a job")?;
+        if job.status == JobStatus::Claimed && job.deadline >= now {
+            let (job_id,) = entry
+                .key()
+                .context("job key")?
+                .decode()
+                .context("job key")?;
+            open.push(job_id);
+        }
+    }
+    open.sort_unstable();
+    Ok(open)
+}
+
+/// Re-execute job `job_id`'s claim and challenge it if it is false.
+async fn check(api: &Client, ch: &mut Challenger, job_id: u64) -> Result<()> {
+    if !ch.checked.insert(job_id) {
+        return Ok(());
+    }
+    let Some((now, view)) = chain::fetch_job(api, job_id).await? else {
+        bail!("no such job on chain");
+    };
+    let job = view.job;
+    if job.status != JobStatus::Claimed || now > job.deadline {
+        return Ok(());
+    }
+    if job.executor == ch.me {
+        log(format!("job {job_id}: my own claim, not checked"));
+        return Ok(());
+    }
+    let claim = view
+        .claim
+        .ok_or_else(|| anyhow!("the job is claimed but has no claim"))?;
+    let model = cached_model(api, &mut ch.models, &job.model_id).await?;
+    let ours = Activations::run(model, as_i8(&job.input.0))?;
+    ch.claims_checked += 1;
+    let Some(layer) = first_wrong_layer(&ours.trace(), &claim.trace.0) else {
+        log(format!(
+            "job {job_id}: claim by {} checks out",
+            job.executor
+        ));
+        return Ok(());
+    };
+    if layer >= model.layer_count() {
+        bail!("the claim's trace has the wrong length; the chain should have refused it");
+    }
+    log(format!(
+        "job {job_id}: claim by {} is WRONG from layer {layer}; challenging (window until #{})",
+        job.executor, job.deadline
+    ));
+    use api::runtime_types::bounded_collections::bounded_vec::BoundedVec;
+    let inputs = BoundedVec(
+        ours.layer_inputs(model, layer)
+            .into_iter()
+            .map(BoundedVec)
+            .collect(),
+    );
+    let call = api::transactions()
+        .inference()
+        .challenge(job_id, layer as u32, inputs);
+    let events = chain::submit(api, &call, &ch.key)
+        .await
+        .context("the challenge failed")?;
+    use api::inference::events as ev;
+    for e in events.find::<ev::DisputeResolved>().flatten() {
+        if e.executor_was_wrong {
+            ch.disputes_won += 1;
+            log(format!(
+                "job {}: dispute resolved at layer {}: the executor was wrong",
+                e.job_id, e.layer
+            ));
+        } else {
+            ch.disputes_lost += 1;
+            log(format!(
+                "job {}: dispute resolved at layer {}: the claim stood, my bond is lost",
+                e.job_id, e.layer
+            ));
+        }
+    }
+    for e in events.find::<ev::Slashed>().flatten() {
+        if e.beneficiary.as_ref() == Some(&ch.me) {
+            ch.earned += e.rewarded;
+        }
+        if e.who == ch.me {
+            ch.lost += e.amount;
+        }
+        log(format!(
+            "slashed {} from {}; {} to {}",
+            chain::format_balance(e.amount),
+            e.who,
+            chain::format_balance(e.rewarded),
+            e.beneficiary
+                .as_ref()
+                .map(|b| b.to_string())
+                .unwrap_or_else(|| "nobody".into())
+        ));
+    }
+    log(format!(
+        "earnings so far: {} earned, {} lost",
+        chain::format_balance(ch.earned),
+        chain::format_balance(ch.lost)
+    ));
+    Ok(())
+}
