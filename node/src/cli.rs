@@ -42,4 +42,17 @@ pub enum Subcommand {
 
 	/// Remove the whole chain.
 	PurgeChain(sc_cli::PurgeChainCmd),
+
+	/// Run benchmarks (built with the `runtime-benchmarks` feature).
+	#[cfg(feature = "runtime-benchmarks")]
+	#[command(subcommand)]
+	Benchmark(BenchmarkCmd),
+}
+
+/// Benchmark subcommands.
+#[cfg(feature = "runtime-benchmarks")]
+#[derive(Debug, clap::Subcommand)]
+pub enum BenchmarkCmd {
+	/// Benchmark the calls of a pallet and write its weights.
+	Pallet(frame_benchmarking_cli::PalletCmd),
 }

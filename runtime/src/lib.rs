@@ -156,6 +156,14 @@ mod runtime {
 	pub type Inference = pallet_inference;
 }
 
+#[cfg(feature = "runtime-benchmarks")]
+mod benches {
+	frame_benchmarking::define_benchmarks!(
+		[pallet_models, Models]
+		[pallet_inference, Inference]
+	);
+}
+
 /// We allow `Normal` extrinsics to fill up the block up to 75%, the rest can be used by
 /// `Operational` extrinsics.
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);

@@ -9,7 +9,10 @@ use crate::Pallet as Inference;
 use alloc::{vec, vec::Vec};
 use codec::Encode;
 use frame_benchmarking::v2::*;
-use frame_support::traits::{fungible::Mutate, Get, Hooks};
+use frame_support::{
+	traits::{fungible::Mutate, Get, Hooks},
+	BoundedVec,
+};
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_runtime::traits::{One, Saturating};
 use vigil_engine::{as_i8, as_u8, hash_activation, testing};
@@ -171,10 +174,10 @@ mod benchmarks {
 		}
 	}
 
-	/// `n`: KiB of the model decoded for a dispute.
+	/// `n`: KiB of the model decoded for a dispute (a dense layer of 1000 inputs and `n` units).
 	#[benchmark]
 	fn load_model(n: Linear<1, { T::MaxModelBytes::get() / 1024 - 1 }>) {
-		let (model_id, _) = dense_model::<T>(1024, n);
+		let (model_id, _) = dense_model::<T>(1000, n);
 
 		#[block]
 		{

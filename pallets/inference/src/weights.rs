@@ -1,7 +1,34 @@
-//! Weights for `pallet_inference`.
-//!
-//! Placeholder values until the benchmarks in `benchmarking.rs` are run; see the README.
 
+//! Weights for `pallet_inference`, measured by running its benchmarks.
+//!
+//! Produced by `scripts/benchmark` (`vigil-node benchmark pallet`, Wasm executor, dev chain).
+//! DATE: 2026-11-25, STEPS: `20`, REPEAT: `5`
+//! LOW RANGE: `[]`, HIGH RANGE: `[]`
+//! HOSTNAME: `vm`, CPU: `AMD EPYC`
+//! WASM-EXECUTION: `Compiled`, CHAIN: `Some("dev")`, DB CACHE: 1024
+
+// Command:
+// /root/.cache/vigil/target/debug/vigil-node
+// benchmark
+// pallet
+// --chain
+// dev
+// --wasm-execution
+// compiled
+// --pallet
+// pallet_inference
+// --extrinsic
+// *
+// --steps
+// 20
+// --repeat
+// 5
+// --template
+// scripts/weight-template.hbs
+// --output
+// /work/main/pallets/inference/src/weights.rs
+
+#![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens, unused_imports, missing_docs)]
 
 use core::marker::PhantomData;
@@ -15,11 +42,11 @@ pub trait WeightInfo {
 	fn register_executor() -> Weight;
 	fn unregister_executor() -> Weight;
 	fn withdraw_bond() -> Weight;
-	fn submit_job(e: u32) -> Weight;
+	fn submit_job(e: u32, ) -> Weight;
 	fn post_claim() -> Weight;
 	fn finalize_claim() -> Weight;
-	fn challenge(k: u32) -> Weight;
-	fn load_model(n: u32) -> Weight;
+	fn challenge(k: u32, ) -> Weight;
+	fn load_model(n: u32, ) -> Weight;
 	fn settle_job() -> Weight;
 }
 
@@ -27,103 +54,114 @@ pub trait WeightInfo {
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_executor() -> Weight {
-		Weight::from_parts(60_000_000, 6_000)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		// Measured proof size: 3_593 bytes.
+		Weight::from_parts(741_426_000, 3593)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	fn unregister_executor() -> Weight {
-		Weight::from_parts(60_000_000, 6_000)
+		// Measured proof size: 3_554 bytes.
+		Weight::from_parts(259_376_000, 3554)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	fn withdraw_bond() -> Weight {
-		Weight::from_parts(60_000_000, 6_000)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
-	}
-	fn submit_job(e: u32) -> Weight {
-		Weight::from_parts(60_000_000, 6_000)
-			.saturating_add(Weight::from_parts(1_000_000, 1_000).saturating_mul(e.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
-	}
-	fn post_claim() -> Weight {
-		Weight::from_parts(60_000_000, 6_000)
+		// Measured proof size: 3_593 bytes.
+		Weight::from_parts(507_928_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
-	fn finalize_claim() -> Weight {
-		Weight::from_parts(60_000_000, 6_000)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+	fn submit_job(e: u32, ) -> Weight {
+		// Measured proof size: 7_659 bytes.
+		Weight::from_parts(841_048_732, 7659)
+			.saturating_add(Weight::from_parts(35_697_829, 0).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
+			.saturating_add(Weight::from_parts(0, 2564).saturating_mul(e.into()))
 	}
-	fn challenge(k: u32) -> Weight {
-		Weight::from_parts(60_000_000, 6_000)
-			.saturating_add(Weight::from_parts(1_000_000, 1_000).saturating_mul(k.into()))
+	fn post_claim() -> Weight {
+		// Measured proof size: 265_754 bytes.
+		Weight::from_parts(303_162_000, 265754)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	fn finalize_claim() -> Weight {
+		// Measured proof size: 265_754 bytes.
+		Weight::from_parts(754_374_000, 265754)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
-	fn load_model(n: u32) -> Weight {
-		Weight::from_parts(60_000_000, 6_000)
-			.saturating_add(Weight::from_parts(1_000_000, 1_000).saturating_mul(n.into()))
+	fn challenge(k: u32, ) -> Weight {
+		// Measured proof size: 1_052_077 bytes.
+		Weight::from_parts(2_078_360_246, 1052077)
+			.saturating_add(Weight::from_parts(1_389_780, 0).saturating_mul(k.into()))
+			.saturating_add(T::DbWeight::get().reads(12_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
+	}
+	fn load_model(n: u32, ) -> Weight {
+		// Measured proof size: 1_052_077 bytes.
+		Weight::from_parts(123_416_160, 1052077)
+			.saturating_add(Weight::from_parts(2_038_363, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(0_u64))
 	}
 	fn settle_job() -> Weight {
-		Weight::from_parts(60_000_000, 6_000)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		// Measured proof size: 265_754 bytes.
+		Weight::from_parts(675_166_000, 265754)
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 }
 
-// For tests.
+// For tests: the same figures with RocksDB's database weights.
 impl WeightInfo for () {
 	fn register_executor() -> Weight {
-		Weight::from_parts(60_000_000, 6_000)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+		Weight::from_parts(741_426_000, 3593)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn unregister_executor() -> Weight {
-		Weight::from_parts(60_000_000, 6_000)
+		Weight::from_parts(259_376_000, 3554)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn withdraw_bond() -> Weight {
-		Weight::from_parts(60_000_000, 6_000)
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
-	}
-	fn submit_job(e: u32) -> Weight {
-		Weight::from_parts(60_000_000, 6_000)
-			.saturating_add(Weight::from_parts(1_000_000, 1_000).saturating_mul(e.into()))
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
-	}
-	fn post_claim() -> Weight {
-		Weight::from_parts(60_000_000, 6_000)
+		Weight::from_parts(507_928_000, 3593)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
-	fn finalize_claim() -> Weight {
-		Weight::from_parts(60_000_000, 6_000)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+	fn submit_job(e: u32, ) -> Weight {
+		Weight::from_parts(841_048_732, 7659)
+			.saturating_add(Weight::from_parts(35_697_829, 0).saturating_mul(e.into()))
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(e.into())))
+			.saturating_add(RocksDbWeight::get().writes(9_u64))
+			.saturating_add(Weight::from_parts(0, 2564).saturating_mul(e.into()))
 	}
-	fn challenge(k: u32) -> Weight {
-		Weight::from_parts(60_000_000, 6_000)
-			.saturating_add(Weight::from_parts(1_000_000, 1_000).saturating_mul(k.into()))
+	fn post_claim() -> Weight {
+		Weight::from_parts(303_162_000, 265754)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	}
+	fn finalize_claim() -> Weight {
+		Weight::from_parts(754_374_000, 265754)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
-	fn load_model(n: u32) -> Weight {
-		Weight::from_parts(60_000_000, 6_000)
-			.saturating_add(Weight::from_parts(1_000_000, 1_000).saturating_mul(n.into()))
+	fn challenge(k: u32, ) -> Weight {
+		Weight::from_parts(2_078_360_246, 1052077)
+			.saturating_add(Weight::from_parts(1_389_780, 0).saturating_mul(k.into()))
+			.saturating_add(RocksDbWeight::get().reads(12_u64))
+			.saturating_add(RocksDbWeight::get().writes(9_u64))
+	}
+	fn load_model(n: u32, ) -> Weight {
+		Weight::from_parts(123_416_160, 1052077)
+			.saturating_add(Weight::from_parts(2_038_363, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().writes(0_u64))
 	}
 	fn settle_job() -> Weight {
-		Weight::from_parts(60_000_000, 6_000)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+		Weight::from_parts(675_166_000, 265754)
+			.saturating_add(RocksDbWeight::get().reads(10_u64))
+			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 }

@@ -4,7 +4,8 @@ use super::*;
 use alloc::vec::Vec;
 use codec::Encode;
 use frame_benchmarking::v2::*;
-use frame_support::traits::fungible::Mutate;
+use frame_support::traits::fungible::{Inspect, Mutate};
+use sp_runtime::traits::Saturating;
 use frame_system::RawOrigin;
 
 /// A valid model of about `kib` KiB: one dense layer of 1024 inputs and `kib` units.

@@ -1,7 +1,34 @@
-//! Weights for `pallet_models`.
-//!
-//! Placeholder values until the benchmarks in `benchmarking.rs` are run; see the README.
 
+//! Weights for `pallet_models`, measured by running its benchmarks.
+//!
+//! Produced by `scripts/benchmark` (`vigil-node benchmark pallet`, Wasm executor, dev chain).
+//! DATE: 2026-11-25, STEPS: `20`, REPEAT: `5`
+//! LOW RANGE: `[]`, HIGH RANGE: `[]`
+//! HOSTNAME: `vm`, CPU: `AMD EPYC`
+//! WASM-EXECUTION: `Compiled`, CHAIN: `Some("dev")`, DB CACHE: 1024
+
+// Command:
+// /root/.cache/vigil/target/debug/vigil-node
+// benchmark
+// pallet
+// --chain
+// dev
+// --wasm-execution
+// compiled
+// --pallet
+// pallet_models
+// --extrinsic
+// *
+// --steps
+// 20
+// --repeat
+// 5
+// --template
+// scripts/weight-template.hbs
+// --output
+// /work/main/pallets/models/src/weights.rs
+
+#![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens, unused_imports, missing_docs)]
 
 use core::marker::PhantomData;
@@ -12,37 +39,39 @@ use frame_support::{
 
 /// Weight functions needed for `pallet_models`.
 pub trait WeightInfo {
-	fn register_model(n: u32) -> Weight;
+	fn register_model(n: u32, ) -> Weight;
 	fn remove_model() -> Weight;
 }
 
 /// Weights for `pallet_models` using the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	fn register_model(n: u32) -> Weight {
-		Weight::from_parts(50_000_000, 4_000)
-			.saturating_add(Weight::from_parts(20_000, 2).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+	fn register_model(n: u32, ) -> Weight {
+		// Measured proof size: 7_659 bytes.
+		Weight::from_parts(637_160_198, 7659)
+			.saturating_add(Weight::from_parts(8_906_512, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	fn remove_model() -> Weight {
-		Weight::from_parts(40_000_000, 4_000)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		// Measured proof size: 7_659 bytes.
+		Weight::from_parts(558_262_000, 7659)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 }
 
-// For tests.
+// For tests: the same figures with RocksDB's database weights.
 impl WeightInfo for () {
-	fn register_model(n: u32) -> Weight {
-		Weight::from_parts(50_000_000, 4_000)
-			.saturating_add(Weight::from_parts(20_000, 2).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	fn register_model(n: u32, ) -> Weight {
+		Weight::from_parts(637_160_198, 7659)
+			.saturating_add(Weight::from_parts(8_906_512, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn remove_model() -> Weight {
-		Weight::from_parts(40_000_000, 4_000)
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+		Weight::from_parts(558_262_000, 7659)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 }
