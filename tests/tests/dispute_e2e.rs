@@ -25,20 +25,28 @@ use subxt_signer::sr25519::{dev, Keypair};
 /// A failure guard for each wait; a healthy run needs a small fraction of it.
 const WAIT: Duration = Duration::from_secs(300);
 const UNIT: u128 = 1_000_000_000_000;
-/// The runtime's `JobCollateral`, `ChallengerReward` (see runtime/src/lib.rs).
+/// The runtime's `JobCollateral`, `ChallengerReward`, `ChallengerBond` (see runtime/src/lib.rs).
 const JOB_COLLATERAL: u128 = 100 * UNIT;
 const CHALLENGER_REWARD: u128 = 50 * UNIT;
+const CHALLENGER_BOND: u128 = 40 * UNIT;
 /// An upper bound on the transaction fees one account pays in this test.
 const FEE_ALLOWANCE: u128 = 5 * UNIT;
 const JOB_FEE: u128 = 10 * UNIT;
 const JOBS: usize = 4;
 
-/// The `vigil` binary: `$VIGIL_BIN`, or the one next to `vigil-node`.
+/// The `vigil` binary: `$VIGIL_BIN`, or `target/<profile>/vigil` beside this test's profile
+/// directory, which `cargo test --workspace` builds before running any test.
 fn vigil_binary() -> PathBuf {
 	if let Some(path) = std::env::var_os("VIGIL_BIN") {
 		return PathBuf::from(path);
 	}
-	let candidate = common::node_binary().with_file_name("vigil");
+	let exe = std::env::current_exe().expect("the test executable has a path");
+	// target/<profile>/deps/<test-binary>
+	let profile_dir = exe
+		.parent()
+		.and_then(|deps| deps.parent())
+		.expect("target/<profile>/deps");
+	let candidate = profile_dir.join("vigil");
 	assert!(
 		candidate.exists(),
 		"{} does not exist: build it first (`cargo build -p vigil-client`), or point $VIGIL_BIN at it",
@@ -432,6 +440,167 @@ async fn honest_claims_finalize_and_a_false_claim_is_caught_and_slashed() {
 
 	drop(challenger);
 	drop(liar);
+	drop(honest);
+	drop(node);
+}
+
+/// Poll `vigil job status ID` until its first line is `job ID: <status>`.
+async fn wait_for_status(url: &str, job_id: u64, status: &str, procs: &mut [&mut Proc]) {
+	let id = job_id.to_string();
+	let want = format!("job {job_id}: {status}");
+	let deadline = Instant::now() + WAIT;
+	loop {
+		let out = vigil(&["job", "status", &id, "--url", url]);
+		if out.lines().next() == Some(want.as_str()) {
+			return;
+		}
+		for p in procs.iter_mut() {
+			p.assert_running();
+		}
+		assert!(
+			Instant::now() < deadline,
+			"job {job_id} never became {status}:\n{out}"
+		);
+		tokio::time::sleep(Duration::from_millis(200)).await;
+	}
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_false_challenge_costs_its_bond_and_a_silent_executors_job_completes_elsewhere() {
+	// One-second blocks: a 10 s claim timeout and a 20 s challenge window.
+	let mut node = DevNode::start(&["--block-time-ms", "1000"]);
+	let api = node.client().await;
+	let url = node.url();
+	let (bob, dave, eve, ferdie) = (dev::bob(), dev::dave(), dev::eve(), dev::ferdie());
+	let (bob_id, dave_id, ferdie_id) = (account(&bob), account(&dave), account(&ferdie));
+
+	let model_path = repo_root().join("models/digits.vgm");
+	let out = vigil(&[
+		"model",
+		"register",
+		model_path.to_str().unwrap(),
+		"--url",
+		&url,
+		"--seed",
+		"//Alice",
+	]);
+	let model_id = field(&out, "model id").to_string();
+
+	// Ferdie registers as an executor, then his process dies: he will answer nothing.
+	let mut ferdie_proc = Proc::start(
+		"silent-executor",
+		&["executor", "run", "--url", &url, "--seed", "//Ferdie"],
+	);
+	wait_until("Ferdie is registered", &mut [&mut ferdie_proc], || {
+		let (api, f) = (api.clone(), ferdie_id.clone());
+		async move { executor(&api, &f).await.is_some() }
+	})
+	.await;
+	drop(ferdie_proc);
+	let mut honest = Proc::start(
+		"honest-executor",
+		&["executor", "run", "--url", &url, "--seed", "//Bob"],
+	);
+	wait_until("Bob is registered", &mut [&mut honest], || {
+		let (api, b) = (api.clone(), bob_id.clone());
+		async move { executor(&api, &b).await.is_some() }
+	})
+	.await;
+	let ferdie_bond_before = executor(&api, &ferdie_id).await.unwrap().bond;
+
+	// Eve submits two jobs; round robin gives one to each executor.
+	let images =
+		std::fs::read(repo_root().join("models/digits_test_inputs.bin")).expect("test images");
+	let input = std::env::temp_dir().join(format!("vigil-e2e-input-{}.bin", std::process::id()));
+	std::fs::write(&input, &images[..64]).unwrap();
+	let mut jobs = Vec::new();
+	for _ in 0..2 {
+		let fee = JOB_FEE.to_string();
+		let out = vigil(&[
+			"job",
+			"submit",
+			"--model",
+			&model_id,
+			"--input",
+			input.to_str().unwrap(),
+			"--fee",
+			&fee,
+			"--url",
+			&url,
+			"--seed",
+			"//Eve",
+		]);
+		let job_id: u64 = field(&out, "job")
+			.split_whitespace()
+			.next()
+			.unwrap()
+			.parse()
+			.unwrap();
+		jobs.push((job_id, field(&out, "executor").to_string()));
+	}
+	let _ = std::fs::remove_file(&input);
+	let _ = eve;
+	let bob_job = jobs
+		.iter()
+		.find(|(_, e)| e == &bob_id.to_string())
+		.expect("a job for Bob")
+		.0;
+	let ferdie_job = jobs
+		.iter()
+		.find(|(_, e)| e == &ferdie_id.to_string())
+		.expect("a job for Ferdie")
+		.0;
+
+	// Dave disputes layer 0 of Bob's true claim: the chain upholds the claim and keeps his bond.
+	wait_for_status(&url, bob_job, "claimed", &mut [&mut honest]).await;
+	let dave_before = balances(&api, &dave_id).await;
+	let out = vigil(&[
+		"challenger",
+		"challenge",
+		&bob_job.to_string(),
+		"--layer",
+		"0",
+		"--url",
+		&url,
+		"--seed",
+		"//Dave",
+	]);
+	assert_eq!(field(&out, "verdict:"), "claim upheld", "{out}");
+	assert_eq!(field(&out, "lost"), "40 UNIT", "{out}");
+	let dave_after = balances(&api, &dave_id).await;
+	let dave_spent = dave_before.free as i128 - dave_after.free as i128;
+	let bond = CHALLENGER_BOND as i128;
+	assert!(
+		dave_spent >= bond && dave_spent < bond + FEE_ALLOWANCE as i128,
+		"Dave spent {dave_spent}, bond {bond}"
+	);
+	assert_eq!(
+		dave_after.reserved, dave_before.reserved,
+		"nothing of Dave's stays held"
+	);
+
+	// Both jobs end finalized and paid to Bob: Ferdie's after it moved to Bob.
+	for job_id in [bob_job, ferdie_job] {
+		let id = job_id.to_string();
+		vigil(&["job", "watch", &id, "--url", &url]);
+		let status = vigil(&["job", "status", &id, "--url", &url]);
+		assert_eq!(
+			status.lines().next(),
+			Some(format!("job {job_id}: finalized").as_str()),
+			"{status}"
+		);
+		assert_eq!(field(&status, "  executor"), bob_id.to_string(), "{status}");
+	}
+	let ferdie_info = executor(&api, &ferdie_id)
+		.await
+		.expect("Ferdie is still registered");
+	assert_eq!(
+		ferdie_bond_before - ferdie_info.bond,
+		JOB_COLLATERAL,
+		"the silent executor lost one collateral"
+	);
+	assert_eq!(ferdie_info.open_jobs, 0);
+	honest.assert_running();
 	drop(honest);
 	drop(node);
 }

@@ -28,6 +28,17 @@ pub enum ChallengerCommand {
         #[command(flatten)]
         chain: ChainArgs,
     },
+    /// Check one job's claim now and challenge it on its first wrong layer. With --layer, dispute
+    /// that layer even if it is right: the chain then keeps the challenger's bond.
+    Challenge {
+        /// The job id.
+        job: u64,
+        /// The layer to dispute instead of the first wrong one.
+        #[arg(long)]
+        layer: Option<u32>,
+        #[command(flatten)]
+        chain: ChainArgs,
+    },
 }
 
 impl ChallengerCommand {
@@ -35,6 +46,9 @@ impl ChallengerCommand {
     pub fn execute(self) -> Result<()> {
         match self {
             ChallengerCommand::Run { chain } => super::block_on(run(chain)),
+            ChallengerCommand::Challenge { job, layer, chain } => {
+                super::block_on(challenge_once(job, layer, chain))
+            }
         }
     }
 }
@@ -214,41 +228,71 @@ async fn check(api: &Client, ch: &mut Challenger, job_id: u64) -> Result<()> {
         "job {job_id}: claim by {} is WRONG from layer {layer}; challenging (window until #{})",
         job.executor, job.deadline
     ));
+    let inputs = ours.layer_inputs(model, layer);
+    let outcome = dispute(api, &ch.key, &ch.me, job_id, layer as u32, inputs).await?;
+    ch.earned += outcome.earned;
+    ch.lost += outcome.lost;
+    if outcome.executor_was_wrong {
+        ch.disputes_won += 1;
+    } else {
+        ch.disputes_lost += 1;
+    }
+    log(format!(
+        "earnings so far: {} earned, {} lost",
+        chain::format_balance(ch.earned),
+        chain::format_balance(ch.lost)
+    ));
+    Ok(())
+}
+
+/// What one dispute did to the challenger.
+pub struct DisputeOutcome {
+    pub executor_was_wrong: bool,
+    pub earned: u128,
+    pub lost: u128,
+}
+
+/// Call `Inference.challenge(job_id, layer, inputs)` signed by `key` and report the verdict.
+async fn dispute(
+    api: &Client,
+    key: &Keypair,
+    me: &AccountId,
+    job_id: u64,
+    layer: u32,
+    inputs: Vec<Vec<u8>>,
+) -> Result<DisputeOutcome> {
     use api::runtime_types::bounded_collections::bounded_vec::BoundedVec;
-    let inputs = BoundedVec(
-        ours.layer_inputs(model, layer)
-            .into_iter()
-            .map(BoundedVec)
-            .collect(),
-    );
+    let inputs = BoundedVec(inputs.into_iter().map(BoundedVec).collect());
     let call = api::transactions()
         .inference()
-        .challenge(job_id, layer as u32, inputs);
-    let events = chain::submit(api, &call, &ch.key)
+        .challenge(job_id, layer, inputs);
+    let events = chain::submit(api, &call, key)
         .await
         .context("the challenge failed")?;
     use api::inference::events as ev;
+    let mut outcome = DisputeOutcome {
+        executor_was_wrong: false,
+        earned: 0,
+        lost: 0,
+    };
     for e in events.find::<ev::DisputeResolved>().flatten() {
-        if e.executor_was_wrong {
-            ch.disputes_won += 1;
-            log(format!(
-                "job {}: dispute resolved at layer {}: the executor was wrong",
-                e.job_id, e.layer
-            ));
+        outcome.executor_was_wrong = e.executor_was_wrong;
+        let verdict = if e.executor_was_wrong {
+            "the executor was wrong"
         } else {
-            ch.disputes_lost += 1;
-            log(format!(
-                "job {}: dispute resolved at layer {}: the claim stood, my bond is lost",
-                e.job_id, e.layer
-            ));
-        }
+            "the claim stood; the challenger's bond is lost"
+        };
+        log(format!(
+            "job {}: dispute resolved at layer {}: {verdict}",
+            e.job_id, e.layer
+        ));
     }
     for e in events.find::<ev::Slashed>().flatten() {
-        if e.beneficiary.as_ref() == Some(&ch.me) {
-            ch.earned += e.rewarded;
+        if e.beneficiary.as_ref() == Some(me) {
+            outcome.earned += e.rewarded;
         }
-        if e.who == ch.me {
-            ch.lost += e.amount;
+        if &e.who == me {
+            outcome.lost += e.amount;
         }
         log(format!(
             "slashed {} from {}; {} to {}",
@@ -261,10 +305,74 @@ async fn check(api: &Client, ch: &mut Challenger, job_id: u64) -> Result<()> {
                 .unwrap_or_else(|| "nobody".into())
         ));
     }
-    log(format!(
-        "earnings so far: {} earned, {} lost",
-        chain::format_balance(ch.earned),
-        chain::format_balance(ch.lost)
-    ));
+    Ok(outcome)
+}
+
+async fn challenge_once(job_id: u64, layer: Option<u32>, args: ChainArgs) -> Result<()> {
+    let key = args.signer()?;
+    let me = chain::account_of(&key);
+    let api = args.connect().await?;
+    let Some((now, view)) = chain::fetch_job(&api, job_id).await? else {
+        bail!("there is no job {job_id} on chain");
+    };
+    let job = view.job;
+    if job.status != JobStatus::Claimed {
+        bail!(
+            "job {job_id} is {}: only a claimed job can be challenged",
+            chain::status_name(&job.status)
+        );
+    }
+    if now > job.deadline {
+        bail!(
+            "job {job_id}'s challenge window closed at block #{}",
+            job.deadline
+        );
+    }
+    let claim = view
+        .claim
+        .ok_or_else(|| anyhow!("the job is claimed but has no claim"))?;
+    let mut cache = HashMap::new();
+    let model = cached_model(&api, &mut cache, &job.model_id).await?;
+    let ours = Activations::run(model, as_i8(&job.input.0))?;
+    let wrong = first_wrong_layer(&ours.trace(), &claim.trace.0);
+    let layer = match (layer, wrong) {
+        (Some(layer), _) => layer as usize,
+        (None, Some(layer)) => layer,
+        (None, None) => bail!(
+            "job {job_id}'s claim checks out: nothing to challenge (--layer K disputes a layer \
+             anyway, at the cost of the challenger's bond)"
+        ),
+    };
+    if layer >= model.layer_count() {
+        bail!(
+            "the model has {} layers: there is no layer {layer}",
+            model.layer_count()
+        );
+    }
+    match wrong {
+        Some(w) => {
+            println!("job {job_id}: the claim is wrong from layer {w}; disputing layer {layer}")
+        }
+        None => println!("job {job_id}: the claim checks out; disputing layer {layer} anyway"),
+    }
+    let outcome = dispute(
+        &api,
+        &key,
+        &me,
+        job_id,
+        layer as u32,
+        ours.layer_inputs(model, layer),
+    )
+    .await?;
+    println!(
+        "verdict: {}",
+        if outcome.executor_was_wrong {
+            "executor wrong"
+        } else {
+            "claim upheld"
+        }
+    );
+    println!("earned {}", chain::format_balance(outcome.earned));
+    println!("lost {}", chain::format_balance(outcome.lost));
     Ok(())
 }

@@ -5,7 +5,7 @@
 //!    assigned to this account (so a restarted executor resumes where it stopped).
 //! 3. For every job assigned to it (`JobSubmitted`, `JobReassigned`): fetch the model's bytes from
 //!    `Models.ModelBytes` (once per model), run the engine, post the claim (output and trace).
-//! 4. When the node goes away, reconnect with backoff (1 s doubling to 30 s) and go back to 2.
+//! 4. When the node goes away, reconnect with backoff (1 s doubling to 5 s, shorter than a claim timeout) and go back to 2.
 //!
 //! With `--lie layer=K,rate=P` the executor posts a false claim for a fraction P of its jobs:
 //! layer K's output is corrupted and the later layers recomputed from it, so a challenger finds K
@@ -358,7 +358,10 @@ pub async fn cached_model<'a>(
     match cache.entry(*model_id) {
         Entry::Occupied(entry) => Ok(entry.into_mut()),
         Entry::Vacant(slot) => {
-            log(format!("fetching model {} from chain", chain::hex32(model_id)));
+            log(format!(
+                "fetching model {} from chain",
+                chain::hex32(model_id)
+            ));
             Ok(slot.insert(fetch_model(api, model_id).await?))
         }
     }

@@ -20,7 +20,8 @@ pub fn block_on<F: Future<Output = Result<()>>>(work: F) -> Result<()> {
         .block_on(work)
 }
 
-/// Waits between reconnection attempts: 1 s, doubling up to 30 s.
+/// Waits between reconnection attempts: 1 s, doubling up to 5 s (a claim timeout is 10 blocks, so
+/// an executor must not sleep through it while the node restarts).
 pub struct Backoff {
     next: Duration,
 }
@@ -37,7 +38,7 @@ impl Backoff {
     /// The wait before the next attempt; each call doubles the following one.
     pub fn next_delay(&mut self) -> Duration {
         let delay = self.next;
-        self.next = (self.next * 2).min(Duration::from_secs(30));
+        self.next = (self.next * 2).min(Duration::from_secs(5));
         delay
     }
 
@@ -64,7 +65,7 @@ mod tests {
     fn backoff_doubles_to_a_cap_and_resets() {
         let mut b = Backoff::default();
         let waits: Vec<u64> = (0..7).map(|_| b.next_delay().as_secs()).collect();
-        assert_eq!(waits, vec![1, 2, 4, 8, 16, 30, 30]);
+        assert_eq!(waits, vec![1, 2, 4, 5, 5, 5, 5]);
         b.reset();
         assert_eq!(b.next_delay().as_secs(), 1);
     }
