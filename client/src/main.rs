@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use vigil_client::chain::ChainArgs;
+use vigil_client::commands::balance;
 use vigil_client::commands::challenger::ChallengerCommand;
 use vigil_client::commands::executor::ExecutorCommand;
 use vigil_client::commands::job::JobCommand;
@@ -35,6 +36,14 @@ enum Command {
     /// Run a challenger: re-execute claims and challenge the false ones.
     #[command(subcommand)]
     Challenger(ChallengerCommand),
+    /// Free and held balances of accounts (SS58 addresses or secret URIs such as //Bob).
+    Balance {
+        /// The accounts.
+        #[arg(required = true)]
+        who: Vec<String>,
+        #[command(flatten)]
+        chain: ChainArgs,
+    },
     /// The chain at a glance: head, executors, open jobs and their windows.
     Status {
         #[command(flatten)]
@@ -49,6 +58,7 @@ fn main() -> ExitCode {
         Command::Job(command) => command.execute(),
         Command::Executor(command) => command.execute(),
         Command::Challenger(command) => command.execute(),
+        Command::Balance { who, chain } => balance::execute(who, chain),
         Command::Status { chain } => status::execute(chain),
     };
     match result {

@@ -1,5 +1,6 @@
 //! The subcommands of `vigil`, one module per group.
 
+pub mod balance;
 pub mod challenger;
 pub mod executor;
 pub mod job;
