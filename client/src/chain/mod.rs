@@ -120,6 +120,71 @@ pub async fn submit<Call: Payload>(
     progress.wait_for_finalized_success().await.map_err(explain)
 }
 
+/// Transactions from one account sent without waiting for each other: the nonce is counted
+/// here, so many can be in the pool at once; each one's outcome is awaited in its own task.
+pub struct Pipeline {
+    key: Keypair,
+    next_nonce: Option<u64>,
+}
+
+impl Pipeline {
+    /// A pipeline for `key`'s account.
+    pub fn new(key: Keypair) -> Pipeline {
+        Pipeline {
+            key,
+            next_nonce: None,
+        }
+    }
+
+    /// Forget the counted nonce: read it from the chain before the next transaction.
+    pub fn reset(&mut self) {
+        self.next_nonce = None;
+    }
+
+    /// Sign `call` with the next nonce and hand it to the node; `on_done` gets the outcome once
+    /// its block is finalized (or it fails). Returns when the node has accepted it into its pool.
+    pub async fn send<Call, F>(&mut self, api: &Client, call: &Call, on_done: F) -> Result<()>
+    where
+        Call: Payload,
+        F: FnOnce(Result<TxEvents>) + Send + 'static,
+    {
+        let mut txs = api
+            .transactions()
+            .await
+            .context("cannot reach the node's current block")?;
+        let nonce = match self.next_nonce {
+            Some(nonce) => nonce,
+            None => txs
+                .account_nonce(&account_of(&self.key))
+                .await
+                .context("cannot read the account's nonce")?,
+        };
+        let params = subxt::config::DefaultExtrinsicParamsBuilder::<SubstrateConfig>::new()
+            .nonce(nonce)
+            .build();
+        let sent = async {
+            txs.create_signed(call, &self.key, params)
+                .await?
+                .submit_and_watch()
+                .await
+        }
+        .await;
+        let progress = match sent {
+            Ok(progress) => progress,
+            Err(e) => {
+                // Count again from the chain next time.
+                self.next_nonce = None;
+                return Err(anyhow!("the node refused the transaction: {e}"));
+            }
+        };
+        self.next_nonce = Some(nonce + 1);
+        tokio::spawn(async move {
+            on_done(progress.wait_for_finalized_success().await.map_err(explain));
+        });
+        Ok(())
+    }
+}
+
 /// Plain words for a failed transaction.
 pub fn explain(error: TransactionFinalizedSuccessError) -> anyhow::Error {
     match error {

@@ -19,7 +19,7 @@ use clap::Subcommand;
 use subxt_signer::sr25519::Keypair;
 use vigil_engine::{as_i8, as_u8, decode_model, ValidatedModel};
 
-use crate::chain::{self, api, AccountId, ChainArgs, Client, JobStatus};
+use crate::chain::{self, api, AccountId, ChainArgs, Client, JobStatus, Pipeline};
 use crate::commands::{timestamp, Backoff};
 use crate::verify::{lies_about, Activations, LiePlan};
 
@@ -64,6 +64,8 @@ enum Stop {
 /// What the executor remembers across reconnections.
 struct Executor {
     key: Keypair,
+    /// Claims go out without waiting for each other's finality.
+    pipeline: Pipeline,
     me: AccountId,
     bond: u128,
     lie: Option<LiePlan>,
@@ -79,6 +81,7 @@ async fn run(bond: u128, lie: Option<LiePlan>, args: ChainArgs) -> Result<()> {
     let key = args.signer()?;
     let me = chain::account_of(&key);
     let mut ex = Executor {
+        pipeline: Pipeline::new(key.clone()),
         key,
         me,
         bond,
@@ -139,6 +142,7 @@ async fn session(args: &ChainArgs, ex: &mut Executor, backoff: &mut Backoff) -> 
         Err(e) => return Stop::Lost(e),
     };
     backoff.reset();
+    ex.pipeline.reset();
     log(format!("connected to {}", args.url));
     if let Err(e) = ensure_registered(&api, ex).await {
         return classify(&api, e).await;
@@ -329,21 +333,29 @@ async fn claim_job(api: &Client, ex: &mut Executor, job_id: u64) -> Result<()> {
     let call = api::transactions()
         .inference()
         .post_claim(job_id, output, trace);
-    chain::submit(api, &call, &ex.key)
+    let deadline = job.deadline;
+    ex.pipeline
+        .send(api, &call, move |outcome| {
+            if let Err(e) = outcome {
+                log(format!(
+                    "job {job_id}: the claim failed (due by #{deadline}): {e:#}"
+                ));
+            }
+        })
         .await
-        .with_context(|| format!("cannot post the claim (claim due by #{})", job.deadline))?;
+        .with_context(|| format!("cannot post the claim (claim due by #{deadline})"))?;
     ex.claimed.insert(job_id);
     match lie {
         Some(plan) => {
             ex.false_claims += 1;
             log(format!(
-                "job {job_id}: posted a FALSE claim (wrong from layer {}) at about #{now}",
+                "job {job_id}: sent a FALSE claim (wrong from layer {}) at about #{now}",
                 plan.layer
             ));
         }
         None => {
             ex.honest += 1;
-            log(format!("job {job_id}: claim posted at about #{now}"));
+            log(format!("job {job_id}: claim sent at about #{now}"));
         }
     }
     Ok(())
