@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use vigil_client::chain::ChainArgs;
 use vigil_client::commands::balance;
+use vigil_client::commands::bench::BenchCommand;
 use vigil_client::commands::challenger::ChallengerCommand;
 use vigil_client::commands::executor::ExecutorCommand;
 use vigil_client::commands::job::JobCommand;
@@ -36,6 +37,9 @@ enum Command {
     /// Run a challenger: re-execute claims and challenge the false ones.
     #[command(subcommand)]
     Challenger(ChallengerCommand),
+    /// Benchmarks against a running chain: `vigil bench load`.
+    #[command(subcommand)]
+    Bench(BenchCommand),
     /// Free and held balances of accounts (SS58 addresses or secret URIs such as //Bob).
     Balance {
         /// The accounts.
@@ -58,6 +62,7 @@ fn main() -> ExitCode {
         Command::Job(command) => command.execute(),
         Command::Executor(command) => command.execute(),
         Command::Challenger(command) => command.execute(),
+        Command::Bench(command) => command.execute(),
         Command::Balance { who, chain } => balance::execute(who, chain),
         Command::Status { chain } => status::execute(chain),
     };

@@ -125,7 +125,18 @@ pub async fn submit<Call: Payload>(
 pub struct Pipeline {
     key: Keypair,
     next_nonce: Option<u64>,
+    /// A transactions client at a recent finalized block, renewed every few seconds (opening one
+    /// costs round trips; transactions are mortal from the block they name).
+    txs: Option<(std::time::Instant, TxClient)>,
 }
+
+type TxClient = subxt::transactions::TransactionsClient<
+    SubstrateConfig,
+    subxt::client::OnlineClientAtBlockImpl<SubstrateConfig>,
+>;
+
+/// How long a [`Pipeline`] reuses its transactions client.
+const TX_CLIENT_AGE: std::time::Duration = std::time::Duration::from_secs(4);
 
 impl Pipeline {
     /// A pipeline for `key`'s account.
@@ -133,12 +144,14 @@ impl Pipeline {
         Pipeline {
             key,
             next_nonce: None,
+            txs: None,
         }
     }
 
     /// Forget the counted nonce: read it from the chain before the next transaction.
     pub fn reset(&mut self) {
         self.next_nonce = None;
+        self.txs = None;
     }
 
     /// Sign `call` with the next nonce and hand it to the node; `on_done` gets the outcome once
@@ -148,10 +161,15 @@ impl Pipeline {
         Call: Payload,
         F: FnOnce(Result<TxEvents>) + Send + 'static,
     {
-        let mut txs = api
-            .transactions()
-            .await
-            .context("cannot reach the node's current block")?;
+        let fresh = matches!(&self.txs, Some((at, _)) if at.elapsed() < TX_CLIENT_AGE);
+        if !fresh {
+            let txs = api
+                .transactions()
+                .await
+                .context("cannot reach the node's current block")?;
+            self.txs = Some((std::time::Instant::now(), txs));
+        }
+        let (_, txs) = self.txs.as_mut().expect("set just above; qed");
         let nonce = match self.next_nonce {
             Some(nonce) => nonce,
             None => txs
@@ -173,7 +191,7 @@ impl Pipeline {
             Ok(progress) => progress,
             Err(e) => {
                 // Count again from the chain next time.
-                self.next_nonce = None;
+                self.reset();
                 return Err(anyhow!("the node refused the transaction: {e}"));
             }
         };

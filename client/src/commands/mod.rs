@@ -1,6 +1,7 @@
 //! The subcommands of `vigil`, one module per group.
 
 pub mod balance;
+pub mod bench;
 pub mod challenger;
 pub mod executor;
 pub mod job;
