@@ -28,8 +28,9 @@ pub enum ChallengerCommand {
         #[command(flatten)]
         chain: ChainArgs,
     },
-    /// Check one job's claim now and challenge it on its first wrong layer. With --layer, dispute
-    /// that layer even if it is right: the chain then keeps the challenger's bond.
+    /// Check one job's claim (waiting for it if the job is still assigned) and challenge it on
+    /// its first wrong layer. With --layer, dispute that layer even if it is right: the chain then
+    /// keeps the challenger's bond.
     Challenge {
         /// The job id.
         job: u64,
@@ -312,9 +313,27 @@ async fn challenge_once(job_id: u64, layer: Option<u32>, args: ChainArgs) -> Res
     let key = args.signer()?;
     let me = chain::account_of(&key);
     let api = args.connect().await?;
-    let Some((now, view)) = chain::fetch_job(&api, job_id).await? else {
+    let Some((mut now, mut view)) = chain::fetch_job(&api, job_id).await? else {
         bail!("there is no job {job_id} on chain");
     };
+    if view.job.status == JobStatus::Assigned {
+        // Still waiting for its claim: follow finalized blocks until the claim is there.
+        eprintln!("job {job_id} is not claimed yet; waiting for its claim ...");
+        let mut blocks = api
+            .stream_blocks()
+            .await
+            .context("cannot follow the chain's finalized blocks")?;
+        while view.job.status == JobStatus::Assigned {
+            blocks
+                .next()
+                .await
+                .ok_or_else(|| anyhow!("the node stopped sending blocks"))?
+                .context("lost the chain's finalized blocks")?;
+            (now, view) = chain::fetch_job(&api, job_id)
+                .await?
+                .ok_or_else(|| anyhow!("job {job_id} disappeared from the chain"))?;
+        }
+    }
     let job = view.job;
     if job.status != JobStatus::Claimed {
         bail!(
