@@ -238,9 +238,9 @@ impl pallet_transaction_payment::Config for Runtime {
 	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
 }
 
-/// Blocks of the challenge window. A development chain seals a block per second by default, so
-/// the window is short: 20 blocks. Disputes are settled in one block.
-pub const CHALLENGE_WINDOW: BlockNumber = 20;
+/// The longest challenge window a chain may set at genesis (and the default): 100 blocks.
+/// The `dev` preset sets [`genesis::DEV_CHALLENGE_WINDOW`]. Disputes are settled in one block.
+pub const CHALLENGE_WINDOW: BlockNumber = 100;
 /// Blocks an executor has to post its claim.
 pub const CLAIM_TIMEOUT: BlockNumber = 10;
 /// How often a job moves on after a silent executor.

@@ -33,8 +33,8 @@
 //!   deadline). The claim is due by `now + ClaimTimeout`.
 //! - `post_claim`: only the assigned executor, only once, before the claim deadline; the trace has
 //!   one hash per layer and its last entry is the hash of the output. The window closes at
-//!   `challenge_deadline = now + ChallengeWindow` (a challenge is accepted while
-//!   `now <= challenge_deadline`).
+//!   `challenge_deadline = now + window` (a challenge is accepted while `now <= challenge_deadline`),
+//!   `window` being [`ChallengeWindowBlocks`], set at genesis, at most `ChallengeWindow`.
 //! - Finalization: automatic in `on_initialize`, or by anyone with [`Pallet::finalize_claim`] once
 //!   `now > challenge_deadline`. The fee goes to the executor; its collateral is unlocked.
 //! - Timeout: at `claim deadline + 1` the silent executor loses `JobCollateral`; the job moves to
@@ -224,7 +224,8 @@ pub mod pallet {
 		#[pallet::constant]
 		type ClaimTimeout: Get<BlockNumberFor<Self>>;
 
-		/// Blocks a claim can be challenged after it is posted.
+		/// Blocks a claim can be challenged after it is posted: the default and the maximum of the
+		/// window a chain sets at genesis ([`ChallengeWindowBlocks`]).
 		#[pallet::constant]
 		type ChallengeWindow: Get<BlockNumberFor<Self>>;
 
@@ -316,6 +317,33 @@ pub mod pallet {
 		BoundedVec<JobId, T::MaxSettlementsPerBucket>,
 		ValueQuery,
 	>;
+
+	/// The challenge window of this chain, set at genesis (e.g. short on a development chain);
+	/// at most, and by default, [`Config::ChallengeWindow`].
+	#[pallet::storage]
+	pub type ChallengeWindowBlocks<T: Config> =
+		StorageValue<_, BlockNumberFor<T>, ValueQuery, T::ChallengeWindow>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// The chain's challenge window in blocks, `0 < window <= Config::ChallengeWindow`;
+		/// `None` keeps `Config::ChallengeWindow`.
+		pub challenge_window: Option<BlockNumberFor<T>>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			if let Some(window) = self.challenge_window {
+				assert!(
+					!window.is_zero() && window <= T::ChallengeWindow::get(),
+					"0 < challenge_window <= Config::ChallengeWindow"
+				);
+				ChallengeWindowBlocks::<T>::put(window);
+			}
+		}
+	}
 
 	/// The earliest block whose bucket in [`SettlementQueue`] may hold jobs; `None` before the
 	/// first job.
@@ -755,7 +783,7 @@ pub mod pallet {
 			let trace: BoundedVec<[u8; 32], T::MaxLayers> =
 				trace.try_into().map_err(|_| Error::<T>::WrongTraceLength)?;
 
-			let challenge_deadline = now.saturating_add(T::ChallengeWindow::get());
+			let challenge_deadline = now.saturating_add(ChallengeWindowBlocks::<T>::get());
 			let settle_at = Self::schedule(job_id, challenge_deadline.saturating_add(One::one()))?;
 			job.status = JobStatus::Claimed;
 			job.deadline = challenge_deadline;

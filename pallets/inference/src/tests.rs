@@ -383,6 +383,32 @@ mod post_claim {
 	}
 
 	#[test]
+	fn the_genesis_challenge_window_is_used() {
+		let mut t = new_test_ext();
+		t.execute_with(|| {
+			frame_support::traits::BuildGenesisConfig::build(&crate::GenesisConfig::<Test> {
+				challenge_window: Some(3),
+			});
+			let model = setup();
+			let job = submit(model);
+			claim_honestly(job);
+			assert_eq!(Jobs::<Test>::get(job).unwrap().deadline, 1 + 3);
+			roll_to(5);
+			assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Finalized);
+		});
+	}
+
+	#[test]
+	#[should_panic(expected = "0 < challenge_window <= Config::ChallengeWindow")]
+	fn a_genesis_window_above_the_maximum_is_refused() {
+		new_test_ext().execute_with(|| {
+			frame_support::traits::BuildGenesisConfig::build(&crate::GenesisConfig::<Test> {
+				challenge_window: Some(WINDOW + 1),
+			});
+		});
+	}
+
+	#[test]
 	fn post_claim_fails_for_bad_claims() {
 		build_and_execute(|| {
 			let model = setup();
