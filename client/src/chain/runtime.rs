@@ -10,3 +10,7 @@
     )
 )]
 pub mod vigil {}
+
+/// Makes the metadata file an input of this crate's build, so that editing it recompiles the
+/// generated code (the code generator's own reads are invisible to cargo).
+const _METADATA: &[u8] = include_bytes!("../../metadata/vigil.scale");
