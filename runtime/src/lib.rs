@@ -21,19 +21,19 @@ pub mod genesis;
 
 use alloc::vec::Vec;
 use frame_support::{
-	derive_impl, parameter_types,
-	traits::{ConstU128, ConstU32, ConstU64, ConstU8},
-	weights::{
-		constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
-		IdentityFee, Weight,
-	},
+    derive_impl, parameter_types,
+    traits::{ConstU128, ConstU32, ConstU64, ConstU8},
+    weights::{
+        constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
+        IdentityFee, Weight,
+    },
 };
 use frame_system::limits::{BlockLength, BlockWeights};
 use pallet_transaction_payment::FungibleAdapter;
 use sp_runtime::{
-	generic, impl_opaque_keys,
-	traits::{BlakeTwo256, IdentifyAccount, Verify},
-	MultiAddress, MultiSignature, Perbill,
+    generic, impl_opaque_keys,
+    traits::{BlakeTwo256, IdentifyAccount, Verify},
+    MultiAddress, MultiSignature, Perbill,
 };
 use sp_version::{runtime_version, RuntimeVersion};
 
@@ -62,32 +62,32 @@ pub const EXISTENTIAL_DEPOSIT: Balance = MILLI_UNIT;
 
 /// Opaque types, used by the node, which does not know the runtime's extrinsic format.
 pub mod opaque {
-	use super::*;
-	pub use sp_runtime::OpaqueExtrinsic as UncheckedExtrinsic;
+    use super::*;
+    pub use sp_runtime::OpaqueExtrinsic as UncheckedExtrinsic;
 
-	/// Block header type.
-	pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
-	/// Opaque block type.
-	pub type Block = generic::Block<Header, UncheckedExtrinsic>;
-	/// Opaque block identifier type.
-	pub type BlockId = generic::BlockId<Block>;
+    /// Block header type.
+    pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+    /// Opaque block type.
+    pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+    /// Opaque block identifier type.
+    pub type BlockId = generic::BlockId<Block>;
 
-	impl_opaque_keys! {
-		/// The chain has no session keys: blocks are sealed by the development node.
-		pub struct SessionKeys {}
-	}
+    impl_opaque_keys! {
+        /// The chain has no session keys: blocks are sealed by the development node.
+        pub struct SessionKeys {}
+    }
 }
 
 #[runtime_version]
 pub const VERSION: RuntimeVersion = RuntimeVersion {
-	spec_name: alloc::borrow::Cow::Borrowed("vigil"),
-	impl_name: alloc::borrow::Cow::Borrowed("vigil"),
-	authoring_version: 1,
-	spec_version: 100,
-	impl_version: 1,
-	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 1,
-	system_version: 1,
+    spec_name: alloc::borrow::Cow::Borrowed("vigil"),
+    impl_name: alloc::borrow::Cow::Borrowed("vigil"),
+    authoring_version: 1,
+    spec_version: 100,
+    impl_version: 1,
+    apis: apis::RUNTIME_API_VERSIONS,
+    transaction_version: 1,
+    system_version: 1,
 };
 
 /// The address format for describing accounts.
@@ -98,70 +98,70 @@ pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
 pub type Block = generic::Block<Header, UncheckedExtrinsic>;
 /// The transaction extensions, checked in this order.
 pub type TxExtension = (
-	frame_system::AuthorizeCall<Runtime>,
-	frame_system::CheckNonZeroSender<Runtime>,
-	frame_system::CheckSpecVersion<Runtime>,
-	frame_system::CheckTxVersion<Runtime>,
-	frame_system::CheckGenesis<Runtime>,
-	frame_system::CheckEra<Runtime>,
-	frame_system::CheckNonce<Runtime>,
-	frame_system::CheckWeight<Runtime>,
-	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
-	frame_system::WeightReclaim<Runtime>,
+    frame_system::AuthorizeCall<Runtime>,
+    frame_system::CheckNonZeroSender<Runtime>,
+    frame_system::CheckSpecVersion<Runtime>,
+    frame_system::CheckTxVersion<Runtime>,
+    frame_system::CheckGenesis<Runtime>,
+    frame_system::CheckEra<Runtime>,
+    frame_system::CheckNonce<Runtime>,
+    frame_system::CheckWeight<Runtime>,
+    pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+    frame_system::WeightReclaim<Runtime>,
 );
 /// Unchecked extrinsic type as expected by this runtime.
 pub type UncheckedExtrinsic =
-	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
+    generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
 /// The payload being signed in transactions.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 /// Executive: handles dispatch to the various pallets.
 pub type Executive = frame_executive::Executive<
-	Runtime,
-	Block,
-	frame_system::ChainContext<Runtime>,
-	Runtime,
-	AllPalletsWithSystem,
+    Runtime,
+    Block,
+    frame_system::ChainContext<Runtime>,
+    Runtime,
+    AllPalletsWithSystem,
 >;
 
 #[frame_support::runtime]
 mod runtime {
-	#[runtime::runtime]
-	#[runtime::derive(
-		RuntimeCall,
-		RuntimeEvent,
-		RuntimeError,
-		RuntimeOrigin,
-		RuntimeFreezeReason,
-		RuntimeHoldReason,
-		RuntimeSlashReason,
-		RuntimeLockId,
-		RuntimeTask,
-		RuntimeViewFunction
-	)]
-	pub struct Runtime;
+    #[runtime::runtime]
+    #[runtime::derive(
+        RuntimeCall,
+        RuntimeEvent,
+        RuntimeError,
+        RuntimeOrigin,
+        RuntimeFreezeReason,
+        RuntimeHoldReason,
+        RuntimeSlashReason,
+        RuntimeLockId,
+        RuntimeTask,
+        RuntimeViewFunction
+    )]
+    pub struct Runtime;
 
-	#[runtime::pallet_index(0)]
-	pub type System = frame_system;
-	#[runtime::pallet_index(1)]
-	pub type Timestamp = pallet_timestamp;
-	#[runtime::pallet_index(2)]
-	pub type Balances = pallet_balances;
-	#[runtime::pallet_index(3)]
-	pub type TransactionPayment = pallet_transaction_payment;
-	#[runtime::pallet_index(4)]
-	pub type Sudo = pallet_sudo;
-	#[runtime::pallet_index(10)]
-	pub type Models = pallet_models;
-	#[runtime::pallet_index(11)]
-	pub type Inference = pallet_inference;
+    #[runtime::pallet_index(0)]
+    pub type System = frame_system;
+    #[runtime::pallet_index(1)]
+    pub type Timestamp = pallet_timestamp;
+    #[runtime::pallet_index(2)]
+    pub type Balances = pallet_balances;
+    #[runtime::pallet_index(3)]
+    pub type TransactionPayment = pallet_transaction_payment;
+    #[runtime::pallet_index(4)]
+    pub type Sudo = pallet_sudo;
+    #[runtime::pallet_index(10)]
+    pub type Models = pallet_models;
+    #[runtime::pallet_index(11)]
+    pub type Inference = pallet_inference;
 }
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benches {
-	frame_benchmarking::define_benchmarks!(
-		[pallet_models, Models]
-		[pallet_inference, Inference]
-	);
+    frame_benchmarking::define_benchmarks!(
+        [pallet_models, Models]
+        [pallet_inference, Inference]
+    );
 }
 
 /// We allow `Normal` extrinsics to fill up the block up to 75%, the rest can be used by
@@ -169,73 +169,73 @@ mod benches {
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
 /// Two seconds of compute per block (blocks are sealed by the development node).
 const MAXIMUM_BLOCK_WEIGHT: Weight =
-	Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND.saturating_mul(2), u64::MAX);
+    Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND.saturating_mul(2), u64::MAX);
 
 parameter_types! {
-	pub const BlockHashCount: BlockNumber = 2400;
-	pub const Version: RuntimeVersion = VERSION;
-	pub RuntimeBlockLength: BlockLength = BlockLength::builder()
-		.max_length(5 * 1024 * 1024)
-		.modify_max_length_for_class(frame_support::dispatch::DispatchClass::Normal, |m| {
-			*m = NORMAL_DISPATCH_RATIO * *m
-		})
-		.build();
-	pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(
-		MAXIMUM_BLOCK_WEIGHT,
-		NORMAL_DISPATCH_RATIO,
-	);
-	pub const SS58Prefix: u8 = 42;
+    pub const BlockHashCount: BlockNumber = 2400;
+    pub const Version: RuntimeVersion = VERSION;
+    pub RuntimeBlockLength: BlockLength = BlockLength::builder()
+        .max_length(5 * 1024 * 1024)
+        .modify_max_length_for_class(frame_support::dispatch::DispatchClass::Normal, |m| {
+            *m = NORMAL_DISPATCH_RATIO * *m
+        })
+        .build();
+    pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(
+        MAXIMUM_BLOCK_WEIGHT,
+        NORMAL_DISPATCH_RATIO,
+    );
+    pub const SS58Prefix: u8 = 42;
 }
 
 #[derive_impl(frame_system::config_preludes::SolochainDefaultConfig)]
 impl frame_system::Config for Runtime {
-	type Block = Block;
-	type BlockWeights = RuntimeBlockWeights;
-	type BlockLength = RuntimeBlockLength;
-	type AccountId = AccountId;
-	type Nonce = Nonce;
-	type Hash = Hash;
-	type BlockHashCount = BlockHashCount;
-	type DbWeight = RocksDbWeight;
-	type Version = Version;
-	type AccountData = pallet_balances::AccountData<Balance>;
-	type SS58Prefix = SS58Prefix;
-	type MaxConsumers = ConstU32<16>;
+    type Block = Block;
+    type BlockWeights = RuntimeBlockWeights;
+    type BlockLength = RuntimeBlockLength;
+    type AccountId = AccountId;
+    type Nonce = Nonce;
+    type Hash = Hash;
+    type BlockHashCount = BlockHashCount;
+    type DbWeight = RocksDbWeight;
+    type Version = Version;
+    type AccountData = pallet_balances::AccountData<Balance>;
+    type SS58Prefix = SS58Prefix;
+    type MaxConsumers = ConstU32<16>;
 }
 
 impl pallet_timestamp::Config for Runtime {
-	type Moment = u64;
-	type OnTimestampSet = ();
-	// The development node may seal several blocks within one millisecond.
-	type MinimumPeriod = ConstU64<0>;
-	type WeightInfo = ();
+    type Moment = u64;
+    type OnTimestampSet = ();
+    // The development node may seal several blocks within one millisecond.
+    type MinimumPeriod = ConstU64<0>;
+    type WeightInfo = ();
 }
 
 impl pallet_balances::Config for Runtime {
-	type MaxLocks = ConstU32<50>;
-	type MaxReserves = ();
-	type ReserveIdentifier = [u8; 8];
-	type Balance = Balance;
-	type RuntimeEvent = RuntimeEvent;
-	type DustRemoval = ();
-	type ExistentialDeposit = ConstU128<EXISTENTIAL_DEPOSIT>;
-	type AccountStore = System;
-	type WeightInfo = pallet_balances::weights::SubstrateWeight<Runtime>;
-	type FreezeIdentifier = RuntimeFreezeReason;
-	type MaxFreezes = frame_support::traits::VariantCountOf<RuntimeFreezeReason>;
-	type RuntimeHoldReason = RuntimeHoldReason;
-	type RuntimeFreezeReason = RuntimeFreezeReason;
-	type DoneSlashHandler = ();
+    type MaxLocks = ConstU32<50>;
+    type MaxReserves = ();
+    type ReserveIdentifier = [u8; 8];
+    type Balance = Balance;
+    type RuntimeEvent = RuntimeEvent;
+    type DustRemoval = ();
+    type ExistentialDeposit = ConstU128<EXISTENTIAL_DEPOSIT>;
+    type AccountStore = System;
+    type WeightInfo = pallet_balances::weights::SubstrateWeight<Runtime>;
+    type FreezeIdentifier = RuntimeFreezeReason;
+    type MaxFreezes = frame_support::traits::VariantCountOf<RuntimeFreezeReason>;
+    type RuntimeHoldReason = RuntimeHoldReason;
+    type RuntimeFreezeReason = RuntimeFreezeReason;
+    type DoneSlashHandler = ();
 }
 
 impl pallet_transaction_payment::Config for Runtime {
-	type RuntimeEvent = RuntimeEvent;
-	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
-	type OperationalFeeMultiplier = ConstU8<5>;
-	type WeightToFee = IdentityFee<Balance>;
-	type LengthToFee = IdentityFee<Balance>;
-	type FeeMultiplierUpdate = ();
-	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
+    type RuntimeEvent = RuntimeEvent;
+    type OnChargeTransaction = FungibleAdapter<Balances, ()>;
+    type OperationalFeeMultiplier = ConstU8<5>;
+    type WeightToFee = IdentityFee<Balance>;
+    type LengthToFee = IdentityFee<Balance>;
+    type FeeMultiplierUpdate = ();
+    type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
 }
 
 /// The longest challenge window a chain may set at genesis (and the default): 100 blocks.
@@ -247,62 +247,62 @@ pub const CLAIM_TIMEOUT: BlockNumber = 10;
 pub const MAX_REASSIGNMENTS: u32 = 2;
 
 parameter_types! {
-	pub const MaxModelBytes: u32 = 1024 * 1024;
-	pub const MaxLayers: u32 = 256;
-	/// Cost units (`macs + bytes`) of the heaviest layer a model may have.
-	pub const MaxLayerCost: u64 = 1 << 24;
-	pub const ModelDepositBase: Balance = UNIT;
-	pub const ModelDepositPerByte: Balance = MILLI_UNIT / 100;
-	pub const FalseChallengeCompensation: Perbill = Perbill::from_percent(50);
-	/// ClaimTimeout × (MaxReassignments + 1) + ChallengeWindow + 1 < UnbondingDelay.
-	pub const UnbondingDelay: BlockNumber =
-		CLAIM_TIMEOUT * (MAX_REASSIGNMENTS + 1) + CHALLENGE_WINDOW + 10;
+    pub const MaxModelBytes: u32 = 1024 * 1024;
+    pub const MaxLayers: u32 = 256;
+    /// Cost units (`macs + bytes`) of the heaviest layer a model may have.
+    pub const MaxLayerCost: u64 = 1 << 24;
+    pub const ModelDepositBase: Balance = UNIT;
+    pub const ModelDepositPerByte: Balance = MILLI_UNIT / 100;
+    pub const FalseChallengeCompensation: Perbill = Perbill::from_percent(50);
+    /// ClaimTimeout × (MaxReassignments + 1) + ChallengeWindow + 1 < UnbondingDelay.
+    pub const UnbondingDelay: BlockNumber =
+        CLAIM_TIMEOUT * (MAX_REASSIGNMENTS + 1) + CHALLENGE_WINDOW + 10;
 }
 
 impl pallet_models::Config for Runtime {
-	type RuntimeEvent = RuntimeEvent;
-	type Currency = Balances;
-	type RuntimeHoldReason = RuntimeHoldReason;
-	type MaxModelBytes = MaxModelBytes;
-	type MaxLayers = MaxLayers;
-	type MaxLayerCost = MaxLayerCost;
-	type ModelDepositBase = ModelDepositBase;
-	type ModelDepositPerByte = ModelDepositPerByte;
-	type ModelUsage = Inference;
-	type WeightInfo = pallet_models::weights::SubstrateWeight<Runtime>;
+    type RuntimeEvent = RuntimeEvent;
+    type Currency = Balances;
+    type RuntimeHoldReason = RuntimeHoldReason;
+    type MaxModelBytes = MaxModelBytes;
+    type MaxLayers = MaxLayers;
+    type MaxLayerCost = MaxLayerCost;
+    type ModelDepositBase = ModelDepositBase;
+    type ModelDepositPerByte = ModelDepositPerByte;
+    type ModelUsage = Inference;
+    type WeightInfo = pallet_models::weights::SubstrateWeight<Runtime>;
 }
 
 impl pallet_inference::Config for Runtime {
-	type RuntimeEvent = RuntimeEvent;
-	type Currency = Balances;
-	type RuntimeHoldReason = RuntimeHoldReason;
-	type Models = Models;
-	// Slashed funds that are not paid out are burned.
-	type OnSlash = ();
-	type MinExecutorBond = ConstU128<{ 1_000 * UNIT }>;
-	type JobCollateral = ConstU128<{ 100 * UNIT }>;
-	type ChallengerBond = ConstU128<{ 40 * UNIT }>;
-	type ChallengerReward = ConstU128<{ 50 * UNIT }>;
-	type FalseChallengeCompensation = FalseChallengeCompensation;
-	type MinJobFee = ConstU128<MILLI_UNIT>;
-	type ClaimTimeout = ConstU32<CLAIM_TIMEOUT>;
-	type ChallengeWindow = ConstU32<CHALLENGE_WINDOW>;
-	type UnbondingDelay = UnbondingDelay;
-	type MaxReassignments = ConstU32<MAX_REASSIGNMENTS>;
-	type MaxExecutors = ConstU32<64>;
-	type MaxInputBytes = ConstU32<{ 256 * 1024 }>;
-	type MaxOutputBytes = ConstU32<{ 256 * 1024 }>;
-	type MaxLayers = MaxLayers;
-	type MaxLayerInputs = ConstU32<8>;
-	type MaxSettlementsPerBucket = ConstU32<256>;
-	type MaxSettlementsPerBlock = ConstU32<32>;
-	type MaxLayerCost = MaxLayerCost;
-	type MaxModelBytes = MaxModelBytes;
-	type WeightInfo = pallet_inference::weights::SubstrateWeight<Runtime>;
+    type RuntimeEvent = RuntimeEvent;
+    type Currency = Balances;
+    type RuntimeHoldReason = RuntimeHoldReason;
+    type Models = Models;
+    // Slashed funds that are not paid out are burned.
+    type OnSlash = ();
+    type MinExecutorBond = ConstU128<{ 1_000 * UNIT }>;
+    type JobCollateral = ConstU128<{ 100 * UNIT }>;
+    type ChallengerBond = ConstU128<{ 40 * UNIT }>;
+    type ChallengerReward = ConstU128<{ 50 * UNIT }>;
+    type FalseChallengeCompensation = FalseChallengeCompensation;
+    type MinJobFee = ConstU128<MILLI_UNIT>;
+    type ClaimTimeout = ConstU32<CLAIM_TIMEOUT>;
+    type ChallengeWindow = ConstU32<CHALLENGE_WINDOW>;
+    type UnbondingDelay = UnbondingDelay;
+    type MaxReassignments = ConstU32<MAX_REASSIGNMENTS>;
+    type MaxExecutors = ConstU32<64>;
+    type MaxInputBytes = ConstU32<{ 256 * 1024 }>;
+    type MaxOutputBytes = ConstU32<{ 256 * 1024 }>;
+    type MaxLayers = MaxLayers;
+    type MaxLayerInputs = ConstU32<8>;
+    type MaxSettlementsPerBucket = ConstU32<256>;
+    type MaxSettlementsPerBlock = ConstU32<32>;
+    type MaxLayerCost = MaxLayerCost;
+    type MaxModelBytes = MaxModelBytes;
+    type WeightInfo = pallet_inference::weights::SubstrateWeight<Runtime>;
 }
 
 impl pallet_sudo::Config for Runtime {
-	type RuntimeEvent = RuntimeEvent;
-	type RuntimeCall = RuntimeCall;
-	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+    type RuntimeEvent = RuntimeEvent;
+    type RuntimeCall = RuntimeCall;
+    type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
 }

@@ -12,10 +12,10 @@
 mod common;
 
 use std::{
-	fs::File,
-	path::{Path, PathBuf},
-	process::{Child, Command, Output, Stdio},
-	time::{Duration, Instant},
+    fs::File,
+    path::{Path, PathBuf},
+    process::{Child, Command, Output, Stdio},
+    time::{Duration, Instant},
 };
 
 use common::DevNode;
@@ -37,550 +37,550 @@ const JOBS: usize = 4;
 /// The `vigil` binary: `$VIGIL_BIN`, or `target/<profile>/vigil` beside this test's profile
 /// directory, which `cargo test --workspace` builds before running any test.
 fn vigil_binary() -> PathBuf {
-	if let Some(path) = std::env::var_os("VIGIL_BIN") {
-		return PathBuf::from(path);
-	}
-	let exe = std::env::current_exe().expect("the test executable has a path");
-	// target/<profile>/deps/<test-binary>
-	let profile_dir = exe
-		.parent()
-		.and_then(|deps| deps.parent())
-		.expect("target/<profile>/deps");
-	let candidate = profile_dir.join("vigil");
-	assert!(
+    if let Some(path) = std::env::var_os("VIGIL_BIN") {
+        return PathBuf::from(path);
+    }
+    let exe = std::env::current_exe().expect("the test executable has a path");
+    // target/<profile>/deps/<test-binary>
+    let profile_dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target/<profile>/deps");
+    let candidate = profile_dir.join("vigil");
+    assert!(
 		candidate.exists(),
 		"{} does not exist: build it first (`cargo build -p vigil-client`), or point $VIGIL_BIN at it",
 		candidate.display()
 	);
-	candidate
+    candidate
 }
 
 fn repo_root() -> PathBuf {
-	Path::new(env!("CARGO_MANIFEST_DIR"))
-		.parent()
-		.expect("tests/ is in the repository")
-		.into()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is in the repository")
+        .into()
 }
 
 /// A long-running `vigil` process (executor, challenger), killed by PID when dropped.
 struct Proc {
-	name: &'static str,
-	child: Child,
-	log_path: PathBuf,
+    name: &'static str,
+    child: Child,
+    log_path: PathBuf,
 }
 
 impl Proc {
-	fn start(name: &'static str, args: &[&str]) -> Proc {
-		let log_path =
-			std::env::temp_dir().join(format!("vigil-e2e-{}-{name}.log", std::process::id()));
-		let log = File::create(&log_path).expect("create a log file");
-		let child = Command::new(vigil_binary())
-			.args(args)
-			.stdin(Stdio::null())
-			.stdout(log.try_clone().expect("clone the log handle"))
-			.stderr(log)
-			.spawn()
-			.unwrap_or_else(|e| panic!("start vigil {name}: {e}"));
-		Proc {
-			name,
-			child,
-			log_path,
-		}
-	}
+    fn start(name: &'static str, args: &[&str]) -> Proc {
+        let log_path =
+            std::env::temp_dir().join(format!("vigil-e2e-{}-{name}.log", std::process::id()));
+        let log = File::create(&log_path).expect("create a log file");
+        let child = Command::new(vigil_binary())
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("clone the log handle"))
+            .stderr(log)
+            .spawn()
+            .unwrap_or_else(|e| panic!("start vigil {name}: {e}"));
+        Proc {
+            name,
+            child,
+            log_path,
+        }
+    }
 
-	fn log(&self) -> String {
-		std::fs::read_to_string(&self.log_path).unwrap_or_default()
-	}
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log_path).unwrap_or_default()
+    }
 
-	fn assert_running(&mut self) {
-		if let Some(status) = self.child.try_wait().expect("poll a process") {
-			panic!(
-				"vigil {} exited with {status}; log:\n{}",
-				self.name,
-				self.log()
-			);
-		}
-	}
+    fn assert_running(&mut self) {
+        if let Some(status) = self.child.try_wait().expect("poll a process") {
+            panic!(
+                "vigil {} exited with {status}; log:\n{}",
+                self.name,
+                self.log()
+            );
+        }
+    }
 }
 
 impl Drop for Proc {
-	fn drop(&mut self) {
-		let _ = self.child.kill();
-		let _ = self.child.wait();
-		if std::thread::panicking() {
-			eprintln!("--- vigil {} log ---\n{}", self.name, self.log());
-		} else {
-			let _ = std::fs::remove_file(&self.log_path);
-		}
-	}
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if std::thread::panicking() {
+            eprintln!("--- vigil {} log ---\n{}", self.name, self.log());
+        } else {
+            let _ = std::fs::remove_file(&self.log_path);
+        }
+    }
 }
 
 /// Run `vigil args…` to completion (killed by PID if it outlives [`WAIT`]); panic unless it
 /// succeeds; return its standard output.
 fn vigil(args: &[&str]) -> String {
-	let mut child = Command::new(vigil_binary())
-		.args(args)
-		.stdin(Stdio::null())
-		.stdout(Stdio::piped())
-		.stderr(Stdio::piped())
-		.spawn()
-		.unwrap_or_else(|e| panic!("start vigil {args:?}: {e}"));
-	let deadline = Instant::now() + WAIT;
-	loop {
-		if child.try_wait().expect("poll vigil").is_some() {
-			break;
-		}
-		if Instant::now() > deadline {
-			let _ = child.kill();
-			let _ = child.wait();
-			panic!("vigil {args:?} did not finish within {WAIT:?}");
-		}
-		std::thread::sleep(Duration::from_millis(50));
-	}
-	let Output {
-		status,
-		stdout,
-		stderr,
-	} = child.wait_with_output().expect("collect vigil output");
-	let stdout = String::from_utf8_lossy(&stdout).into_owned();
-	assert!(
-		status.success(),
-		"vigil {args:?} failed with {status}:\n{stdout}\n{}",
-		String::from_utf8_lossy(&stderr)
-	);
-	stdout
+    let mut child = Command::new(vigil_binary())
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("start vigil {args:?}: {e}"));
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if child.try_wait().expect("poll vigil").is_some() {
+            break;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("vigil {args:?} did not finish within {WAIT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = child.wait_with_output().expect("collect vigil output");
+    let stdout = String::from_utf8_lossy(&stdout).into_owned();
+    assert!(
+        status.success(),
+        "vigil {args:?} failed with {status}:\n{stdout}\n{}",
+        String::from_utf8_lossy(&stderr)
+    );
+    stdout
 }
 
 fn account(key: &Keypair) -> AccountId32 {
-	AccountId32::from(key.public_key().0)
+    AccountId32::from(key.public_key().0)
 }
 
 #[derive(Debug, DecodeAsType)]
 #[decode_as_type(crate_path = "subxt::ext::scale_decode")]
 struct AccountInfo {
-	data: AccountData,
+    data: AccountData,
 }
 
 #[derive(Debug, DecodeAsType)]
 #[decode_as_type(crate_path = "subxt::ext::scale_decode")]
 struct AccountData {
-	free: u128,
-	reserved: u128,
+    free: u128,
+    reserved: u128,
 }
 
 #[derive(Debug, DecodeAsType)]
 #[decode_as_type(crate_path = "subxt::ext::scale_decode")]
 struct ExecutorInfo {
-	bond: u128,
-	locked: u128,
-	open_jobs: u32,
-	#[allow(dead_code)]
-	unbonding_at: Option<u32>,
+    bond: u128,
+    locked: u128,
+    open_jobs: u32,
+    #[allow(dead_code)]
+    unbonding_at: Option<u32>,
 }
 
 type Api = subxt::OnlineClient<SubstrateConfig>;
 
 async fn balances(api: &Api, who: &AccountId32) -> AccountData {
-	let at = api.at_current_block().await.expect("the current block");
-	let addr = dynamic::storage::<([u8; 32],), AccountInfo>("System", "Account");
-	let value = at
-		.storage()
-		.fetch(addr, (who.0,))
-		.await
-		.expect("read System.Account");
-	value.decode().expect("decode AccountInfo").data
+    let at = api.at_current_block().await.expect("the current block");
+    let addr = dynamic::storage::<([u8; 32],), AccountInfo>("System", "Account");
+    let value = at
+        .storage()
+        .fetch(addr, (who.0,))
+        .await
+        .expect("read System.Account");
+    value.decode().expect("decode AccountInfo").data
 }
 
 async fn executor(api: &Api, who: &AccountId32) -> Option<ExecutorInfo> {
-	let at = api.at_current_block().await.expect("the current block");
-	let addr = dynamic::storage::<([u8; 32],), ExecutorInfo>("Inference", "Executors");
-	let value = at
-		.storage()
-		.try_fetch(addr, (who.0,))
-		.await
-		.expect("read Inference.Executors");
-	value.map(|v| v.decode().expect("decode ExecutorInfo"))
+    let at = api.at_current_block().await.expect("the current block");
+    let addr = dynamic::storage::<([u8; 32],), ExecutorInfo>("Inference", "Executors");
+    let value = at
+        .storage()
+        .try_fetch(addr, (who.0,))
+        .await
+        .expect("read Inference.Executors");
+    value.map(|v| v.decode().expect("decode ExecutorInfo"))
 }
 
 /// Wait until `check` holds, polling; panic after [`WAIT`] with `what` and the processes' logs.
 async fn wait_until<F, Fut>(what: &str, procs: &mut [&mut Proc], mut check: F)
 where
-	F: FnMut() -> Fut,
-	Fut: std::future::Future<Output = bool>,
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
 {
-	let deadline = Instant::now() + WAIT;
-	loop {
-		if check().await {
-			return;
-		}
-		for p in procs.iter_mut() {
-			p.assert_running();
-		}
-		assert!(Instant::now() < deadline, "timed out waiting until {what}");
-		tokio::time::sleep(Duration::from_millis(200)).await;
-	}
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if check().await {
+            return;
+        }
+        for p in procs.iter_mut() {
+            p.assert_running();
+        }
+        assert!(Instant::now() < deadline, "timed out waiting until {what}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 /// The value after `label` on the line of `output` that starts with it.
 fn field<'a>(output: &'a str, label: &str) -> &'a str {
-	output
-		.lines()
-		.find_map(|l| l.strip_prefix(label))
-		.map(str::trim)
-		.unwrap_or_else(|| panic!("no `{label}` line in:\n{output}"))
+    output
+        .lines()
+        .find_map(|l| l.strip_prefix(label))
+        .map(str::trim)
+        .unwrap_or_else(|| panic!("no `{label}` line in:\n{output}"))
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn honest_claims_finalize_and_a_false_claim_is_caught_and_slashed() {
-	// One-second blocks: the claim timeout and the challenge window (10 to 20 blocks) leave the
-	// executors and the challenger many seconds for work that takes a fraction of one.
-	let mut node = DevNode::start(&["--block-time-ms", "1000"]);
-	let api = node.client().await;
-	let url = node.url();
-	let (alice, bob, charlie, dave, eve) = (
-		dev::alice(),
-		dev::bob(),
-		dev::charlie(),
-		dev::dave(),
-		dev::eve(),
-	);
+    // One-second blocks: the claim timeout and the challenge window (10 to 20 blocks) leave the
+    // executors and the challenger many seconds for work that takes a fraction of one.
+    let mut node = DevNode::start(&["--block-time-ms", "1000"]);
+    let api = node.client().await;
+    let url = node.url();
+    let (alice, bob, charlie, dave, eve) = (
+        dev::alice(),
+        dev::bob(),
+        dev::charlie(),
+        dev::dave(),
+        dev::eve(),
+    );
 
-	// Alice registers the digits model.
-	let model_path = repo_root().join("models/digits.vgm");
-	let out = vigil(&[
-		"model",
-		"register",
-		model_path.to_str().unwrap(),
-		"--url",
-		&url,
-		"--seed",
-		"//Alice",
-	]);
-	let model_id = field(&out, "model id").to_string();
-	assert!(model_id.starts_with("0x") && model_id.len() == 66, "{out}");
-	let _ = alice;
+    // Alice registers the digits model.
+    let model_path = repo_root().join("models/digits.vgm");
+    let out = vigil(&[
+        "model",
+        "register",
+        model_path.to_str().unwrap(),
+        "--url",
+        &url,
+        "--seed",
+        "//Alice",
+    ]);
+    let model_id = field(&out, "model id").to_string();
+    assert!(model_id.starts_with("0x") && model_id.len() == 66, "{out}");
+    let _ = alice;
 
-	// Bob (honest), Charlie (lies about layer 3 of every job) and Dave (challenger).
-	let mut honest = Proc::start(
-		"honest-executor",
-		&["executor", "run", "--url", &url, "--seed", "//Bob"],
-	);
-	let mut liar = Proc::start(
-		"lying-executor",
-		&[
-			"executor",
-			"run",
-			"--url",
-			&url,
-			"--seed",
-			"//Charlie",
-			"--lie",
-			"layer=3,rate=1",
-		],
-	);
-	let mut challenger = Proc::start(
-		"challenger",
-		&["challenger", "run", "--url", &url, "--seed", "//Dave"],
-	);
+    // Bob (honest), Charlie (lies about layer 3 of every job) and Dave (challenger).
+    let mut honest = Proc::start(
+        "honest-executor",
+        &["executor", "run", "--url", &url, "--seed", "//Bob"],
+    );
+    let mut liar = Proc::start(
+        "lying-executor",
+        &[
+            "executor",
+            "run",
+            "--url",
+            &url,
+            "--seed",
+            "//Charlie",
+            "--lie",
+            "layer=3,rate=1",
+        ],
+    );
+    let mut challenger = Proc::start(
+        "challenger",
+        &["challenger", "run", "--url", &url, "--seed", "//Dave"],
+    );
 
-	let (bob_id, charlie_id, dave_id, eve_id) = (
-		account(&bob),
-		account(&charlie),
-		account(&dave),
-		account(&eve),
-	);
-	wait_until(
-		"both executors are registered",
-		&mut [&mut honest, &mut liar, &mut challenger],
-		|| {
-			let api = api.clone();
-			let (b, c) = (bob_id.clone(), charlie_id.clone());
-			async move { executor(&api, &b).await.is_some() && executor(&api, &c).await.is_some() }
-		},
-	)
-	.await;
-	// The challenger is following blocks before the first claim (it would also find open claims
-	// at start-up, but a test that shows the usual order is easier to read).
-	let deadline = Instant::now() + WAIT;
-	while !challenger.log().contains("connected to") {
-		challenger.assert_running();
-		assert!(
-			Instant::now() < deadline,
-			"the challenger did not connect within {WAIT:?}"
-		);
-		tokio::time::sleep(Duration::from_millis(200)).await;
-	}
+    let (bob_id, charlie_id, dave_id, eve_id) = (
+        account(&bob),
+        account(&charlie),
+        account(&dave),
+        account(&eve),
+    );
+    wait_until(
+        "both executors are registered",
+        &mut [&mut honest, &mut liar, &mut challenger],
+        || {
+            let api = api.clone();
+            let (b, c) = (bob_id.clone(), charlie_id.clone());
+            async move { executor(&api, &b).await.is_some() && executor(&api, &c).await.is_some() }
+        },
+    )
+    .await;
+    // The challenger is following blocks before the first claim (it would also find open claims
+    // at start-up, but a test that shows the usual order is easier to read).
+    let deadline = Instant::now() + WAIT;
+    while !challenger.log().contains("connected to") {
+        challenger.assert_running();
+        assert!(
+            Instant::now() < deadline,
+            "the challenger did not connect within {WAIT:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 
-	let charlie_bond_before = executor(&api, &charlie_id).await.unwrap().bond;
-	let bob_before = balances(&api, &bob_id).await;
-	let dave_before = balances(&api, &dave_id).await;
-	let eve_before = balances(&api, &eve_id).await;
+    let charlie_bond_before = executor(&api, &charlie_id).await.unwrap().bond;
+    let bob_before = balances(&api, &bob_id).await;
+    let dave_before = balances(&api, &dave_id).await;
+    let eve_before = balances(&api, &eve_id).await;
 
-	// Eve submits jobs: digits test images.
-	let images =
-		std::fs::read(repo_root().join("models/digits_test_inputs.bin")).expect("test images");
-	let dir = std::env::temp_dir().join(format!("vigil-e2e-inputs-{}", std::process::id()));
-	std::fs::create_dir_all(&dir).unwrap();
-	let mut jobs = Vec::new();
-	for i in 0..JOBS {
-		let path = dir.join(format!("image_{i}.bin"));
-		std::fs::write(&path, &images[i * 64..(i + 1) * 64]).unwrap();
-		let fee = JOB_FEE.to_string();
-		let out = vigil(&[
-			"job",
-			"submit",
-			"--model",
-			&model_id,
-			"--input",
-			path.to_str().unwrap(),
-			"--fee",
-			&fee,
-			"--url",
-			&url,
-			"--seed",
-			"//Eve",
-		]);
-		let job_id: u64 = field(&out, "job")
-			.split_whitespace()
-			.next()
-			.and_then(|n| n.parse().ok())
-			.unwrap_or_else(|| panic!("no job id in:\n{out}"));
-		let executor = field(&out, "executor").to_string();
-		jobs.push((job_id, executor));
-	}
-	let _ = std::fs::remove_dir_all(&dir);
+    // Eve submits jobs: digits test images.
+    let images =
+        std::fs::read(repo_root().join("models/digits_test_inputs.bin")).expect("test images");
+    let dir = std::env::temp_dir().join(format!("vigil-e2e-inputs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut jobs = Vec::new();
+    for i in 0..JOBS {
+        let path = dir.join(format!("image_{i}.bin"));
+        std::fs::write(&path, &images[i * 64..(i + 1) * 64]).unwrap();
+        let fee = JOB_FEE.to_string();
+        let out = vigil(&[
+            "job",
+            "submit",
+            "--model",
+            &model_id,
+            "--input",
+            path.to_str().unwrap(),
+            "--fee",
+            &fee,
+            "--url",
+            &url,
+            "--seed",
+            "//Eve",
+        ]);
+        let job_id: u64 = field(&out, "job")
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no job id in:\n{out}"));
+        let executor = field(&out, "executor").to_string();
+        jobs.push((job_id, executor));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 
-	// Follow every job to its end with `vigil job watch`, then read its final status.
-	let mut finalized_bob = 0u128;
-	let mut refuted_charlie = 0u128;
-	for (job_id, executor) in &jobs {
-		let id = job_id.to_string();
-		vigil(&["job", "watch", &id, "--url", &url]);
-		let status = vigil(&["job", "status", &id, "--url", &url]);
-		let first = status.lines().next().unwrap_or_default().to_string();
-		if executor == &bob_id.to_string() {
-			assert_eq!(
-				first,
-				format!("job {job_id}: finalized"),
-				"Bob's job:\n{status}"
-			);
-			finalized_bob += 1;
-		} else {
-			assert_eq!(
-				executor,
-				&charlie_id.to_string(),
-				"jobs go to the two executors"
-			);
-			assert_eq!(
-				first,
-				format!("job {job_id}: refuted"),
-				"Charlie's job:\n{status}"
-			);
-			refuted_charlie += 1;
-		}
-	}
-	assert!(
-		finalized_bob > 0 && refuted_charlie > 0,
-		"round robin gave both executors jobs: {jobs:?}"
-	);
-	for p in [&mut honest, &mut liar, &mut challenger] {
-		p.assert_running();
-	}
+    // Follow every job to its end with `vigil job watch`, then read its final status.
+    let mut finalized_bob = 0u128;
+    let mut refuted_charlie = 0u128;
+    for (job_id, executor) in &jobs {
+        let id = job_id.to_string();
+        vigil(&["job", "watch", &id, "--url", &url]);
+        let status = vigil(&["job", "status", &id, "--url", &url]);
+        let first = status.lines().next().unwrap_or_default().to_string();
+        if executor == &bob_id.to_string() {
+            assert_eq!(
+                first,
+                format!("job {job_id}: finalized"),
+                "Bob's job:\n{status}"
+            );
+            finalized_bob += 1;
+        } else {
+            assert_eq!(
+                executor,
+                &charlie_id.to_string(),
+                "jobs go to the two executors"
+            );
+            assert_eq!(
+                first,
+                format!("job {job_id}: refuted"),
+                "Charlie's job:\n{status}"
+            );
+            refuted_charlie += 1;
+        }
+    }
+    assert!(
+        finalized_bob > 0 && refuted_charlie > 0,
+        "round robin gave both executors jobs: {jobs:?}"
+    );
+    for p in [&mut honest, &mut liar, &mut challenger] {
+        p.assert_running();
+    }
 
-	// Balances add up.
-	let bob_after = balances(&api, &bob_id).await;
-	let dave_after = balances(&api, &dave_id).await;
-	let eve_after = balances(&api, &eve_id).await;
-	let charlie_info = executor(&api, &charlie_id)
-		.await
-		.expect("Charlie is still registered");
+    // Balances add up.
+    let bob_after = balances(&api, &bob_id).await;
+    let dave_after = balances(&api, &dave_id).await;
+    let eve_after = balances(&api, &eve_id).await;
+    let charlie_info = executor(&api, &charlie_id)
+        .await
+        .expect("Charlie is still registered");
 
-	// Bob was paid each finalized job's fee (less his claims' transaction fees).
-	let bob_gain = bob_after.free as i128 - bob_before.free as i128;
-	let paid = (JOB_FEE * finalized_bob) as i128;
-	assert!(
-		bob_gain <= paid && bob_gain > paid - FEE_ALLOWANCE as i128,
-		"Bob gained {bob_gain}, paid {paid}"
-	);
-	assert_eq!(
-		bob_after.reserved, bob_before.reserved,
-		"Bob's bond is intact"
-	);
+    // Bob was paid each finalized job's fee (less his claims' transaction fees).
+    let bob_gain = bob_after.free as i128 - bob_before.free as i128;
+    let paid = (JOB_FEE * finalized_bob) as i128;
+    assert!(
+        bob_gain <= paid && bob_gain > paid - FEE_ALLOWANCE as i128,
+        "Bob gained {bob_gain}, paid {paid}"
+    );
+    assert_eq!(
+        bob_after.reserved, bob_before.reserved,
+        "Bob's bond is intact"
+    );
 
-	// Charlie lost one collateral per false claim.
-	assert_eq!(
-		charlie_bond_before - charlie_info.bond,
-		JOB_COLLATERAL * refuted_charlie,
-		"Charlie slashed by JobCollateral per false claim"
-	);
-	assert_eq!(charlie_info.open_jobs, 0);
-	assert_eq!(charlie_info.locked, 0);
+    // Charlie lost one collateral per false claim.
+    assert_eq!(
+        charlie_bond_before - charlie_info.bond,
+        JOB_COLLATERAL * refuted_charlie,
+        "Charlie slashed by JobCollateral per false claim"
+    );
+    assert_eq!(charlie_info.open_jobs, 0);
+    assert_eq!(charlie_info.locked, 0);
 
-	// Dave earned the reward per dispute, his bond released (less his challenges' fees).
-	let dave_gain = dave_after.free as i128 - dave_before.free as i128;
-	let reward = (CHALLENGER_REWARD * refuted_charlie) as i128;
-	assert!(
-		dave_gain <= reward && dave_gain > reward - FEE_ALLOWANCE as i128,
-		"Dave gained {dave_gain}, reward {reward}"
-	);
-	assert_eq!(
-		dave_after.reserved, dave_before.reserved,
-		"Dave's challenger bonds are released"
-	);
+    // Dave earned the reward per dispute, his bond released (less his challenges' fees).
+    let dave_gain = dave_after.free as i128 - dave_before.free as i128;
+    let reward = (CHALLENGER_REWARD * refuted_charlie) as i128;
+    assert!(
+        dave_gain <= reward && dave_gain > reward - FEE_ALLOWANCE as i128,
+        "Dave gained {dave_gain}, reward {reward}"
+    );
+    assert_eq!(
+        dave_after.reserved, dave_before.reserved,
+        "Dave's challenger bonds are released"
+    );
 
-	// Eve paid only for the finalized jobs: the refuted ones were refunded.
-	let eve_spent = eve_before.free as i128 - eve_after.free as i128;
-	assert!(
-		eve_spent >= paid && eve_spent < paid + FEE_ALLOWANCE as i128,
-		"Eve spent {eve_spent}, paid {paid}"
-	);
-	assert_eq!(
-		eve_after.reserved, eve_before.reserved,
-		"no fee is still held"
-	);
+    // Eve paid only for the finalized jobs: the refuted ones were refunded.
+    let eve_spent = eve_before.free as i128 - eve_after.free as i128;
+    assert!(
+        eve_spent >= paid && eve_spent < paid + FEE_ALLOWANCE as i128,
+        "Eve spent {eve_spent}, paid {paid}"
+    );
+    assert_eq!(
+        eve_after.reserved, eve_before.reserved,
+        "no fee is still held"
+    );
 
-	drop(challenger);
-	drop(liar);
-	drop(honest);
-	drop(node);
+    drop(challenger);
+    drop(liar);
+    drop(honest);
+    drop(node);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_false_challenge_costs_its_bond_and_a_silent_executors_job_completes_elsewhere() {
-	// One-second blocks: a 10 s claim timeout; the challenge below waits for the claim itself.
-	let mut node = DevNode::start(&["--block-time-ms", "1000"]);
-	let api = node.client().await;
-	let url = node.url();
-	let (bob, dave, eve, ferdie) = (dev::bob(), dev::dave(), dev::eve(), dev::ferdie());
-	let (bob_id, dave_id, ferdie_id) = (account(&bob), account(&dave), account(&ferdie));
+    // One-second blocks: a 10 s claim timeout; the challenge below waits for the claim itself.
+    let mut node = DevNode::start(&["--block-time-ms", "1000"]);
+    let api = node.client().await;
+    let url = node.url();
+    let (bob, dave, eve, ferdie) = (dev::bob(), dev::dave(), dev::eve(), dev::ferdie());
+    let (bob_id, dave_id, ferdie_id) = (account(&bob), account(&dave), account(&ferdie));
 
-	let model_path = repo_root().join("models/digits.vgm");
-	let out = vigil(&[
-		"model",
-		"register",
-		model_path.to_str().unwrap(),
-		"--url",
-		&url,
-		"--seed",
-		"//Alice",
-	]);
-	let model_id = field(&out, "model id").to_string();
+    let model_path = repo_root().join("models/digits.vgm");
+    let out = vigil(&[
+        "model",
+        "register",
+        model_path.to_str().unwrap(),
+        "--url",
+        &url,
+        "--seed",
+        "//Alice",
+    ]);
+    let model_id = field(&out, "model id").to_string();
 
-	// Ferdie registers as an executor, then his process dies: he will answer nothing.
-	let mut ferdie_proc = Proc::start(
-		"silent-executor",
-		&["executor", "run", "--url", &url, "--seed", "//Ferdie"],
-	);
-	wait_until("Ferdie is registered", &mut [&mut ferdie_proc], || {
-		let (api, f) = (api.clone(), ferdie_id.clone());
-		async move { executor(&api, &f).await.is_some() }
-	})
-	.await;
-	drop(ferdie_proc);
-	let mut honest = Proc::start(
-		"honest-executor",
-		&["executor", "run", "--url", &url, "--seed", "//Bob"],
-	);
-	wait_until("Bob is registered", &mut [&mut honest], || {
-		let (api, b) = (api.clone(), bob_id.clone());
-		async move { executor(&api, &b).await.is_some() }
-	})
-	.await;
-	let ferdie_bond_before = executor(&api, &ferdie_id).await.unwrap().bond;
+    // Ferdie registers as an executor, then his process dies: he will answer nothing.
+    let mut ferdie_proc = Proc::start(
+        "silent-executor",
+        &["executor", "run", "--url", &url, "--seed", "//Ferdie"],
+    );
+    wait_until("Ferdie is registered", &mut [&mut ferdie_proc], || {
+        let (api, f) = (api.clone(), ferdie_id.clone());
+        async move { executor(&api, &f).await.is_some() }
+    })
+    .await;
+    drop(ferdie_proc);
+    let mut honest = Proc::start(
+        "honest-executor",
+        &["executor", "run", "--url", &url, "--seed", "//Bob"],
+    );
+    wait_until("Bob is registered", &mut [&mut honest], || {
+        let (api, b) = (api.clone(), bob_id.clone());
+        async move { executor(&api, &b).await.is_some() }
+    })
+    .await;
+    let ferdie_bond_before = executor(&api, &ferdie_id).await.unwrap().bond;
 
-	// Eve submits two jobs; round robin gives one to each executor.
-	let images =
-		std::fs::read(repo_root().join("models/digits_test_inputs.bin")).expect("test images");
-	let input = std::env::temp_dir().join(format!("vigil-e2e-input-{}.bin", std::process::id()));
-	std::fs::write(&input, &images[..64]).unwrap();
-	let mut jobs = Vec::new();
-	for _ in 0..2 {
-		let fee = JOB_FEE.to_string();
-		let out = vigil(&[
-			"job",
-			"submit",
-			"--model",
-			&model_id,
-			"--input",
-			input.to_str().unwrap(),
-			"--fee",
-			&fee,
-			"--url",
-			&url,
-			"--seed",
-			"//Eve",
-		]);
-		let job_id: u64 = field(&out, "job")
-			.split_whitespace()
-			.next()
-			.unwrap()
-			.parse()
-			.unwrap();
-		jobs.push((job_id, field(&out, "executor").to_string()));
-	}
-	let _ = std::fs::remove_file(&input);
-	let _ = eve;
-	let bob_job = jobs
-		.iter()
-		.find(|(_, e)| e == &bob_id.to_string())
-		.expect("a job for Bob")
-		.0;
-	let ferdie_job = jobs
-		.iter()
-		.find(|(_, e)| e == &ferdie_id.to_string())
-		.expect("a job for Ferdie")
-		.0;
+    // Eve submits two jobs; round robin gives one to each executor.
+    let images =
+        std::fs::read(repo_root().join("models/digits_test_inputs.bin")).expect("test images");
+    let input = std::env::temp_dir().join(format!("vigil-e2e-input-{}.bin", std::process::id()));
+    std::fs::write(&input, &images[..64]).unwrap();
+    let mut jobs = Vec::new();
+    for _ in 0..2 {
+        let fee = JOB_FEE.to_string();
+        let out = vigil(&[
+            "job",
+            "submit",
+            "--model",
+            &model_id,
+            "--input",
+            input.to_str().unwrap(),
+            "--fee",
+            &fee,
+            "--url",
+            &url,
+            "--seed",
+            "//Eve",
+        ]);
+        let job_id: u64 = field(&out, "job")
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        jobs.push((job_id, field(&out, "executor").to_string()));
+    }
+    let _ = std::fs::remove_file(&input);
+    let _ = eve;
+    let bob_job = jobs
+        .iter()
+        .find(|(_, e)| e == &bob_id.to_string())
+        .expect("a job for Bob")
+        .0;
+    let ferdie_job = jobs
+        .iter()
+        .find(|(_, e)| e == &ferdie_id.to_string())
+        .expect("a job for Ferdie")
+        .0;
 
-	// Dave disputes layer 0 of Bob's true claim, as soon as it is posted (the command waits for
-	// it): the chain upholds the claim and keeps his bond.
-	let dave_before = balances(&api, &dave_id).await;
-	let out = vigil(&[
-		"challenger",
-		"challenge",
-		&bob_job.to_string(),
-		"--layer",
-		"0",
-		"--url",
-		&url,
-		"--seed",
-		"//Dave",
-	]);
-	assert_eq!(field(&out, "verdict:"), "claim upheld", "{out}");
-	assert_eq!(field(&out, "lost"), "40 UNIT", "{out}");
-	let dave_after = balances(&api, &dave_id).await;
-	let dave_spent = dave_before.free as i128 - dave_after.free as i128;
-	let bond = CHALLENGER_BOND as i128;
-	assert!(
-		dave_spent >= bond && dave_spent < bond + FEE_ALLOWANCE as i128,
-		"Dave spent {dave_spent}, bond {bond}"
-	);
-	assert_eq!(
-		dave_after.reserved, dave_before.reserved,
-		"nothing of Dave's stays held"
-	);
+    // Dave disputes layer 0 of Bob's true claim, as soon as it is posted (the command waits for
+    // it): the chain upholds the claim and keeps his bond.
+    let dave_before = balances(&api, &dave_id).await;
+    let out = vigil(&[
+        "challenger",
+        "challenge",
+        &bob_job.to_string(),
+        "--layer",
+        "0",
+        "--url",
+        &url,
+        "--seed",
+        "//Dave",
+    ]);
+    assert_eq!(field(&out, "verdict:"), "claim upheld", "{out}");
+    assert_eq!(field(&out, "lost"), "40 UNIT", "{out}");
+    let dave_after = balances(&api, &dave_id).await;
+    let dave_spent = dave_before.free as i128 - dave_after.free as i128;
+    let bond = CHALLENGER_BOND as i128;
+    assert!(
+        dave_spent >= bond && dave_spent < bond + FEE_ALLOWANCE as i128,
+        "Dave spent {dave_spent}, bond {bond}"
+    );
+    assert_eq!(
+        dave_after.reserved, dave_before.reserved,
+        "nothing of Dave's stays held"
+    );
 
-	// Both jobs end finalized and paid to Bob: Ferdie's after it moved to Bob.
-	for job_id in [bob_job, ferdie_job] {
-		let id = job_id.to_string();
-		vigil(&["job", "watch", &id, "--url", &url]);
-		let status = vigil(&["job", "status", &id, "--url", &url]);
-		assert_eq!(
-			status.lines().next(),
-			Some(format!("job {job_id}: finalized").as_str()),
-			"{status}"
-		);
-		assert_eq!(field(&status, "  executor"), bob_id.to_string(), "{status}");
-	}
-	let ferdie_info = executor(&api, &ferdie_id)
-		.await
-		.expect("Ferdie is still registered");
-	assert_eq!(
-		ferdie_bond_before - ferdie_info.bond,
-		JOB_COLLATERAL,
-		"the silent executor lost one collateral"
-	);
-	assert_eq!(ferdie_info.open_jobs, 0);
-	honest.assert_running();
-	drop(honest);
-	drop(node);
+    // Both jobs end finalized and paid to Bob: Ferdie's after it moved to Bob.
+    for job_id in [bob_job, ferdie_job] {
+        let id = job_id.to_string();
+        vigil(&["job", "watch", &id, "--url", &url]);
+        let status = vigil(&["job", "status", &id, "--url", &url]);
+        assert_eq!(
+            status.lines().next(),
+            Some(format!("job {job_id}: finalized").as_str()),
+            "{status}"
+        );
+        assert_eq!(field(&status, "  executor"), bob_id.to_string(), "{status}");
+    }
+    let ferdie_info = executor(&api, &ferdie_id)
+        .await
+        .expect("Ferdie is still registered");
+    assert_eq!(
+        ferdie_bond_before - ferdie_info.bond,
+        JOB_COLLATERAL,
+        "the silent executor lost one collateral"
+    );
+    assert_eq!(ferdie_info.open_jobs, 0);
+    honest.assert_running();
+    drop(honest);
+    drop(node);
 }

@@ -10,200 +10,218 @@ use alloc::{vec, vec::Vec};
 use codec::Encode;
 use frame_benchmarking::v2::*;
 use frame_support::{
-	traits::{fungible::Mutate, Get, Hooks},
-	BoundedVec,
+    traits::{fungible::Mutate, Get, Hooks},
+    BoundedVec,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_runtime::traits::{One, Saturating};
 use vigil_engine::{as_i8, as_u8, hash_activation, testing};
 
 fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
-	let who: T::AccountId = account(name, index, 0);
-	let amount = T::MinExecutorBond::get()
-		.saturating_mul(100u32.into())
-		.saturating_add(T::JobCollateral::get().saturating_mul(100u32.into()));
-	T::Currency::set_balance(&who, amount);
-	who
+    let who: T::AccountId = account(name, index, 0);
+    let amount = T::MinExecutorBond::get()
+        .saturating_mul(100u32.into())
+        .saturating_add(T::JobCollateral::get().saturating_mul(100u32.into()));
+    T::Currency::set_balance(&who, amount);
+    who
 }
 
 fn executor<T: Config>(index: u32) -> T::AccountId {
-	let who = funded::<T>("executor", index);
-	Inference::<T>::register_executor(RawOrigin::Signed(who.clone()).into(), T::MinExecutorBond::get())
-		.expect("a funded account can register");
-	who
+    let who = funded::<T>("executor", index);
+    Inference::<T>::register_executor(
+        RawOrigin::Signed(who.clone()).into(),
+        T::MinExecutorBond::get(),
+    )
+    .expect("a funded account can register");
+    who
 }
 
 /// A registered one-layer dense model of `depth` inputs and `units` outputs.
 fn dense_model<T: Config>(depth: u32, units: u32) -> (ModelId, vigil_engine::ValidatedModel) {
-	let bytes = testing::single_dense(u64::from(depth) << 32 | u64::from(units), depth, units).encode();
-	let model = vigil_engine::decode_model(&bytes).expect("a valid model");
-	(T::Models::register_for_benchmark(bytes), model)
+    let bytes =
+        testing::single_dense(u64::from(depth) << 32 | u64::from(units), depth, units).encode();
+    let model = vigil_engine::decode_model(&bytes).expect("a valid model");
+    (T::Models::register_for_benchmark(bytes), model)
 }
 
 fn input_for(model: &vigil_engine::ValidatedModel) -> Vec<u8> {
-	(0..model.input_len()).map(|i| (i as u8).wrapping_mul(31)).collect()
+    (0..model.input_len())
+        .map(|i| (i as u8).wrapping_mul(31))
+        .collect()
 }
 
 fn submit<T: Config>(model: ModelId, input: Vec<u8>) -> JobId {
-	let requester = funded::<T>("requester", 0);
-	Inference::<T>::do_submit_job(requester, model, input, T::MinJobFee::get())
-		.expect("an executor is available")
-		.0
+    let requester = funded::<T>("requester", 0);
+    Inference::<T>::do_submit_job(requester, model, input, T::MinJobFee::get())
+        .expect("an executor is available")
+        .0
 }
 
 #[benchmarks]
 mod benchmarks {
-	use super::*;
+    use super::*;
 
-	#[benchmark]
-	fn register_executor() {
-		for i in 1..T::MaxExecutors::get() {
-			executor::<T>(i);
-		}
-		let who = funded::<T>("executor", 0);
+    #[benchmark]
+    fn register_executor() {
+        for i in 1..T::MaxExecutors::get() {
+            executor::<T>(i);
+        }
+        let who = funded::<T>("executor", 0);
 
-		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), T::MinExecutorBond::get());
+        #[extrinsic_call]
+        _(RawOrigin::Signed(who.clone()), T::MinExecutorBond::get());
 
-		assert!(Executors::<T>::contains_key(&who));
-	}
+        assert!(Executors::<T>::contains_key(&who));
+    }
 
-	#[benchmark]
-	fn unregister_executor() {
-		for i in 1..T::MaxExecutors::get() {
-			executor::<T>(i);
-		}
-		let who = executor::<T>(0);
+    #[benchmark]
+    fn unregister_executor() {
+        for i in 1..T::MaxExecutors::get() {
+            executor::<T>(i);
+        }
+        let who = executor::<T>(0);
 
-		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()));
+        #[extrinsic_call]
+        _(RawOrigin::Signed(who.clone()));
 
-		assert!(Executors::<T>::get(&who).unwrap().unbonding_at.is_some());
-	}
+        assert!(Executors::<T>::get(&who).unwrap().unbonding_at.is_some());
+    }
 
-	#[benchmark]
-	fn withdraw_bond() {
-		let who = executor::<T>(0);
-		Inference::<T>::unregister_executor(RawOrigin::Signed(who.clone()).into()).unwrap();
-		let at = frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingDelay::get());
-		frame_system::Pallet::<T>::set_block_number(at);
+    #[benchmark]
+    fn withdraw_bond() {
+        let who = executor::<T>(0);
+        Inference::<T>::unregister_executor(RawOrigin::Signed(who.clone()).into()).unwrap();
+        let at = frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingDelay::get());
+        frame_system::Pallet::<T>::set_block_number(at);
 
-		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()));
+        #[extrinsic_call]
+        _(RawOrigin::Signed(who.clone()));
 
-		assert!(!Executors::<T>::contains_key(&who));
-	}
+        assert!(!Executors::<T>::contains_key(&who));
+    }
 
-	/// `e`: executors examined before one with free collateral is found.
-	#[benchmark]
-	fn submit_job(e: Linear<1, { T::MaxExecutors::get() }>) {
-		let executors: Vec<T::AccountId> = (0..e).map(executor::<T>).collect();
-		for busy in &executors[..executors.len() - 1] {
-			Executors::<T>::mutate(busy, |i| {
-				let i = i.as_mut().unwrap();
-				i.locked = i.bond;
-			});
-		}
-		NextExecutor::<T>::put(0);
-		let (model_id, model) = dense_model::<T>(16, 16);
-		let input = input_for(&model);
-		let requester = funded::<T>("requester", 0);
+    /// `e`: executors examined before one with free collateral is found.
+    #[benchmark]
+    fn submit_job(e: Linear<1, { T::MaxExecutors::get() }>) {
+        let executors: Vec<T::AccountId> = (0..e).map(executor::<T>).collect();
+        for busy in &executors[..executors.len() - 1] {
+            Executors::<T>::mutate(busy, |i| {
+                let i = i.as_mut().unwrap();
+                i.locked = i.bond;
+            });
+        }
+        NextExecutor::<T>::put(0);
+        let (model_id, model) = dense_model::<T>(16, 16);
+        let input = input_for(&model);
+        let requester = funded::<T>("requester", 0);
 
-		#[extrinsic_call]
-		_(RawOrigin::Signed(requester), model_id, input, T::MinJobFee::get());
+        #[extrinsic_call]
+        _(
+            RawOrigin::Signed(requester),
+            model_id,
+            input,
+            T::MinJobFee::get(),
+        );
 
-		let job = Jobs::<T>::get(0).expect("submitted");
-		assert!(&job.executor == executors.last().unwrap());
-	}
+        let job = Jobs::<T>::get(0).expect("submitted");
+        assert!(&job.executor == executors.last().unwrap());
+    }
 
-	#[benchmark]
-	fn post_claim() {
-		let who = executor::<T>(0);
-		let (model_id, model) = dense_model::<T>(64, 64);
-		let input = input_for(&model);
-		let job = submit::<T>(model_id, input.clone());
-		let exec = model.run(as_i8(&input)).unwrap();
+    #[benchmark]
+    fn post_claim() {
+        let who = executor::<T>(0);
+        let (model_id, model) = dense_model::<T>(64, 64);
+        let input = input_for(&model);
+        let job = submit::<T>(model_id, input.clone());
+        let exec = model.run(as_i8(&input)).unwrap();
 
-		#[extrinsic_call]
-		_(RawOrigin::Signed(who), job, as_u8(&exec.output).to_vec(), exec.trace);
+        #[extrinsic_call]
+        _(
+            RawOrigin::Signed(who),
+            job,
+            as_u8(&exec.output).to_vec(),
+            exec.trace,
+        );
 
-		assert!(Claims::<T>::contains_key(job));
-	}
+        assert!(Claims::<T>::contains_key(job));
+    }
 
-	#[benchmark]
-	fn finalize_claim() {
-		let who = executor::<T>(0);
-		let (model_id, model) = dense_model::<T>(16, 16);
-		let input = input_for(&model);
-		let job = submit::<T>(model_id, input.clone());
-		let exec = model.run(as_i8(&input)).unwrap();
-		Inference::<T>::do_post_claim(who.clone(), job, as_u8(&exec.output).to_vec(), exec.trace)
-			.unwrap();
-		let deadline = Jobs::<T>::get(job).unwrap().deadline;
-		frame_system::Pallet::<T>::set_block_number(deadline.saturating_add(One::one()));
-		let caller = funded::<T>("caller", 0);
+    #[benchmark]
+    fn finalize_claim() {
+        let who = executor::<T>(0);
+        let (model_id, model) = dense_model::<T>(16, 16);
+        let input = input_for(&model);
+        let job = submit::<T>(model_id, input.clone());
+        let exec = model.run(as_i8(&input)).unwrap();
+        Inference::<T>::do_post_claim(who.clone(), job, as_u8(&exec.output).to_vec(), exec.trace)
+            .unwrap();
+        let deadline = Jobs::<T>::get(job).unwrap().deadline;
+        frame_system::Pallet::<T>::set_block_number(deadline.saturating_add(One::one()));
+        let caller = funded::<T>("caller", 0);
 
-		#[extrinsic_call]
-		_(RawOrigin::Signed(caller), job);
+        #[extrinsic_call]
+        _(RawOrigin::Signed(caller), job);
 
-		assert!(Jobs::<T>::get(job).unwrap().status == JobStatus::Finalized);
-	}
+        assert!(Jobs::<T>::get(job).unwrap().status == JobStatus::Finalized);
+    }
 
-	/// `k`: units of the disputed dense layer (512 inputs); a false claim is refuted.
-	#[benchmark]
-	fn challenge(k: Linear<1, 256>) {
-		let who = executor::<T>(0);
-		let (model_id, model) = dense_model::<T>(512, k);
-		let input = input_for(&model);
-		let job = submit::<T>(model_id, input.clone());
-		let output = vec![0u8; model.output_len()];
-		let mut trace = model.run(as_i8(&input)).unwrap().trace;
-		let false_hash = hash_activation(as_i8(&output));
-		let lie = *trace.last().unwrap() != false_hash;
-		*trace.last_mut().unwrap() = false_hash;
-		Inference::<T>::do_post_claim(who, job, output, trace).unwrap();
-		let challenger = funded::<T>("challenger", 0);
-		let inputs: BoundedVec<BoundedVec<u8, T::MaxInputBytes>, T::MaxLayerInputs> =
-			vec![BoundedVec::try_from(input).unwrap()].try_into().unwrap();
+    /// `k`: units of the disputed dense layer (512 inputs); a false claim is refuted.
+    #[benchmark]
+    fn challenge(k: Linear<1, 256>) {
+        let who = executor::<T>(0);
+        let (model_id, model) = dense_model::<T>(512, k);
+        let input = input_for(&model);
+        let job = submit::<T>(model_id, input.clone());
+        let output = vec![0u8; model.output_len()];
+        let mut trace = model.run(as_i8(&input)).unwrap().trace;
+        let false_hash = hash_activation(as_i8(&output));
+        let lie = *trace.last().unwrap() != false_hash;
+        *trace.last_mut().unwrap() = false_hash;
+        Inference::<T>::do_post_claim(who, job, output, trace).unwrap();
+        let challenger = funded::<T>("challenger", 0);
+        let inputs: BoundedVec<BoundedVec<u8, T::MaxInputBytes>, T::MaxLayerInputs> =
+            vec![BoundedVec::try_from(input).unwrap()]
+                .try_into()
+                .unwrap();
 
-		#[extrinsic_call]
-		_(RawOrigin::Signed(challenger), job, 0, inputs);
+        #[extrinsic_call]
+        _(RawOrigin::Signed(challenger), job, 0, inputs);
 
-		if lie {
-			assert!(Jobs::<T>::get(job).unwrap().status == JobStatus::Refuted);
-		}
-	}
+        if lie {
+            assert!(Jobs::<T>::get(job).unwrap().status == JobStatus::Refuted);
+        }
+    }
 
-	/// `n`: KiB of the model decoded for a dispute (a dense layer of 1000 inputs and `n` units).
-	#[benchmark]
-	fn load_model(n: Linear<1, { T::MaxModelBytes::get() / 1024 - 1 }>) {
-		let (model_id, _) = dense_model::<T>(1000, n);
+    /// `n`: KiB of the model decoded for a dispute (a dense layer of 1000 inputs and `n` units).
+    #[benchmark]
+    fn load_model(n: Linear<1, { T::MaxModelBytes::get() / 1024 - 1 }>) {
+        let (model_id, _) = dense_model::<T>(1000, n);
 
-		#[block]
-		{
-			assert!(T::Models::load(&model_id).is_some());
-		}
-	}
+        #[block]
+        {
+            assert!(T::Models::load(&model_id).is_some());
+        }
+    }
 
-	/// The heavier of the automatic settlements: a timeout slashing one executor and
-	/// reassigning the job to another.
-	#[benchmark]
-	fn settle_job() {
-		let silent = executor::<T>(0);
-		executor::<T>(1);
-		NextExecutor::<T>::put(0);
-		let (model_id, model) = dense_model::<T>(16, 16);
-		let job = submit::<T>(model_id, input_for(&model));
-		let settle_at: BlockNumberFor<T> = Jobs::<T>::get(job).unwrap().settle_at;
-		frame_system::Pallet::<T>::set_block_number(settle_at);
+    /// The heavier of the automatic settlements: a timeout slashing one executor and
+    /// reassigning the job to another.
+    #[benchmark]
+    fn settle_job() {
+        let silent = executor::<T>(0);
+        executor::<T>(1);
+        NextExecutor::<T>::put(0);
+        let (model_id, model) = dense_model::<T>(16, 16);
+        let job = submit::<T>(model_id, input_for(&model));
+        let settle_at: BlockNumberFor<T> = Jobs::<T>::get(job).unwrap().settle_at;
+        frame_system::Pallet::<T>::set_block_number(settle_at);
 
-		#[block]
-		{
-			Inference::<T>::on_initialize(settle_at);
-		}
+        #[block]
+        {
+            Inference::<T>::on_initialize(settle_at);
+        }
 
-		assert!(Jobs::<T>::get(job).unwrap().executor != silent);
-	}
+        assert!(Jobs::<T>::get(job).unwrap().executor != silent);
+    }
 
-	impl_benchmark_test_suite!(Inference, crate::mock::new_test_ext(), crate::mock::Test);
+    impl_benchmark_test_suite!(Inference, crate::mock::new_test_ext(), crate::mock::Test);
 }

@@ -116,1016 +116,1135 @@ use pallet_models::{ModelId, ModelRegistry};
 
 /// The balance type of the pallet's currency.
 pub type BalanceOf<T> =
-	<<T as Config>::Currency as fungible::Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+    <<T as Config>::Currency as fungible::Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 /// Funds taken out of an account by a slash, to be paid out or handed to `OnSlash`.
-pub type CreditOf<T> = fungible::Credit<<T as frame_system::Config>::AccountId, <T as Config>::Currency>;
+pub type CreditOf<T> =
+    fungible::Credit<<T as frame_system::Config>::AccountId, <T as Config>::Currency>;
 /// The job record of a runtime.
 pub type JobOf<T> = Job<
-	<T as frame_system::Config>::AccountId,
-	BalanceOf<T>,
-	frame_system::pallet_prelude::BlockNumberFor<T>,
-	<T as Config>::MaxInputBytes,
+    <T as frame_system::Config>::AccountId,
+    BalanceOf<T>,
+    frame_system::pallet_prelude::BlockNumberFor<T>,
+    <T as Config>::MaxInputBytes,
 >;
 /// The claim record of a runtime.
 pub type ClaimOf<T> = Claim<
-	frame_system::pallet_prelude::BlockNumberFor<T>,
-	<T as Config>::MaxOutputBytes,
-	<T as Config>::MaxLayers,
+    frame_system::pallet_prelude::BlockNumberFor<T>,
+    <T as Config>::MaxOutputBytes,
+    <T as Config>::MaxLayers,
 >;
 /// The executor record of a runtime.
 pub type ExecutorOf<T> =
-	ExecutorInfo<BalanceOf<T>, frame_system::pallet_prelude::BlockNumberFor<T>>;
+    ExecutorInfo<BalanceOf<T>, frame_system::pallet_prelude::BlockNumberFor<T>>;
 
 /// Cost units (`macs + bytes`) per unit of the `k` component of the `challenge` weight.
 pub const COST_UNITS_PER_K: u64 = 1024;
 
 /// The `k` argument of [`WeightInfo::challenge`] for a layer of `cost` (`macs + bytes`).
 pub fn cost_to_k(cost: u64) -> u32 {
-	cost.div_ceil(COST_UNITS_PER_K).min(u32::MAX as u64) as u32
+    cost.div_ceil(COST_UNITS_PER_K).min(u32::MAX as u64) as u32
 }
 
 #[frame_support::pallet]
 pub mod pallet {
-	use super::*;
-	use alloc::vec::Vec;
-	use frame_support::{
-		pallet_prelude::*,
-		traits::{
-			fungible::{Balanced, BalancedHold, InspectHold, Mutate, MutateHold},
-			tokens::{Fortitude, Precision, Restriction},
-			Imbalance, OnUnbalanced,
-		},
-	};
-	use frame_system::pallet_prelude::*;
-	use sp_runtime::{
-		traits::{One, Saturating, Zero},
-		Perbill,
-	};
-
-	#[pallet::pallet]
-	pub struct Pallet<T>(_);
-
-	/// Reasons for which this pallet holds funds.
-	#[pallet::composite_enum]
-	pub enum HoldReason {
-		/// An executor's bond, part of which is locked as collateral of open jobs.
-		ExecutorBond,
-		/// A requester's fee for an open job.
-		JobFee,
-		/// A challenger's bond, for the duration of a dispute.
-		ChallengerBond,
-	}
-
-	#[pallet::config]
-	pub trait Config: frame_system::Config {
-		/// The overarching event type.
-		#[allow(deprecated)]
-		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
-
-		/// The currency of bonds and fees.
-		type Currency: MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
-			+ BalancedHold<Self::AccountId>
-			+ Mutate<Self::AccountId>;
-
-		/// The overarching hold reason.
-		type RuntimeHoldReason: From<HoldReason>;
-
-		/// Where the models come from.
-		type Models: ModelRegistry;
-
-		/// Receives what is slashed and not paid out (dropping it burns it).
-		type OnSlash: OnUnbalanced<CreditOf<Self>>;
-
-		/// The smallest bond an executor may register with.
-		#[pallet::constant]
-		type MinExecutorBond: Get<BalanceOf<Self>>;
-
-		/// The collateral locked from the executor's bond for each open job.
-		#[pallet::constant]
-		type JobCollateral: Get<BalanceOf<Self>>;
-
-		/// The bond a challenger posts with a challenge.
-		#[pallet::constant]
-		type ChallengerBond: Get<BalanceOf<Self>>;
-
-		/// Paid to a challenger who proves a claim false, out of the executor's collateral.
-		#[pallet::constant]
-		type ChallengerReward: Get<BalanceOf<Self>>;
-
-		/// The part of a wrong challenger's bond paid to the executor.
-		#[pallet::constant]
-		type FalseChallengeCompensation: Get<Perbill>;
-
-		/// The smallest fee a job may offer.
-		#[pallet::constant]
-		type MinJobFee: Get<BalanceOf<Self>>;
-
-		/// Blocks an executor has to post its claim after assignment.
-		#[pallet::constant]
-		type ClaimTimeout: Get<BlockNumberFor<Self>>;
-
-		/// Blocks a claim can be challenged after it is posted: the default and the maximum of the
-		/// window a chain sets at genesis ([`ChallengeWindowBlocks`]).
-		#[pallet::constant]
-		type ChallengeWindow: Get<BlockNumberFor<Self>>;
-
-		/// Blocks between `unregister_executor` and `withdraw_bond`.
-		#[pallet::constant]
-		type UnbondingDelay: Get<BlockNumberFor<Self>>;
-
-		/// How many times a job moves on after a silent executor before it is refunded.
-		#[pallet::constant]
-		type MaxReassignments: Get<u32>;
-
-		/// The most executors registered at once.
-		#[pallet::constant]
-		type MaxExecutors: Get<u32>;
-
-		/// The largest input tensor, in bytes.
-		#[pallet::constant]
-		type MaxInputBytes: Get<u32>;
-
-		/// The largest output tensor, in bytes.
-		#[pallet::constant]
-		type MaxOutputBytes: Get<u32>;
-
-		/// The most layers a model may have (the trace length bound); at least the registry's.
-		#[pallet::constant]
-		type MaxLayers: Get<u32>;
-
-		/// The most activations a disputed layer takes.
-		#[pallet::constant]
-		type MaxLayerInputs: Get<u32>;
-
-		/// The most jobs in one settlement bucket.
-		#[pallet::constant]
-		type MaxSettlementsPerBucket: Get<u32>;
-
-		/// The most jobs `on_initialize` settles per block.
-		#[pallet::constant]
-		type MaxSettlementsPerBlock: Get<u32>;
-
-		/// The most cost units (`macs + bytes`) of a disputed layer; the challenge weight is
-		/// charged for this much and refunded down to the layer's real cost.
-		#[pallet::constant]
-		type MaxLayerCost: Get<u64>;
-
-		/// The largest model in bytes (to charge the decoding of the model in a dispute).
-		#[pallet::constant]
-		type MaxModelBytes: Get<u32>;
-
-		/// Weights of this pallet's calls.
-		type WeightInfo: WeightInfo;
-	}
-
-	/// Registered executors.
-	#[pallet::storage]
-	pub type Executors<T: Config> =
-		StorageMap<_, Blake2_128Concat, T::AccountId, ExecutorOf<T>, OptionQuery>;
-
-	/// Executors taking new jobs, in round robin order.
-	#[pallet::storage]
-	pub type ExecutorList<T: Config> =
-		StorageValue<_, BoundedVec<T::AccountId, T::MaxExecutors>, ValueQuery>;
-
-	/// The position in [`ExecutorList`] where the next assignment starts looking.
-	#[pallet::storage]
-	pub type NextExecutor<T: Config> = StorageValue<_, u32, ValueQuery>;
-
-	/// The id of the next job.
-	#[pallet::storage]
-	pub type NextJobId<T: Config> = StorageValue<_, JobId, ValueQuery>;
-
-	/// Every job, with its status.
-	#[pallet::storage]
-	pub type Jobs<T: Config> = StorageMap<_, Twox64Concat, JobId, JobOf<T>, OptionQuery>;
-
-	/// Every posted claim.
-	#[pallet::storage]
-	pub type Claims<T: Config> = StorageMap<_, Twox64Concat, JobId, ClaimOf<T>, OptionQuery>;
-
-	/// Open jobs per model (a model in use cannot be removed).
-	#[pallet::storage]
-	pub type OpenJobsPerModel<T: Config> = StorageMap<_, Identity, ModelId, u32, ValueQuery>;
-
-	/// Jobs to settle, by block: claims whose window closed, assignments whose deadline passed.
-	#[pallet::storage]
-	pub type SettlementQueue<T: Config> = StorageMap<
-		_,
-		Twox64Concat,
-		BlockNumberFor<T>,
-		BoundedVec<JobId, T::MaxSettlementsPerBucket>,
-		ValueQuery,
-	>;
-
-	/// The challenge window of this chain, set at genesis (e.g. short on a development chain);
-	/// at most, and by default, [`Config::ChallengeWindow`].
-	#[pallet::storage]
-	pub type ChallengeWindowBlocks<T: Config> =
-		StorageValue<_, BlockNumberFor<T>, ValueQuery, T::ChallengeWindow>;
-
-	#[pallet::genesis_config]
-	#[derive(frame_support::DefaultNoBound)]
-	pub struct GenesisConfig<T: Config> {
-		/// The chain's challenge window in blocks, `0 < window <= Config::ChallengeWindow`;
-		/// `None` keeps `Config::ChallengeWindow`.
-		pub challenge_window: Option<BlockNumberFor<T>>,
-	}
-
-	#[pallet::genesis_build]
-	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
-		fn build(&self) {
-			if let Some(window) = self.challenge_window {
-				assert!(
-					!window.is_zero() && window <= T::ChallengeWindow::get(),
-					"0 < challenge_window <= Config::ChallengeWindow"
-				);
-				ChallengeWindowBlocks::<T>::put(window);
-			}
-		}
-	}
-
-	/// The earliest block whose bucket in [`SettlementQueue`] may hold jobs; `None` before the
-	/// first job.
-	#[pallet::storage]
-	pub type SettlementCursor<T: Config> = StorageValue<_, BlockNumberFor<T>, OptionQuery>;
-
-	#[pallet::event]
-	#[pallet::generate_deposit(pub(super) fn deposit_event)]
-	pub enum Event<T: Config> {
-		/// An executor registered and its bond was held.
-		ExecutorRegistered { executor: T::AccountId, bond: BalanceOf<T> },
-		/// An executor stopped taking jobs; its bond can be withdrawn from `withdrawable_at`.
-		ExecutorUnbonding { executor: T::AccountId, withdrawable_at: BlockNumberFor<T> },
-		/// An executor withdrew its bond and left.
-		ExecutorWithdrew { executor: T::AccountId, amount: BalanceOf<T> },
-		/// A job was submitted and assigned.
-		JobSubmitted {
-			job_id: JobId,
-			model_id: ModelId,
-			requester: T::AccountId,
-			executor: T::AccountId,
-			fee: BalanceOf<T>,
-			claim_deadline: BlockNumberFor<T>,
-		},
-		/// A job's executor stayed silent; the job moved to another executor.
-		JobReassigned {
-			job_id: JobId,
-			from: T::AccountId,
-			to: T::AccountId,
-			claim_deadline: BlockNumberFor<T>,
-		},
-		/// Nobody answered a job in time; the fee was refunded.
-		JobTimedOut { job_id: JobId, requester: T::AccountId, refunded: BalanceOf<T> },
-		/// A claim was posted; it can be challenged until `challenge_deadline` inclusive.
-		ClaimPosted { job_id: JobId, executor: T::AccountId, challenge_deadline: BlockNumberFor<T> },
-		/// A claim's window closed unchallenged: the executor was paid.
-		ClaimFinalized { job_id: JobId, executor: T::AccountId, fee: BalanceOf<T> },
-		/// A dispute was settled by re-executing `layer`.
-		DisputeResolved {
-			job_id: JobId,
-			layer: u32,
-			challenger: T::AccountId,
-			executor_was_wrong: bool,
-		},
-		/// Funds were slashed; `rewarded` of them went to `beneficiary`, the rest to `OnSlash`.
-		Slashed {
-			who: T::AccountId,
-			amount: BalanceOf<T>,
-			reason: SlashReason,
-			beneficiary: Option<T::AccountId>,
-			rewarded: BalanceOf<T>,
-		},
-	}
-
-	#[pallet::error]
-	pub enum Error<T> {
-		/// The account is already a registered executor.
-		AlreadyExecutor,
-		/// The bond is below `MinExecutorBond`.
-		BondTooLow,
-		/// `MaxExecutors` executors are registered.
-		TooManyExecutors,
-		/// The account cannot afford the bond or fee to hold.
-		InsufficientBalance,
-		/// The account is not a registered executor.
-		NotExecutor,
-		/// The executor is already unbonding.
-		AlreadyUnbonding,
-		/// The executor did not unregister.
-		NotUnbonding,
-		/// The unbonding delay has not passed.
-		UnbondingNotOver,
-		/// The executor still has open jobs.
-		ExecutorHasOpenJobs,
-		/// No model with this id is registered.
-		UnknownModel,
-		/// The input is longer than `MaxInputBytes`.
-		InputTooLarge,
-		/// The input's length differs from the model's input tensor.
-		WrongInputLength,
-		/// The fee is below `MinJobFee`.
-		FeeTooLow,
-		/// No registered executor has free collateral for the job.
-		NoExecutorAvailable,
-		/// The settlement queue has no room near the deadline; try again later.
-		SettlementQueueFull,
-		/// No job with this id.
-		UnknownJob,
-		/// Only the executor assigned to the job can post its claim.
-		NotAssignedExecutor,
-		/// The job is not waiting for a claim (already claimed or settled).
-		ClaimAlreadyPosted,
-		/// The claim deadline has passed.
-		ClaimDeadlinePassed,
-		/// The output's length differs from the model's output tensor.
-		WrongOutputLength,
-		/// The trace does not have one hash per layer.
-		WrongTraceLength,
-		/// The last trace hash is not the hash of the output.
-		OutputHashMismatch,
-		/// The job has no claim open to challenge or finalization.
-		NotClaimed,
-		/// The challenge window has closed.
-		ChallengeWindowClosed,
-		/// The challenge window is still open.
-		ChallengeWindowOpen,
-		/// The executor cannot challenge its own claim.
-		SelfChallenge,
-		/// The model has no such layer.
-		NoSuchLayer,
-		/// The number of layer inputs differs from the layer's.
-		WrongLayerInputCount,
-		/// A layer input does not hash to the activation the claim committed to.
-		LayerInputNotCommitted,
-		/// The engine refused the layer inputs.
-		LayerInputInvalid,
-		/// The challenger cannot afford the challenger bond.
-		InsufficientChallengerBond,
-	}
-
-	#[pallet::hooks]
-	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
-			Self::settle_due(now)
-		}
-
-		fn integrity_test() {
-			assert!(
-				T::JobCollateral::get() >=
-					T::ChallengerBond::get().saturating_add(T::ChallengerReward::get()),
-				"JobCollateral >= ChallengerBond + ChallengerReward"
-			);
-			assert!(!T::ChallengerReward::get().is_zero(), "ChallengerReward > 0");
-			assert!(T::MinExecutorBond::get() >= T::JobCollateral::get(), "MinExecutorBond >= JobCollateral");
-			let longest = T::ClaimTimeout::get()
-				.saturating_mul((T::MaxReassignments::get() + 1).into())
-				.saturating_add(T::ChallengeWindow::get())
-				.saturating_add(One::one());
-			assert!(
-				T::UnbondingDelay::get() > longest,
-				"UnbondingDelay > ClaimTimeout × (MaxReassignments + 1) + ChallengeWindow + 1"
-			);
-			assert!(T::MaxSettlementsPerBlock::get() > 0, "MaxSettlementsPerBlock > 0");
-		}
-
-		#[cfg(feature = "try-runtime")]
-		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
-			Self::do_try_state()
-		}
-	}
-
-	#[pallet::call]
-	impl<T: Config> Pallet<T> {
-		/// Register as an executor, holding `bond`.
-		///
-		/// Emits [`Event::ExecutorRegistered`].
-		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::register_executor())]
-		pub fn register_executor(origin: OriginFor<T>, bond: BalanceOf<T>) -> DispatchResult {
-			let who = ensure_signed(origin)?;
-			ensure!(!Executors::<T>::contains_key(&who), Error::<T>::AlreadyExecutor);
-			ensure!(bond >= T::MinExecutorBond::get(), Error::<T>::BondTooLow);
-			let mut list = ExecutorList::<T>::get();
-			list.try_push(who.clone()).map_err(|_| Error::<T>::TooManyExecutors)?;
-
-			T::Currency::hold(&HoldReason::ExecutorBond.into(), &who, bond)
-				.map_err(|_| Error::<T>::InsufficientBalance)?;
-			ExecutorList::<T>::put(list);
-			Executors::<T>::insert(
-				&who,
-				ExecutorInfo { bond, locked: Zero::zero(), open_jobs: 0, unbonding_at: None },
-			);
-			Self::deposit_event(Event::ExecutorRegistered { executor: who, bond });
-			Ok(())
-		}
-
-		/// Stop taking jobs. The bond can be withdrawn `UnbondingDelay` blocks later.
-		///
-		/// Emits [`Event::ExecutorUnbonding`].
-		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::unregister_executor())]
-		pub fn unregister_executor(origin: OriginFor<T>) -> DispatchResult {
-			let who = ensure_signed(origin)?;
-			let mut info = Executors::<T>::get(&who).ok_or(Error::<T>::NotExecutor)?;
-			ensure!(info.unbonding_at.is_none(), Error::<T>::AlreadyUnbonding);
-
-			let withdrawable_at =
-				frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingDelay::get());
-			info.unbonding_at = Some(withdrawable_at);
-			Executors::<T>::insert(&who, info);
-			ExecutorList::<T>::mutate(|list| list.retain(|e| e != &who));
-			Self::deposit_event(Event::ExecutorUnbonding { executor: who, withdrawable_at });
-			Ok(())
-		}
-
-		/// Release the bond of an executor that unregistered at least `UnbondingDelay` ago and
-		/// has no open job.
-		///
-		/// Emits [`Event::ExecutorWithdrew`].
-		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::withdraw_bond())]
-		pub fn withdraw_bond(origin: OriginFor<T>) -> DispatchResult {
-			let who = ensure_signed(origin)?;
-			let info = Executors::<T>::get(&who).ok_or(Error::<T>::NotExecutor)?;
-			let at = info.unbonding_at.ok_or(Error::<T>::NotUnbonding)?;
-			ensure!(frame_system::Pallet::<T>::block_number() >= at, Error::<T>::UnbondingNotOver);
-			ensure!(info.open_jobs == 0, Error::<T>::ExecutorHasOpenJobs);
-
-			let released = T::Currency::release(
-				&HoldReason::ExecutorBond.into(),
-				&who,
-				info.bond,
-				Precision::BestEffort,
-			)?;
-			frame_support::defensive_assert!(released == info.bond, "the bond was held in full");
-			Executors::<T>::remove(&who);
-			Self::deposit_event(Event::ExecutorWithdrew { executor: who, amount: released });
-			Ok(())
-		}
-
-		/// Submit a job: run `model_id` on `input` for `fee`, held until the job settles.
-		///
-		/// Emits [`Event::JobSubmitted`] naming the executor the chain assigned.
-		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::submit_job(T::MaxExecutors::get()))]
-		pub fn submit_job(
-			origin: OriginFor<T>,
-			model_id: ModelId,
-			input: Vec<u8>,
-			fee: BalanceOf<T>,
-		) -> DispatchResultWithPostInfo {
-			let who = ensure_signed(origin)?;
-			let (_, scanned) = Self::do_submit_job(who, model_id, input, fee)?;
-			Ok(Some(T::WeightInfo::submit_job(scanned)).into())
-		}
-
-		/// Post the claim of a job: its output and one hash per layer. Only the assigned
-		/// executor, only once, by the claim deadline.
-		///
-		/// Emits [`Event::ClaimPosted`].
-		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::post_claim())]
-		pub fn post_claim(
-			origin: OriginFor<T>,
-			job_id: JobId,
-			output: Vec<u8>,
-			trace: Vec<[u8; 32]>,
-		) -> DispatchResult {
-			let who = ensure_signed(origin)?;
-			Self::do_post_claim(who, job_id, output, trace)
-		}
-
-		/// Challenge one layer of a claim, supplying the activations that feed it (in the order
-		/// of the layer's inputs). Settled at once: the liar is slashed.
-		///
-		/// Emits [`Event::DisputeResolved`] and [`Event::Slashed`].
-		#[pallet::call_index(5)]
-		#[pallet::weight(Pallet::<T>::challenge_weight(T::MaxLayerCost::get(), T::MaxModelBytes::get()))]
-		pub fn challenge(
-			origin: OriginFor<T>,
-			job_id: JobId,
-			layer: u32,
-			layer_inputs: BoundedVec<BoundedVec<u8, T::MaxInputBytes>, T::MaxLayerInputs>,
-		) -> DispatchResultWithPostInfo {
-			let who = ensure_signed(origin)?;
-			let (cost, model_len) = Self::do_challenge(who, job_id, layer, layer_inputs)?;
-			Ok(Some(Self::challenge_weight(cost, model_len)).into())
-		}
-
-		/// Finalize a claim whose challenge window has closed; anyone may call this.
-		///
-		/// Emits [`Event::ClaimFinalized`].
-		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::finalize_claim())]
-		pub fn finalize_claim(origin: OriginFor<T>, job_id: JobId) -> DispatchResult {
-			ensure_signed(origin)?;
-			let job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
-			ensure!(job.status == JobStatus::Claimed, Error::<T>::NotClaimed);
-			ensure!(
-				frame_system::Pallet::<T>::block_number() > job.deadline,
-				Error::<T>::ChallengeWindowOpen
-			);
-			Self::do_finalize(job_id, job)
-		}
-	}
-
-	impl<T: Config> Pallet<T> {
-		/// The weight of a challenge of a layer of `cost` units in a model of `model_len` bytes.
-		pub fn challenge_weight(cost: u64, model_len: u32) -> Weight {
-			T::WeightInfo::challenge(cost_to_k(cost))
-				.saturating_add(T::WeightInfo::load_model(model_len.div_ceil(1024)))
-		}
-
-		/// Pick the next executor round robin, skipping `exclude` and executors without free
-		/// collateral. Returns the executor and how many list entries were examined.
-		pub(crate) fn select_executor(exclude: Option<&T::AccountId>) -> (Option<T::AccountId>, u32) {
-			let list = ExecutorList::<T>::get();
-			let len = list.len() as u32;
-			if len == 0 {
-				return (None, 0);
-			}
-			let start = NextExecutor::<T>::get() % len;
-			for step in 0..len {
-				let index = (start + step) % len;
-				let candidate = &list[index as usize];
-				if Some(candidate) == exclude {
-					continue;
-				}
-				let Some(info) = Executors::<T>::get(candidate) else { continue };
-				if info.bond.saturating_sub(info.locked) >= T::JobCollateral::get() {
-					NextExecutor::<T>::put((index + 1) % len);
-					return (Some(candidate.clone()), step + 1);
-				}
-			}
-			(None, len)
-		}
-
-		/// Lock one job's collateral of `executor`.
-		fn lock_collateral(executor: &T::AccountId) {
-			Executors::<T>::mutate(executor, |info| {
-				if let Some(info) = info {
-					info.locked = info.locked.saturating_add(T::JobCollateral::get());
-					info.open_jobs.saturating_inc();
-				}
-			});
-		}
-
-		/// Unlock one job's collateral of `executor`.
-		fn unlock_collateral(executor: &T::AccountId) {
-			Executors::<T>::mutate(executor, |info| {
-				if let Some(info) = info {
-					info.locked = info.locked.saturating_sub(T::JobCollateral::get());
-					info.open_jobs.saturating_dec();
-				}
-			});
-		}
-
-		/// Put `job_id` in the settlement bucket of `at`, or of the first later block with room
-		/// (at most 16 blocks later). Returns the block used.
-		pub(crate) fn schedule(
-			job_id: JobId,
-			at: BlockNumberFor<T>,
-		) -> Result<BlockNumberFor<T>, Error<T>> {
-			let mut block = at;
-			for _ in 0..16 {
-				let placed = SettlementQueue::<T>::mutate(block, |bucket| bucket.try_push(job_id).is_ok());
-				if placed {
-					match SettlementCursor::<T>::get() {
-						Some(cursor) if cursor <= block => {},
-						_ => SettlementCursor::<T>::put(block),
-					}
-					return Ok(block);
-				}
-				block = block.saturating_add(One::one());
-			}
-			Err(Error::<T>::SettlementQueueFull)
-		}
-
-		/// The job's model's id, counted as no longer used by this job.
-		fn close_job(job: &JobOf<T>) {
-			OpenJobsPerModel::<T>::mutate_exists(job.model_id, |n| {
-				let left = n.unwrap_or(0).saturating_sub(1);
-				*n = if left == 0 { None } else { Some(left) };
-			});
-		}
-
-		/// Submit and assign a job. Returns its id and how many executors were examined.
-		pub fn do_submit_job(
-			who: T::AccountId,
-			model_id: ModelId,
-			input: Vec<u8>,
-			fee: BalanceOf<T>,
-		) -> Result<(JobId, u32), DispatchError> {
-			let model = T::Models::summary(&model_id).ok_or(Error::<T>::UnknownModel)?;
-			let input: BoundedVec<u8, T::MaxInputBytes> =
-				input.try_into().map_err(|_| Error::<T>::InputTooLarge)?;
-			ensure!(input.len() as u32 == model.input_len, Error::<T>::WrongInputLength);
-			ensure!(fee >= T::MinJobFee::get(), Error::<T>::FeeTooLow);
-			let (executor, scanned) = Self::select_executor(None);
-			let executor = executor.ok_or(Error::<T>::NoExecutorAvailable)?;
-
-			T::Currency::hold(&HoldReason::JobFee.into(), &who, fee)
-				.map_err(|_| Error::<T>::InsufficientBalance)?;
-			let job_id = NextJobId::<T>::get();
-			let claim_deadline =
-				frame_system::Pallet::<T>::block_number().saturating_add(T::ClaimTimeout::get());
-			let settle_at = Self::schedule(job_id, claim_deadline.saturating_add(One::one()))?;
-			NextJobId::<T>::put(job_id.saturating_add(1));
-			Self::lock_collateral(&executor);
-			OpenJobsPerModel::<T>::mutate(model_id, |n| n.saturating_inc());
-			Jobs::<T>::insert(
-				job_id,
-				Job {
-					model_id,
-					requester: who.clone(),
-					executor: executor.clone(),
-					fee,
-					input,
-					status: JobStatus::Assigned,
-					deadline: claim_deadline,
-					settle_at,
-					reassignments: 0,
-				},
-			);
-			Self::deposit_event(Event::JobSubmitted {
-				job_id,
-				model_id,
-				requester: who,
-				executor,
-				fee,
-				claim_deadline,
-			});
-			Ok((job_id, scanned))
-		}
-
-		/// Record the claim of `job_id` by `who`.
-		pub fn do_post_claim(
-			who: T::AccountId,
-			job_id: JobId,
-			output: Vec<u8>,
-			trace: Vec<[u8; 32]>,
-		) -> DispatchResult {
-			let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
-			ensure!(job.executor == who, Error::<T>::NotAssignedExecutor);
-			ensure!(job.status == JobStatus::Assigned, Error::<T>::ClaimAlreadyPosted);
-			let now = frame_system::Pallet::<T>::block_number();
-			ensure!(now <= job.deadline, Error::<T>::ClaimDeadlinePassed);
-			let model = T::Models::summary(&job.model_id).ok_or(Error::<T>::UnknownModel)?;
-			ensure!(output.len() as u32 == model.output_len, Error::<T>::WrongOutputLength);
-			ensure!(trace.len() as u32 == model.layer_count, Error::<T>::WrongTraceLength);
-			ensure!(
-				trace.last() == Some(&vigil_engine::hash_activation(vigil_engine::as_i8(&output))),
-				Error::<T>::OutputHashMismatch
-			);
-			let output: BoundedVec<u8, T::MaxOutputBytes> =
-				output.try_into().map_err(|_| Error::<T>::WrongOutputLength)?;
-			let trace: BoundedVec<[u8; 32], T::MaxLayers> =
-				trace.try_into().map_err(|_| Error::<T>::WrongTraceLength)?;
-
-			let challenge_deadline = now.saturating_add(ChallengeWindowBlocks::<T>::get());
-			let settle_at = Self::schedule(job_id, challenge_deadline.saturating_add(One::one()))?;
-			job.status = JobStatus::Claimed;
-			job.deadline = challenge_deadline;
-			job.settle_at = settle_at;
-			Jobs::<T>::insert(job_id, job);
-			Claims::<T>::insert(job_id, Claim { output, trace, posted_at: now });
-			Self::deposit_event(Event::ClaimPosted { job_id, executor: who, challenge_deadline });
-			Ok(())
-		}
-
-		/// Pay the executor of a claimed job and unlock its collateral.
-		pub(crate) fn do_finalize(job_id: JobId, mut job: JobOf<T>) -> DispatchResult {
-			T::Currency::transfer_on_hold(
-				&HoldReason::JobFee.into(),
-				&job.requester,
-				&job.executor,
-				job.fee,
-				Precision::BestEffort,
-				Restriction::Free,
-				Fortitude::Force,
-			)?;
-			Self::unlock_collateral(&job.executor);
-			Self::close_job(&job);
-			job.status = JobStatus::Finalized;
-			let (executor, fee) = (job.executor.clone(), job.fee);
-			Jobs::<T>::insert(job_id, job);
-			Self::deposit_event(Event::ClaimFinalized { job_id, executor, fee });
-			Ok(())
-		}
-
-		/// Slash `amount` of `who`'s hold for `reason`, pay `reward` of it to `beneficiary` and
-		/// the rest to `OnSlash`. Returns what was slashed.
-		fn slash_and_reward(
-			hold: HoldReason,
-			who: &T::AccountId,
-			amount: BalanceOf<T>,
-			slash_reason: SlashReason,
-			beneficiary: Option<&T::AccountId>,
-			reward: BalanceOf<T>,
-		) -> BalanceOf<T> {
-			let (credit, _missing) = T::Currency::slash(&hold.into(), who, amount);
-			let slashed = credit.peek();
-			let (to_pay, rest) = credit.split(reward);
-			let paid = to_pay.peek();
-			let mut rewarded = Zero::zero();
-			match beneficiary {
-				Some(b) if !paid.is_zero() => match T::Currency::resolve(b, to_pay) {
-					Ok(()) => rewarded = paid,
-					Err(unpaid) => T::OnSlash::on_unbalanced(unpaid),
-				},
-				_ => T::OnSlash::on_unbalanced(to_pay),
-			}
-			T::OnSlash::on_unbalanced(rest);
-			Self::deposit_event(Event::Slashed {
-				who: who.clone(),
-				amount: slashed,
-				reason: slash_reason,
-				beneficiary: beneficiary.cloned(),
-				rewarded,
-			});
-			slashed
-		}
-
-		/// Slash the silent executor of an assigned job; reassign the job or refund it.
-		pub(crate) fn do_timeout(job_id: JobId, mut job: JobOf<T>) {
-			let now = frame_system::Pallet::<T>::block_number();
-			let silent = job.executor.clone();
-			let slashed = Self::slash_and_reward(
-				HoldReason::ExecutorBond,
-				&silent,
-				T::JobCollateral::get(),
-				SlashReason::MissedDeadline,
-				None,
-				Zero::zero(),
-			);
-			Executors::<T>::mutate(&silent, |info| {
-				if let Some(info) = info {
-					info.bond = info.bond.saturating_sub(slashed);
-				}
-			});
-			Self::unlock_collateral(&silent);
-
-			if job.reassignments < T::MaxReassignments::get() {
-				if let (Some(next), _) = Self::select_executor(Some(&silent)) {
-					let claim_deadline = now.saturating_add(T::ClaimTimeout::get());
-					if let Ok(settle_at) =
-						Self::schedule(job_id, claim_deadline.saturating_add(One::one()))
-					{
-						Self::lock_collateral(&next);
-						job.executor = next.clone();
-						job.deadline = claim_deadline;
-						job.settle_at = settle_at;
-						job.reassignments.saturating_inc();
-						Jobs::<T>::insert(job_id, job);
-						Self::deposit_event(Event::JobReassigned {
-							job_id,
-							from: silent,
-							to: next,
-							claim_deadline,
-						});
-						return;
-					}
-				}
-			}
-
-			let refunded = T::Currency::release(
-				&HoldReason::JobFee.into(),
-				&job.requester,
-				job.fee,
-				Precision::BestEffort,
-			)
-			.unwrap_or_else(|_| Zero::zero());
-			frame_support::defensive_assert!(refunded == job.fee, "the fee was held in full");
-			Self::close_job(&job);
-			job.status = JobStatus::TimedOut;
-			let requester = job.requester.clone();
-			Jobs::<T>::insert(job_id, job);
-			Self::deposit_event(Event::JobTimedOut { job_id, requester, refunded });
-		}
-
-		/// Settle one queued job if it is still due at `bucket`. Returns whether work was done.
-		fn settle_one(job_id: JobId, bucket: BlockNumberFor<T>) -> bool {
-			let Some(job) = Jobs::<T>::get(job_id) else { return false };
-			if job.settle_at != bucket {
-				// Rescheduled: a later bucket holds the job.
-				return false;
-			}
-			match job.status {
-				JobStatus::Assigned => {
-					Self::do_timeout(job_id, job);
-					true
-				},
-				JobStatus::Claimed => {
-					if let Err(e) = Self::do_finalize(job_id, job) {
-						log::error!(target: "runtime::inference", "finalizing job {job_id} failed: {e:?}");
-					}
-					true
-				},
-				_ => false,
-			}
-		}
-
-		/// Settle the jobs whose deadlines passed, oldest bucket first, within the per-block
-		/// budget; leave the rest at the cursor for the next block.
-		pub(crate) fn settle_due(now: BlockNumberFor<T>) -> Weight {
-			let db = T::DbWeight::get();
-			let mut weight = db.reads(1);
-			let Some(mut cursor) = SettlementCursor::<T>::get() else { return weight };
-			let mut budget = T::MaxSettlementsPerBlock::get();
-			// Empty buckets cost a read each; at most `budget + 2` of them are looked at per block,
-			// more than the one new bucket each block adds, so the cursor catches up.
-			let mut scans = budget.saturating_add(2);
-			while cursor <= now && scans > 0 {
-				scans -= 1;
-				let mut bucket = SettlementQueue::<T>::get(cursor);
-				weight.saturating_accrue(db.reads(1));
-				let mut taken = 0usize;
-				while taken < bucket.len() && budget > 0 {
-					let job_id = bucket[taken];
-					taken += 1;
-					weight.saturating_accrue(db.reads(1));
-					if Self::settle_one(job_id, cursor) {
-						budget -= 1;
-						weight.saturating_accrue(T::WeightInfo::settle_job());
-					}
-				}
-				if taken < bucket.len() {
-					bucket = bucket.into_iter().skip(taken).collect::<Vec<_>>().try_into().expect(
-						"a suffix of a bounded vector fits the same bound; qed",
-					);
-					SettlementQueue::<T>::insert(cursor, bucket);
-					weight.saturating_accrue(db.writes(1));
-					break;
-				}
-				SettlementQueue::<T>::remove(cursor);
-				weight.saturating_accrue(db.writes(1));
-				cursor = cursor.saturating_add(One::one());
-			}
-			SettlementCursor::<T>::put(cursor);
-			weight.saturating_accrue(db.writes(1));
-			weight
-		}
-
-		/// Adjudicate a challenge by `who`. Returns the disputed layer's cost and the model's
-		/// length, for the weight.
-		pub fn do_challenge(
-			who: T::AccountId,
-			job_id: JobId,
-			layer: u32,
-			layer_inputs: BoundedVec<BoundedVec<u8, T::MaxInputBytes>, T::MaxLayerInputs>,
-		) -> Result<(u64, u32), DispatchError> {
-			use crate::adjudication::{check_inputs_committed, verdict, Rejection};
-
-			let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
-			ensure!(job.status == JobStatus::Claimed, Error::<T>::NotClaimed);
-			ensure!(
-				frame_system::Pallet::<T>::block_number() <= job.deadline,
-				Error::<T>::ChallengeWindowClosed
-			);
-			ensure!(job.executor != who, Error::<T>::SelfChallenge);
-			let claim = Claims::<T>::get(job_id).ok_or(Error::<T>::NotClaimed)?;
-			let summary = T::Models::summary(&job.model_id).ok_or(Error::<T>::UnknownModel)?;
-			let model = T::Models::load(&job.model_id).ok_or(Error::<T>::UnknownModel)?;
-			let layer_index = layer as usize;
-			let cost = summary
-				.layer_costs
-				.get(layer_index)
-				.ok_or(Error::<T>::NoSuchLayer)?
-				.total();
-			let inputs: Vec<&[u8]> = layer_inputs.iter().map(|i| &i[..]).collect();
-			let input_hash = vigil_engine::hash_activation(vigil_engine::as_i8(&job.input));
-			let rejection = |r: Rejection| match r {
-				Rejection::NoSuchLayer => Error::<T>::NoSuchLayer,
-				Rejection::WrongInputCount => Error::<T>::WrongLayerInputCount,
-				Rejection::InputNotCommitted(_) => Error::<T>::LayerInputNotCommitted,
-				Rejection::Engine(_) => Error::<T>::LayerInputInvalid,
-			};
-			check_inputs_committed(&model, layer_index, &inputs, &input_hash, &claim.trace)
-				.map_err(rejection)?;
-			let outcome = verdict(&model, layer_index, &inputs, &claim.trace[layer_index])
-				.map_err(rejection)?;
-
-			// The challenger's bond is held for the dispute: a challenge without it is refused.
-			let bond = T::ChallengerBond::get();
-			T::Currency::hold(&HoldReason::ChallengerBond.into(), &who, bond)
-				.map_err(|_| Error::<T>::InsufficientChallengerBond)?;
-
-			if outcome.executor_was_wrong() {
-				let slashed = Self::slash_and_reward(
-					HoldReason::ExecutorBond,
-					&job.executor,
-					T::JobCollateral::get(),
-					SlashReason::FalseClaim,
-					Some(&who),
-					T::ChallengerReward::get(),
-				);
-				Executors::<T>::mutate(&job.executor, |info| {
-					if let Some(info) = info {
-						info.bond = info.bond.saturating_sub(slashed);
-					}
-				});
-				Self::unlock_collateral(&job.executor);
-				T::Currency::release(&HoldReason::ChallengerBond.into(), &who, bond, Precision::BestEffort)?;
-				T::Currency::release(
-					&HoldReason::JobFee.into(),
-					&job.requester,
-					job.fee,
-					Precision::BestEffort,
-				)?;
-				Self::close_job(&job);
-				job.status = JobStatus::Refuted;
-				Jobs::<T>::insert(job_id, job);
-			} else {
-				let compensation = T::FalseChallengeCompensation::get() * bond;
-				Self::slash_and_reward(
-					HoldReason::ChallengerBond,
-					&who,
-					bond,
-					SlashReason::FalseChallenge,
-					Some(&job.executor),
-					compensation,
-				);
-			}
-			Self::deposit_event(Event::DisputeResolved {
-				job_id,
-				layer,
-				challenger: who,
-				executor_was_wrong: outcome.executor_was_wrong(),
-			});
-			Ok((cost, summary.byte_len))
-		}
-
-		/// Check the pallet's invariants (see the module docs).
-		#[cfg(any(feature = "try-runtime", feature = "std"))]
-		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
-			use alloc::collections::btree_map::BTreeMap;
-			let collateral = T::JobCollateral::get();
-			let mut open_per_executor: BTreeMap<T::AccountId, u32> = BTreeMap::new();
-			let mut fees: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
-			let mut per_model: BTreeMap<ModelId, u32> = BTreeMap::new();
-			let cursor = SettlementCursor::<T>::get();
-			for (id, job) in Jobs::<T>::iter() {
-				if !job.status.is_open() {
-					continue;
-				}
-				*open_per_executor.entry(job.executor.clone()).or_default() += 1;
-				let fee = fees.entry(job.requester.clone()).or_insert_with(Zero::zero);
-				*fee = fee.saturating_add(job.fee);
-				*per_model.entry(job.model_id).or_default() += 1;
-				ensure!(
-					SettlementQueue::<T>::get(job.settle_at).contains(&id),
-					"every open job is queued for settlement at its settle_at block"
-				);
-				ensure!(
-					cursor.is_some_and(|c| c <= job.settle_at),
-					"every open job is queued at or after the settlement cursor"
-				);
-				ensure!(job.settle_at > job.deadline, "a job settles after its deadline");
-				ensure!(
-					(job.status == JobStatus::Claimed) == Claims::<T>::contains_key(id) ||
-						job.status == JobStatus::Assigned && !Claims::<T>::contains_key(id),
-					"a claimed job has a claim and an assigned job has none"
-				);
-			}
-			for (who, info) in Executors::<T>::iter() {
-				ensure!(
-					T::Currency::balance_on_hold(&HoldReason::ExecutorBond.into(), &who) == info.bond,
-					"an executor's ExecutorBond hold equals its recorded bond"
-				);
-				let open = open_per_executor.remove(&who).unwrap_or(0);
-				ensure!(info.open_jobs == open, "an executor's open_jobs counts its open jobs");
-				ensure!(
-					info.locked == collateral.saturating_mul(open.into()),
-					"an executor's locked collateral is open_jobs × JobCollateral"
-				);
-				ensure!(
-					T::Currency::balance_on_hold(&HoldReason::ChallengerBond.into(), &who).is_zero(),
-					"no challenger bond is held between blocks"
-				);
-			}
-			ensure!(open_per_executor.is_empty(), "every open job's executor is registered");
-			for who in ExecutorList::<T>::get() {
-				ensure!(
-					Executors::<T>::get(&who).is_some_and(|i| i.unbonding_at.is_none()),
-					"the executor list holds registered executors that are not unbonding"
-				);
-			}
-			for (who, total) in fees {
-				ensure!(
-					T::Currency::balance_on_hold(&HoldReason::JobFee.into(), &who) == total,
-					"a requester's JobFee hold equals the sum of its open jobs' fees"
-				);
-				ensure!(
-					T::Currency::balance_on_hold(&HoldReason::ChallengerBond.into(), &who).is_zero(),
-					"no challenger bond is held between blocks"
-				);
-			}
-			for (model, n) in OpenJobsPerModel::<T>::iter() {
-				ensure!(per_model.remove(&model) == Some(n), "OpenJobsPerModel counts open jobs");
-			}
-			ensure!(per_model.is_empty(), "every model with open jobs is counted");
-			Ok(())
-		}
-	}
+    use super::*;
+    use alloc::vec::Vec;
+    use frame_support::{
+        pallet_prelude::*,
+        traits::{
+            fungible::{Balanced, BalancedHold, InspectHold, Mutate, MutateHold},
+            tokens::{Fortitude, Precision, Restriction},
+            Imbalance, OnUnbalanced,
+        },
+    };
+    use frame_system::pallet_prelude::*;
+    use sp_runtime::{
+        traits::{One, Saturating, Zero},
+        Perbill,
+    };
+
+    #[pallet::pallet]
+    pub struct Pallet<T>(_);
+
+    /// Reasons for which this pallet holds funds.
+    #[pallet::composite_enum]
+    pub enum HoldReason {
+        /// An executor's bond, part of which is locked as collateral of open jobs.
+        ExecutorBond,
+        /// A requester's fee for an open job.
+        JobFee,
+        /// A challenger's bond, for the duration of a dispute.
+        ChallengerBond,
+    }
+
+    #[pallet::config]
+    pub trait Config: frame_system::Config {
+        /// The overarching event type.
+        #[allow(deprecated)]
+        type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
+
+        /// The currency of bonds and fees.
+        type Currency: MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
+            + BalancedHold<Self::AccountId>
+            + Mutate<Self::AccountId>;
+
+        /// The overarching hold reason.
+        type RuntimeHoldReason: From<HoldReason>;
+
+        /// Where the models come from.
+        type Models: ModelRegistry;
+
+        /// Receives what is slashed and not paid out (dropping it burns it).
+        type OnSlash: OnUnbalanced<CreditOf<Self>>;
+
+        /// The smallest bond an executor may register with.
+        #[pallet::constant]
+        type MinExecutorBond: Get<BalanceOf<Self>>;
+
+        /// The collateral locked from the executor's bond for each open job.
+        #[pallet::constant]
+        type JobCollateral: Get<BalanceOf<Self>>;
+
+        /// The bond a challenger posts with a challenge.
+        #[pallet::constant]
+        type ChallengerBond: Get<BalanceOf<Self>>;
+
+        /// Paid to a challenger who proves a claim false, out of the executor's collateral.
+        #[pallet::constant]
+        type ChallengerReward: Get<BalanceOf<Self>>;
+
+        /// The part of a wrong challenger's bond paid to the executor.
+        #[pallet::constant]
+        type FalseChallengeCompensation: Get<Perbill>;
+
+        /// The smallest fee a job may offer.
+        #[pallet::constant]
+        type MinJobFee: Get<BalanceOf<Self>>;
+
+        /// Blocks an executor has to post its claim after assignment.
+        #[pallet::constant]
+        type ClaimTimeout: Get<BlockNumberFor<Self>>;
+
+        /// Blocks a claim can be challenged after it is posted: the default and the maximum of the
+        /// window a chain sets at genesis ([`ChallengeWindowBlocks`]).
+        #[pallet::constant]
+        type ChallengeWindow: Get<BlockNumberFor<Self>>;
+
+        /// Blocks between `unregister_executor` and `withdraw_bond`.
+        #[pallet::constant]
+        type UnbondingDelay: Get<BlockNumberFor<Self>>;
+
+        /// How many times a job moves on after a silent executor before it is refunded.
+        #[pallet::constant]
+        type MaxReassignments: Get<u32>;
+
+        /// The most executors registered at once.
+        #[pallet::constant]
+        type MaxExecutors: Get<u32>;
+
+        /// The largest input tensor, in bytes.
+        #[pallet::constant]
+        type MaxInputBytes: Get<u32>;
+
+        /// The largest output tensor, in bytes.
+        #[pallet::constant]
+        type MaxOutputBytes: Get<u32>;
+
+        /// The most layers a model may have (the trace length bound); at least the registry's.
+        #[pallet::constant]
+        type MaxLayers: Get<u32>;
+
+        /// The most activations a disputed layer takes.
+        #[pallet::constant]
+        type MaxLayerInputs: Get<u32>;
+
+        /// The most jobs in one settlement bucket.
+        #[pallet::constant]
+        type MaxSettlementsPerBucket: Get<u32>;
+
+        /// The most jobs `on_initialize` settles per block.
+        #[pallet::constant]
+        type MaxSettlementsPerBlock: Get<u32>;
+
+        /// The most cost units (`macs + bytes`) of a disputed layer; the challenge weight is
+        /// charged for this much and refunded down to the layer's real cost.
+        #[pallet::constant]
+        type MaxLayerCost: Get<u64>;
+
+        /// The largest model in bytes (to charge the decoding of the model in a dispute).
+        #[pallet::constant]
+        type MaxModelBytes: Get<u32>;
+
+        /// Weights of this pallet's calls.
+        type WeightInfo: WeightInfo;
+    }
+
+    /// Registered executors.
+    #[pallet::storage]
+    pub type Executors<T: Config> =
+        StorageMap<_, Blake2_128Concat, T::AccountId, ExecutorOf<T>, OptionQuery>;
+
+    /// Executors taking new jobs, in round robin order.
+    #[pallet::storage]
+    pub type ExecutorList<T: Config> =
+        StorageValue<_, BoundedVec<T::AccountId, T::MaxExecutors>, ValueQuery>;
+
+    /// The position in [`ExecutorList`] where the next assignment starts looking.
+    #[pallet::storage]
+    pub type NextExecutor<T: Config> = StorageValue<_, u32, ValueQuery>;
+
+    /// The id of the next job.
+    #[pallet::storage]
+    pub type NextJobId<T: Config> = StorageValue<_, JobId, ValueQuery>;
+
+    /// Every job, with its status.
+    #[pallet::storage]
+    pub type Jobs<T: Config> = StorageMap<_, Twox64Concat, JobId, JobOf<T>, OptionQuery>;
+
+    /// Every posted claim.
+    #[pallet::storage]
+    pub type Claims<T: Config> = StorageMap<_, Twox64Concat, JobId, ClaimOf<T>, OptionQuery>;
+
+    /// Open jobs per model (a model in use cannot be removed).
+    #[pallet::storage]
+    pub type OpenJobsPerModel<T: Config> = StorageMap<_, Identity, ModelId, u32, ValueQuery>;
+
+    /// Jobs to settle, by block: claims whose window closed, assignments whose deadline passed.
+    #[pallet::storage]
+    pub type SettlementQueue<T: Config> = StorageMap<
+        _,
+        Twox64Concat,
+        BlockNumberFor<T>,
+        BoundedVec<JobId, T::MaxSettlementsPerBucket>,
+        ValueQuery,
+    >;
+
+    /// The challenge window of this chain, set at genesis (e.g. short on a development chain);
+    /// at most, and by default, [`Config::ChallengeWindow`].
+    #[pallet::storage]
+    pub type ChallengeWindowBlocks<T: Config> =
+        StorageValue<_, BlockNumberFor<T>, ValueQuery, T::ChallengeWindow>;
+
+    #[pallet::genesis_config]
+    #[derive(frame_support::DefaultNoBound)]
+    pub struct GenesisConfig<T: Config> {
+        /// The chain's challenge window in blocks, `0 < window <= Config::ChallengeWindow`;
+        /// `None` keeps `Config::ChallengeWindow`.
+        pub challenge_window: Option<BlockNumberFor<T>>,
+    }
+
+    #[pallet::genesis_build]
+    impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+        fn build(&self) {
+            if let Some(window) = self.challenge_window {
+                assert!(
+                    !window.is_zero() && window <= T::ChallengeWindow::get(),
+                    "0 < challenge_window <= Config::ChallengeWindow"
+                );
+                ChallengeWindowBlocks::<T>::put(window);
+            }
+        }
+    }
+
+    /// The earliest block whose bucket in [`SettlementQueue`] may hold jobs; `None` before the
+    /// first job.
+    #[pallet::storage]
+    pub type SettlementCursor<T: Config> = StorageValue<_, BlockNumberFor<T>, OptionQuery>;
+
+    #[pallet::event]
+    #[pallet::generate_deposit(pub(super) fn deposit_event)]
+    pub enum Event<T: Config> {
+        /// An executor registered and its bond was held.
+        ExecutorRegistered {
+            executor: T::AccountId,
+            bond: BalanceOf<T>,
+        },
+        /// An executor stopped taking jobs; its bond can be withdrawn from `withdrawable_at`.
+        ExecutorUnbonding {
+            executor: T::AccountId,
+            withdrawable_at: BlockNumberFor<T>,
+        },
+        /// An executor withdrew its bond and left.
+        ExecutorWithdrew {
+            executor: T::AccountId,
+            amount: BalanceOf<T>,
+        },
+        /// A job was submitted and assigned.
+        JobSubmitted {
+            job_id: JobId,
+            model_id: ModelId,
+            requester: T::AccountId,
+            executor: T::AccountId,
+            fee: BalanceOf<T>,
+            claim_deadline: BlockNumberFor<T>,
+        },
+        /// A job's executor stayed silent; the job moved to another executor.
+        JobReassigned {
+            job_id: JobId,
+            from: T::AccountId,
+            to: T::AccountId,
+            claim_deadline: BlockNumberFor<T>,
+        },
+        /// Nobody answered a job in time; the fee was refunded.
+        JobTimedOut {
+            job_id: JobId,
+            requester: T::AccountId,
+            refunded: BalanceOf<T>,
+        },
+        /// A claim was posted; it can be challenged until `challenge_deadline` inclusive.
+        ClaimPosted {
+            job_id: JobId,
+            executor: T::AccountId,
+            challenge_deadline: BlockNumberFor<T>,
+        },
+        /// A claim's window closed unchallenged: the executor was paid.
+        ClaimFinalized {
+            job_id: JobId,
+            executor: T::AccountId,
+            fee: BalanceOf<T>,
+        },
+        /// A dispute was settled by re-executing `layer`.
+        DisputeResolved {
+            job_id: JobId,
+            layer: u32,
+            challenger: T::AccountId,
+            executor_was_wrong: bool,
+        },
+        /// Funds were slashed; `rewarded` of them went to `beneficiary`, the rest to `OnSlash`.
+        Slashed {
+            who: T::AccountId,
+            amount: BalanceOf<T>,
+            reason: SlashReason,
+            beneficiary: Option<T::AccountId>,
+            rewarded: BalanceOf<T>,
+        },
+    }
+
+    #[pallet::error]
+    pub enum Error<T> {
+        /// The account is already a registered executor.
+        AlreadyExecutor,
+        /// The bond is below `MinExecutorBond`.
+        BondTooLow,
+        /// `MaxExecutors` executors are registered.
+        TooManyExecutors,
+        /// The account cannot afford the bond or fee to hold.
+        InsufficientBalance,
+        /// The account is not a registered executor.
+        NotExecutor,
+        /// The executor is already unbonding.
+        AlreadyUnbonding,
+        /// The executor did not unregister.
+        NotUnbonding,
+        /// The unbonding delay has not passed.
+        UnbondingNotOver,
+        /// The executor still has open jobs.
+        ExecutorHasOpenJobs,
+        /// No model with this id is registered.
+        UnknownModel,
+        /// The input is longer than `MaxInputBytes`.
+        InputTooLarge,
+        /// The input's length differs from the model's input tensor.
+        WrongInputLength,
+        /// The fee is below `MinJobFee`.
+        FeeTooLow,
+        /// No registered executor has free collateral for the job.
+        NoExecutorAvailable,
+        /// The settlement queue has no room near the deadline; try again later.
+        SettlementQueueFull,
+        /// No job with this id.
+        UnknownJob,
+        /// Only the executor assigned to the job can post its claim.
+        NotAssignedExecutor,
+        /// The job is not waiting for a claim (already claimed or settled).
+        ClaimAlreadyPosted,
+        /// The claim deadline has passed.
+        ClaimDeadlinePassed,
+        /// The output's length differs from the model's output tensor.
+        WrongOutputLength,
+        /// The trace does not have one hash per layer.
+        WrongTraceLength,
+        /// The last trace hash is not the hash of the output.
+        OutputHashMismatch,
+        /// The job has no claim open to challenge or finalization.
+        NotClaimed,
+        /// The challenge window has closed.
+        ChallengeWindowClosed,
+        /// The challenge window is still open.
+        ChallengeWindowOpen,
+        /// The executor cannot challenge its own claim.
+        SelfChallenge,
+        /// The model has no such layer.
+        NoSuchLayer,
+        /// The number of layer inputs differs from the layer's.
+        WrongLayerInputCount,
+        /// A layer input does not hash to the activation the claim committed to.
+        LayerInputNotCommitted,
+        /// The engine refused the layer inputs.
+        LayerInputInvalid,
+        /// The challenger cannot afford the challenger bond.
+        InsufficientChallengerBond,
+    }
+
+    #[pallet::hooks]
+    impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+        fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+            Self::settle_due(now)
+        }
+
+        fn integrity_test() {
+            assert!(
+                T::JobCollateral::get()
+                    >= T::ChallengerBond::get().saturating_add(T::ChallengerReward::get()),
+                "JobCollateral >= ChallengerBond + ChallengerReward"
+            );
+            assert!(
+                !T::ChallengerReward::get().is_zero(),
+                "ChallengerReward > 0"
+            );
+            assert!(
+                T::MinExecutorBond::get() >= T::JobCollateral::get(),
+                "MinExecutorBond >= JobCollateral"
+            );
+            let longest = T::ClaimTimeout::get()
+                .saturating_mul((T::MaxReassignments::get() + 1).into())
+                .saturating_add(T::ChallengeWindow::get())
+                .saturating_add(One::one());
+            assert!(
+                T::UnbondingDelay::get() > longest,
+                "UnbondingDelay > ClaimTimeout × (MaxReassignments + 1) + ChallengeWindow + 1"
+            );
+            assert!(
+                T::MaxSettlementsPerBlock::get() > 0,
+                "MaxSettlementsPerBlock > 0"
+            );
+        }
+
+        #[cfg(feature = "try-runtime")]
+        fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+            Self::do_try_state()
+        }
+    }
+
+    #[pallet::call]
+    impl<T: Config> Pallet<T> {
+        /// Register as an executor, holding `bond`.
+        ///
+        /// Emits [`Event::ExecutorRegistered`].
+        #[pallet::call_index(0)]
+        #[pallet::weight(T::WeightInfo::register_executor())]
+        pub fn register_executor(origin: OriginFor<T>, bond: BalanceOf<T>) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            ensure!(
+                !Executors::<T>::contains_key(&who),
+                Error::<T>::AlreadyExecutor
+            );
+            ensure!(bond >= T::MinExecutorBond::get(), Error::<T>::BondTooLow);
+            let mut list = ExecutorList::<T>::get();
+            list.try_push(who.clone())
+                .map_err(|_| Error::<T>::TooManyExecutors)?;
+
+            T::Currency::hold(&HoldReason::ExecutorBond.into(), &who, bond)
+                .map_err(|_| Error::<T>::InsufficientBalance)?;
+            ExecutorList::<T>::put(list);
+            Executors::<T>::insert(
+                &who,
+                ExecutorInfo {
+                    bond,
+                    locked: Zero::zero(),
+                    open_jobs: 0,
+                    unbonding_at: None,
+                },
+            );
+            Self::deposit_event(Event::ExecutorRegistered {
+                executor: who,
+                bond,
+            });
+            Ok(())
+        }
+
+        /// Stop taking jobs. The bond can be withdrawn `UnbondingDelay` blocks later.
+        ///
+        /// Emits [`Event::ExecutorUnbonding`].
+        #[pallet::call_index(1)]
+        #[pallet::weight(T::WeightInfo::unregister_executor())]
+        pub fn unregister_executor(origin: OriginFor<T>) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            let mut info = Executors::<T>::get(&who).ok_or(Error::<T>::NotExecutor)?;
+            ensure!(info.unbonding_at.is_none(), Error::<T>::AlreadyUnbonding);
+
+            let withdrawable_at =
+                frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingDelay::get());
+            info.unbonding_at = Some(withdrawable_at);
+            Executors::<T>::insert(&who, info);
+            ExecutorList::<T>::mutate(|list| list.retain(|e| e != &who));
+            Self::deposit_event(Event::ExecutorUnbonding {
+                executor: who,
+                withdrawable_at,
+            });
+            Ok(())
+        }
+
+        /// Release the bond of an executor that unregistered at least `UnbondingDelay` ago and
+        /// has no open job.
+        ///
+        /// Emits [`Event::ExecutorWithdrew`].
+        #[pallet::call_index(2)]
+        #[pallet::weight(T::WeightInfo::withdraw_bond())]
+        pub fn withdraw_bond(origin: OriginFor<T>) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            let info = Executors::<T>::get(&who).ok_or(Error::<T>::NotExecutor)?;
+            let at = info.unbonding_at.ok_or(Error::<T>::NotUnbonding)?;
+            ensure!(
+                frame_system::Pallet::<T>::block_number() >= at,
+                Error::<T>::UnbondingNotOver
+            );
+            ensure!(info.open_jobs == 0, Error::<T>::ExecutorHasOpenJobs);
+
+            let released = T::Currency::release(
+                &HoldReason::ExecutorBond.into(),
+                &who,
+                info.bond,
+                Precision::BestEffort,
+            )?;
+            frame_support::defensive_assert!(released == info.bond, "the bond was held in full");
+            Executors::<T>::remove(&who);
+            Self::deposit_event(Event::ExecutorWithdrew {
+                executor: who,
+                amount: released,
+            });
+            Ok(())
+        }
+
+        /// Submit a job: run `model_id` on `input` for `fee`, held until the job settles.
+        ///
+        /// Emits [`Event::JobSubmitted`] naming the executor the chain assigned.
+        #[pallet::call_index(3)]
+        #[pallet::weight(T::WeightInfo::submit_job(T::MaxExecutors::get()))]
+        pub fn submit_job(
+            origin: OriginFor<T>,
+            model_id: ModelId,
+            input: Vec<u8>,
+            fee: BalanceOf<T>,
+        ) -> DispatchResultWithPostInfo {
+            let who = ensure_signed(origin)?;
+            let (_, scanned) = Self::do_submit_job(who, model_id, input, fee)?;
+            Ok(Some(T::WeightInfo::submit_job(scanned)).into())
+        }
+
+        /// Post the claim of a job: its output and one hash per layer. Only the assigned
+        /// executor, only once, by the claim deadline.
+        ///
+        /// Emits [`Event::ClaimPosted`].
+        #[pallet::call_index(4)]
+        #[pallet::weight(T::WeightInfo::post_claim())]
+        pub fn post_claim(
+            origin: OriginFor<T>,
+            job_id: JobId,
+            output: Vec<u8>,
+            trace: Vec<[u8; 32]>,
+        ) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            Self::do_post_claim(who, job_id, output, trace)
+        }
+
+        /// Challenge one layer of a claim, supplying the activations that feed it (in the order
+        /// of the layer's inputs). Settled at once: the liar is slashed.
+        ///
+        /// Emits [`Event::DisputeResolved`] and [`Event::Slashed`].
+        #[pallet::call_index(5)]
+        #[pallet::weight(Pallet::<T>::challenge_weight(T::MaxLayerCost::get(), T::MaxModelBytes::get()))]
+        pub fn challenge(
+            origin: OriginFor<T>,
+            job_id: JobId,
+            layer: u32,
+            layer_inputs: BoundedVec<BoundedVec<u8, T::MaxInputBytes>, T::MaxLayerInputs>,
+        ) -> DispatchResultWithPostInfo {
+            let who = ensure_signed(origin)?;
+            let (cost, model_len) = Self::do_challenge(who, job_id, layer, layer_inputs)?;
+            Ok(Some(Self::challenge_weight(cost, model_len)).into())
+        }
+
+        /// Finalize a claim whose challenge window has closed; anyone may call this.
+        ///
+        /// Emits [`Event::ClaimFinalized`].
+        #[pallet::call_index(6)]
+        #[pallet::weight(T::WeightInfo::finalize_claim())]
+        pub fn finalize_claim(origin: OriginFor<T>, job_id: JobId) -> DispatchResult {
+            ensure_signed(origin)?;
+            let job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+            ensure!(job.status == JobStatus::Claimed, Error::<T>::NotClaimed);
+            ensure!(
+                frame_system::Pallet::<T>::block_number() > job.deadline,
+                Error::<T>::ChallengeWindowOpen
+            );
+            Self::do_finalize(job_id, job)
+        }
+    }
+
+    impl<T: Config> Pallet<T> {
+        /// The weight of a challenge of a layer of `cost` units in a model of `model_len` bytes.
+        pub fn challenge_weight(cost: u64, model_len: u32) -> Weight {
+            T::WeightInfo::challenge(cost_to_k(cost))
+                .saturating_add(T::WeightInfo::load_model(model_len.div_ceil(1024)))
+        }
+
+        /// Pick the next executor round robin, skipping `exclude` and executors without free
+        /// collateral. Returns the executor and how many list entries were examined.
+        pub(crate) fn select_executor(
+            exclude: Option<&T::AccountId>,
+        ) -> (Option<T::AccountId>, u32) {
+            let list = ExecutorList::<T>::get();
+            let len = list.len() as u32;
+            if len == 0 {
+                return (None, 0);
+            }
+            let start = NextExecutor::<T>::get() % len;
+            for step in 0..len {
+                let index = (start + step) % len;
+                let candidate = &list[index as usize];
+                if Some(candidate) == exclude {
+                    continue;
+                }
+                let Some(info) = Executors::<T>::get(candidate) else {
+                    continue;
+                };
+                if info.bond.saturating_sub(info.locked) >= T::JobCollateral::get() {
+                    NextExecutor::<T>::put((index + 1) % len);
+                    return (Some(candidate.clone()), step + 1);
+                }
+            }
+            (None, len)
+        }
+
+        /// Lock one job's collateral of `executor`.
+        fn lock_collateral(executor: &T::AccountId) {
+            Executors::<T>::mutate(executor, |info| {
+                if let Some(info) = info {
+                    info.locked = info.locked.saturating_add(T::JobCollateral::get());
+                    info.open_jobs.saturating_inc();
+                }
+            });
+        }
+
+        /// Unlock one job's collateral of `executor`.
+        fn unlock_collateral(executor: &T::AccountId) {
+            Executors::<T>::mutate(executor, |info| {
+                if let Some(info) = info {
+                    info.locked = info.locked.saturating_sub(T::JobCollateral::get());
+                    info.open_jobs.saturating_dec();
+                }
+            });
+        }
+
+        /// Put `job_id` in the settlement bucket of `at`, or of the first later block with room
+        /// (at most 16 blocks later). Returns the block used.
+        pub(crate) fn schedule(
+            job_id: JobId,
+            at: BlockNumberFor<T>,
+        ) -> Result<BlockNumberFor<T>, Error<T>> {
+            let mut block = at;
+            for _ in 0..16 {
+                let placed =
+                    SettlementQueue::<T>::mutate(block, |bucket| bucket.try_push(job_id).is_ok());
+                if placed {
+                    match SettlementCursor::<T>::get() {
+                        Some(cursor) if cursor <= block => {}
+                        _ => SettlementCursor::<T>::put(block),
+                    }
+                    return Ok(block);
+                }
+                block = block.saturating_add(One::one());
+            }
+            Err(Error::<T>::SettlementQueueFull)
+        }
+
+        /// The job's model's id, counted as no longer used by this job.
+        fn close_job(job: &JobOf<T>) {
+            OpenJobsPerModel::<T>::mutate_exists(job.model_id, |n| {
+                let left = n.unwrap_or(0).saturating_sub(1);
+                *n = if left == 0 { None } else { Some(left) };
+            });
+        }
+
+        /// Submit and assign a job. Returns its id and how many executors were examined.
+        pub fn do_submit_job(
+            who: T::AccountId,
+            model_id: ModelId,
+            input: Vec<u8>,
+            fee: BalanceOf<T>,
+        ) -> Result<(JobId, u32), DispatchError> {
+            let model = T::Models::summary(&model_id).ok_or(Error::<T>::UnknownModel)?;
+            let input: BoundedVec<u8, T::MaxInputBytes> =
+                input.try_into().map_err(|_| Error::<T>::InputTooLarge)?;
+            ensure!(
+                input.len() as u32 == model.input_len,
+                Error::<T>::WrongInputLength
+            );
+            ensure!(fee >= T::MinJobFee::get(), Error::<T>::FeeTooLow);
+            let (executor, scanned) = Self::select_executor(None);
+            let executor = executor.ok_or(Error::<T>::NoExecutorAvailable)?;
+
+            T::Currency::hold(&HoldReason::JobFee.into(), &who, fee)
+                .map_err(|_| Error::<T>::InsufficientBalance)?;
+            let job_id = NextJobId::<T>::get();
+            let claim_deadline =
+                frame_system::Pallet::<T>::block_number().saturating_add(T::ClaimTimeout::get());
+            let settle_at = Self::schedule(job_id, claim_deadline.saturating_add(One::one()))?;
+            NextJobId::<T>::put(job_id.saturating_add(1));
+            Self::lock_collateral(&executor);
+            OpenJobsPerModel::<T>::mutate(model_id, |n| n.saturating_inc());
+            Jobs::<T>::insert(
+                job_id,
+                Job {
+                    model_id,
+                    requester: who.clone(),
+                    executor: executor.clone(),
+                    fee,
+                    input,
+                    status: JobStatus::Assigned,
+                    deadline: claim_deadline,
+                    settle_at,
+                    reassignments: 0,
+                },
+            );
+            Self::deposit_event(Event::JobSubmitted {
+                job_id,
+                model_id,
+                requester: who,
+                executor,
+                fee,
+                claim_deadline,
+            });
+            Ok((job_id, scanned))
+        }
+
+        /// Record the claim of `job_id` by `who`.
+        pub fn do_post_claim(
+            who: T::AccountId,
+            job_id: JobId,
+            output: Vec<u8>,
+            trace: Vec<[u8; 32]>,
+        ) -> DispatchResult {
+            let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+            ensure!(job.executor == who, Error::<T>::NotAssignedExecutor);
+            ensure!(
+                job.status == JobStatus::Assigned,
+                Error::<T>::ClaimAlreadyPosted
+            );
+            let now = frame_system::Pallet::<T>::block_number();
+            ensure!(now <= job.deadline, Error::<T>::ClaimDeadlinePassed);
+            let model = T::Models::summary(&job.model_id).ok_or(Error::<T>::UnknownModel)?;
+            ensure!(
+                output.len() as u32 == model.output_len,
+                Error::<T>::WrongOutputLength
+            );
+            ensure!(
+                trace.len() as u32 == model.layer_count,
+                Error::<T>::WrongTraceLength
+            );
+            ensure!(
+                trace.last() == Some(&vigil_engine::hash_activation(vigil_engine::as_i8(&output))),
+                Error::<T>::OutputHashMismatch
+            );
+            let output: BoundedVec<u8, T::MaxOutputBytes> = output
+                .try_into()
+                .map_err(|_| Error::<T>::WrongOutputLength)?;
+            let trace: BoundedVec<[u8; 32], T::MaxLayers> =
+                trace.try_into().map_err(|_| Error::<T>::WrongTraceLength)?;
+
+            let challenge_deadline = now.saturating_add(ChallengeWindowBlocks::<T>::get());
+            let settle_at = Self::schedule(job_id, challenge_deadline.saturating_add(One::one()))?;
+            job.status = JobStatus::Claimed;
+            job.deadline = challenge_deadline;
+            job.settle_at = settle_at;
+            Jobs::<T>::insert(job_id, job);
+            Claims::<T>::insert(
+                job_id,
+                Claim {
+                    output,
+                    trace,
+                    posted_at: now,
+                },
+            );
+            Self::deposit_event(Event::ClaimPosted {
+                job_id,
+                executor: who,
+                challenge_deadline,
+            });
+            Ok(())
+        }
+
+        /// Pay the executor of a claimed job and unlock its collateral.
+        pub(crate) fn do_finalize(job_id: JobId, mut job: JobOf<T>) -> DispatchResult {
+            T::Currency::transfer_on_hold(
+                &HoldReason::JobFee.into(),
+                &job.requester,
+                &job.executor,
+                job.fee,
+                Precision::BestEffort,
+                Restriction::Free,
+                Fortitude::Force,
+            )?;
+            Self::unlock_collateral(&job.executor);
+            Self::close_job(&job);
+            job.status = JobStatus::Finalized;
+            let (executor, fee) = (job.executor.clone(), job.fee);
+            Jobs::<T>::insert(job_id, job);
+            Self::deposit_event(Event::ClaimFinalized {
+                job_id,
+                executor,
+                fee,
+            });
+            Ok(())
+        }
+
+        /// Slash `amount` of `who`'s hold for `reason`, pay `reward` of it to `beneficiary` and
+        /// the rest to `OnSlash`. Returns what was slashed.
+        fn slash_and_reward(
+            hold: HoldReason,
+            who: &T::AccountId,
+            amount: BalanceOf<T>,
+            slash_reason: SlashReason,
+            beneficiary: Option<&T::AccountId>,
+            reward: BalanceOf<T>,
+        ) -> BalanceOf<T> {
+            let (credit, _missing) = T::Currency::slash(&hold.into(), who, amount);
+            let slashed = credit.peek();
+            let (to_pay, rest) = credit.split(reward);
+            let paid = to_pay.peek();
+            let mut rewarded = Zero::zero();
+            match beneficiary {
+                Some(b) if !paid.is_zero() => match T::Currency::resolve(b, to_pay) {
+                    Ok(()) => rewarded = paid,
+                    Err(unpaid) => T::OnSlash::on_unbalanced(unpaid),
+                },
+                _ => T::OnSlash::on_unbalanced(to_pay),
+            }
+            T::OnSlash::on_unbalanced(rest);
+            Self::deposit_event(Event::Slashed {
+                who: who.clone(),
+                amount: slashed,
+                reason: slash_reason,
+                beneficiary: beneficiary.cloned(),
+                rewarded,
+            });
+            slashed
+        }
+
+        /// Slash the silent executor of an assigned job; reassign the job or refund it.
+        pub(crate) fn do_timeout(job_id: JobId, mut job: JobOf<T>) {
+            let now = frame_system::Pallet::<T>::block_number();
+            let silent = job.executor.clone();
+            let slashed = Self::slash_and_reward(
+                HoldReason::ExecutorBond,
+                &silent,
+                T::JobCollateral::get(),
+                SlashReason::MissedDeadline,
+                None,
+                Zero::zero(),
+            );
+            Executors::<T>::mutate(&silent, |info| {
+                if let Some(info) = info {
+                    info.bond = info.bond.saturating_sub(slashed);
+                }
+            });
+            Self::unlock_collateral(&silent);
+
+            if job.reassignments < T::MaxReassignments::get() {
+                if let (Some(next), _) = Self::select_executor(Some(&silent)) {
+                    let claim_deadline = now.saturating_add(T::ClaimTimeout::get());
+                    if let Ok(settle_at) =
+                        Self::schedule(job_id, claim_deadline.saturating_add(One::one()))
+                    {
+                        Self::lock_collateral(&next);
+                        job.executor = next.clone();
+                        job.deadline = claim_deadline;
+                        job.settle_at = settle_at;
+                        job.reassignments.saturating_inc();
+                        Jobs::<T>::insert(job_id, job);
+                        Self::deposit_event(Event::JobReassigned {
+                            job_id,
+                            from: silent,
+                            to: next,
+                            claim_deadline,
+                        });
+                        return;
+                    }
+                }
+            }
+
+            let refunded = T::Currency::release(
+                &HoldReason::JobFee.into(),
+                &job.requester,
+                job.fee,
+                Precision::BestEffort,
+            )
+            .unwrap_or_else(|_| Zero::zero());
+            frame_support::defensive_assert!(refunded == job.fee, "the fee was held in full");
+            Self::close_job(&job);
+            job.status = JobStatus::TimedOut;
+            let requester = job.requester.clone();
+            Jobs::<T>::insert(job_id, job);
+            Self::deposit_event(Event::JobTimedOut {
+                job_id,
+                requester,
+                refunded,
+            });
+        }
+
+        /// Settle one queued job if it is still due at `bucket`. Returns whether work was done.
+        fn settle_one(job_id: JobId, bucket: BlockNumberFor<T>) -> bool {
+            let Some(job) = Jobs::<T>::get(job_id) else {
+                return false;
+            };
+            if job.settle_at != bucket {
+                // Rescheduled: a later bucket holds the job.
+                return false;
+            }
+            match job.status {
+                JobStatus::Assigned => {
+                    Self::do_timeout(job_id, job);
+                    true
+                }
+                JobStatus::Claimed => {
+                    if let Err(e) = Self::do_finalize(job_id, job) {
+                        log::error!(target: "runtime::inference", "finalizing job {job_id} failed: {e:?}");
+                    }
+                    true
+                }
+                _ => false,
+            }
+        }
+
+        /// Settle the jobs whose deadlines passed, oldest bucket first, within the per-block
+        /// budget; leave the rest at the cursor for the next block.
+        pub(crate) fn settle_due(now: BlockNumberFor<T>) -> Weight {
+            let db = T::DbWeight::get();
+            let mut weight = db.reads(1);
+            let Some(mut cursor) = SettlementCursor::<T>::get() else {
+                return weight;
+            };
+            let mut budget = T::MaxSettlementsPerBlock::get();
+            // Empty buckets cost a read each; at most `budget + 2` of them are looked at per block,
+            // more than the one new bucket each block adds, so the cursor catches up.
+            let mut scans = budget.saturating_add(2);
+            while cursor <= now && scans > 0 {
+                scans -= 1;
+                let mut bucket = SettlementQueue::<T>::get(cursor);
+                weight.saturating_accrue(db.reads(1));
+                let mut taken = 0usize;
+                while taken < bucket.len() && budget > 0 {
+                    let job_id = bucket[taken];
+                    taken += 1;
+                    weight.saturating_accrue(db.reads(1));
+                    if Self::settle_one(job_id, cursor) {
+                        budget -= 1;
+                        weight.saturating_accrue(T::WeightInfo::settle_job());
+                    }
+                }
+                if taken < bucket.len() {
+                    bucket = bucket
+                        .into_iter()
+                        .skip(taken)
+                        .collect::<Vec<_>>()
+                        .try_into()
+                        .expect("a suffix of a bounded vector fits the same bound; qed");
+                    SettlementQueue::<T>::insert(cursor, bucket);
+                    weight.saturating_accrue(db.writes(1));
+                    break;
+                }
+                SettlementQueue::<T>::remove(cursor);
+                weight.saturating_accrue(db.writes(1));
+                cursor = cursor.saturating_add(One::one());
+            }
+            SettlementCursor::<T>::put(cursor);
+            weight.saturating_accrue(db.writes(1));
+            weight
+        }
+
+        /// Adjudicate a challenge by `who`. Returns the disputed layer's cost and the model's
+        /// length, for the weight.
+        pub fn do_challenge(
+            who: T::AccountId,
+            job_id: JobId,
+            layer: u32,
+            layer_inputs: BoundedVec<BoundedVec<u8, T::MaxInputBytes>, T::MaxLayerInputs>,
+        ) -> Result<(u64, u32), DispatchError> {
+            use crate::adjudication::{check_inputs_committed, verdict, Rejection};
+
+            let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+            ensure!(job.status == JobStatus::Claimed, Error::<T>::NotClaimed);
+            ensure!(
+                frame_system::Pallet::<T>::block_number() <= job.deadline,
+                Error::<T>::ChallengeWindowClosed
+            );
+            ensure!(job.executor != who, Error::<T>::SelfChallenge);
+            let claim = Claims::<T>::get(job_id).ok_or(Error::<T>::NotClaimed)?;
+            let summary = T::Models::summary(&job.model_id).ok_or(Error::<T>::UnknownModel)?;
+            let model = T::Models::load(&job.model_id).ok_or(Error::<T>::UnknownModel)?;
+            let layer_index = layer as usize;
+            let cost = summary
+                .layer_costs
+                .get(layer_index)
+                .ok_or(Error::<T>::NoSuchLayer)?
+                .total();
+            let inputs: Vec<&[u8]> = layer_inputs.iter().map(|i| &i[..]).collect();
+            let input_hash = vigil_engine::hash_activation(vigil_engine::as_i8(&job.input));
+            let rejection = |r: Rejection| match r {
+                Rejection::NoSuchLayer => Error::<T>::NoSuchLayer,
+                Rejection::WrongInputCount => Error::<T>::WrongLayerInputCount,
+                Rejection::InputNotCommitted(_) => Error::<T>::LayerInputNotCommitted,
+                Rejection::Engine(_) => Error::<T>::LayerInputInvalid,
+            };
+            check_inputs_committed(&model, layer_index, &inputs, &input_hash, &claim.trace)
+                .map_err(rejection)?;
+            let outcome = verdict(&model, layer_index, &inputs, &claim.trace[layer_index])
+                .map_err(rejection)?;
+
+            // The challenger's bond is held for the dispute: a challenge without it is refused.
+            let bond = T::ChallengerBond::get();
+            T::Currency::hold(&HoldReason::ChallengerBond.into(), &who, bond)
+                .map_err(|_| Error::<T>::InsufficientChallengerBond)?;
+
+            if outcome.executor_was_wrong() {
+                let slashed = Self::slash_and_reward(
+                    HoldReason::ExecutorBond,
+                    &job.executor,
+                    T::JobCollateral::get(),
+                    SlashReason::FalseClaim,
+                    Some(&who),
+                    T::ChallengerReward::get(),
+                );
+                Executors::<T>::mutate(&job.executor, |info| {
+                    if let Some(info) = info {
+                        info.bond = info.bond.saturating_sub(slashed);
+                    }
+                });
+                Self::unlock_collateral(&job.executor);
+                T::Currency::release(
+                    &HoldReason::ChallengerBond.into(),
+                    &who,
+                    bond,
+                    Precision::BestEffort,
+                )?;
+                T::Currency::release(
+                    &HoldReason::JobFee.into(),
+                    &job.requester,
+                    job.fee,
+                    Precision::BestEffort,
+                )?;
+                Self::close_job(&job);
+                job.status = JobStatus::Refuted;
+                Jobs::<T>::insert(job_id, job);
+            } else {
+                let compensation = T::FalseChallengeCompensation::get() * bond;
+                Self::slash_and_reward(
+                    HoldReason::ChallengerBond,
+                    &who,
+                    bond,
+                    SlashReason::FalseChallenge,
+                    Some(&job.executor),
+                    compensation,
+                );
+            }
+            Self::deposit_event(Event::DisputeResolved {
+                job_id,
+                layer,
+                challenger: who,
+                executor_was_wrong: outcome.executor_was_wrong(),
+            });
+            Ok((cost, summary.byte_len))
+        }
+
+        /// Check the pallet's invariants (see the module docs).
+        #[cfg(any(feature = "try-runtime", feature = "std"))]
+        pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+            use alloc::collections::btree_map::BTreeMap;
+            let collateral = T::JobCollateral::get();
+            let mut open_per_executor: BTreeMap<T::AccountId, u32> = BTreeMap::new();
+            let mut fees: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+            let mut per_model: BTreeMap<ModelId, u32> = BTreeMap::new();
+            let cursor = SettlementCursor::<T>::get();
+            for (id, job) in Jobs::<T>::iter() {
+                if !job.status.is_open() {
+                    continue;
+                }
+                *open_per_executor.entry(job.executor.clone()).or_default() += 1;
+                let fee = fees.entry(job.requester.clone()).or_insert_with(Zero::zero);
+                *fee = fee.saturating_add(job.fee);
+                *per_model.entry(job.model_id).or_default() += 1;
+                ensure!(
+                    SettlementQueue::<T>::get(job.settle_at).contains(&id),
+                    "every open job is queued for settlement at its settle_at block"
+                );
+                ensure!(
+                    cursor.is_some_and(|c| c <= job.settle_at),
+                    "every open job is queued at or after the settlement cursor"
+                );
+                ensure!(
+                    job.settle_at > job.deadline,
+                    "a job settles after its deadline"
+                );
+                ensure!(
+                    (job.status == JobStatus::Claimed) == Claims::<T>::contains_key(id)
+                        || job.status == JobStatus::Assigned && !Claims::<T>::contains_key(id),
+                    "a claimed job has a claim and an assigned job has none"
+                );
+            }
+            for (who, info) in Executors::<T>::iter() {
+                ensure!(
+                    T::Currency::balance_on_hold(&HoldReason::ExecutorBond.into(), &who)
+                        == info.bond,
+                    "an executor's ExecutorBond hold equals its recorded bond"
+                );
+                let open = open_per_executor.remove(&who).unwrap_or(0);
+                ensure!(
+                    info.open_jobs == open,
+                    "an executor's open_jobs counts its open jobs"
+                );
+                ensure!(
+                    info.locked == collateral.saturating_mul(open.into()),
+                    "an executor's locked collateral is open_jobs × JobCollateral"
+                );
+                ensure!(
+                    T::Currency::balance_on_hold(&HoldReason::ChallengerBond.into(), &who)
+                        .is_zero(),
+                    "no challenger bond is held between blocks"
+                );
+            }
+            ensure!(
+                open_per_executor.is_empty(),
+                "every open job's executor is registered"
+            );
+            for who in ExecutorList::<T>::get() {
+                ensure!(
+                    Executors::<T>::get(&who).is_some_and(|i| i.unbonding_at.is_none()),
+                    "the executor list holds registered executors that are not unbonding"
+                );
+            }
+            for (who, total) in fees {
+                ensure!(
+                    T::Currency::balance_on_hold(&HoldReason::JobFee.into(), &who) == total,
+                    "a requester's JobFee hold equals the sum of its open jobs' fees"
+                );
+                ensure!(
+                    T::Currency::balance_on_hold(&HoldReason::ChallengerBond.into(), &who)
+                        .is_zero(),
+                    "no challenger bond is held between blocks"
+                );
+            }
+            for (model, n) in OpenJobsPerModel::<T>::iter() {
+                ensure!(
+                    per_model.remove(&model) == Some(n),
+                    "OpenJobsPerModel counts open jobs"
+                );
+            }
+            ensure!(
+                per_model.is_empty(),
+                "every model with open jobs is counted"
+            );
+            Ok(())
+        }
+    }
 }

@@ -3,8 +3,8 @@
 use crate as pallet_inference;
 use codec::Encode;
 use frame_support::{
-	derive_impl, parameter_types,
-	traits::{tokens::imbalance::Imbalance, ConstU32, ConstU64, Hooks, OnUnbalanced},
+    derive_impl, parameter_types,
+    traits::{tokens::imbalance::Imbalance, ConstU32, ConstU64, Hooks, OnUnbalanced},
 };
 use sp_runtime::{BuildStorage, Perbill};
 
@@ -13,53 +13,53 @@ pub type AccountId = u64;
 pub type Balance = u64;
 
 frame_support::construct_runtime!(
-	pub enum Test {
-		System: frame_system,
-		Balances: pallet_balances,
-		Models: pallet_models,
-		Inference: pallet_inference,
-	}
+    pub enum Test {
+        System: frame_system,
+        Balances: pallet_balances,
+        Models: pallet_models,
+        Inference: pallet_inference,
+    }
 );
 
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Test {
-	type Block = Block;
-	type AccountData = pallet_balances::AccountData<Balance>;
+    type Block = Block;
+    type AccountData = pallet_balances::AccountData<Balance>;
 }
 
 #[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
 impl pallet_balances::Config for Test {
-	type AccountStore = System;
-	type RuntimeHoldReason = RuntimeHoldReason;
+    type AccountStore = System;
+    type RuntimeHoldReason = RuntimeHoldReason;
 }
 
 impl pallet_models::Config for Test {
-	type RuntimeEvent = RuntimeEvent;
-	type Currency = Balances;
-	type RuntimeHoldReason = RuntimeHoldReason;
-	type MaxModelBytes = ConstU32<{ 1 << 20 }>;
-	type MaxLayers = ConstU32<8>;
-	type MaxLayerCost = ConstU64<1_000_000>;
-	type ModelDepositBase = ConstU64<10>;
-	type ModelDepositPerByte = ConstU64<0>;
-	type ModelUsage = Inference;
-	type WeightInfo = ();
+    type RuntimeEvent = RuntimeEvent;
+    type Currency = Balances;
+    type RuntimeHoldReason = RuntimeHoldReason;
+    type MaxModelBytes = ConstU32<{ 1 << 20 }>;
+    type MaxLayers = ConstU32<8>;
+    type MaxLayerCost = ConstU64<1_000_000>;
+    type ModelDepositBase = ConstU64<10>;
+    type ModelDepositPerByte = ConstU64<0>;
+    type ModelUsage = Inference;
+    type WeightInfo = ();
 }
 
 parameter_types! {
-	pub static Burned: Balance = 0;
-	pub static SettlementsPerBucket: u32 = 4;
-	pub static SettlementsPerBlock: u32 = 4;
-	pub const Compensation: Perbill = Perbill::from_percent(50);
+    pub static Burned: Balance = 0;
+    pub static SettlementsPerBucket: u32 = 4;
+    pub static SettlementsPerBlock: u32 = 4;
+    pub const Compensation: Perbill = Perbill::from_percent(50);
 }
 
 /// Burns what it receives and counts it.
 pub struct BurnAndCount;
 impl OnUnbalanced<crate::CreditOf<Test>> for BurnAndCount {
-	fn on_nonzero_unbalanced(credit: crate::CreditOf<Test>) {
-		Burned::set(Burned::get() + credit.peek());
-		drop(credit);
-	}
+    fn on_nonzero_unbalanced(credit: crate::CreditOf<Test>) {
+        Burned::set(Burned::get() + credit.peek());
+        drop(credit);
+    }
 }
 
 pub const MIN_BOND: Balance = 1_000;
@@ -71,31 +71,31 @@ pub const WINDOW: u64 = 10;
 pub const UNBONDING: u64 = 30;
 
 impl pallet_inference::Config for Test {
-	type RuntimeEvent = RuntimeEvent;
-	type Currency = Balances;
-	type RuntimeHoldReason = RuntimeHoldReason;
-	type Models = Models;
-	type OnSlash = BurnAndCount;
-	type MinExecutorBond = ConstU64<MIN_BOND>;
-	type JobCollateral = ConstU64<COLLATERAL>;
-	type ChallengerBond = ConstU64<CHALLENGER_BOND>;
-	type ChallengerReward = ConstU64<CHALLENGER_REWARD>;
-	type FalseChallengeCompensation = Compensation;
-	type MinJobFee = ConstU64<1>;
-	type ClaimTimeout = ConstU64<CLAIM_TIMEOUT>;
-	type ChallengeWindow = ConstU64<WINDOW>;
-	type UnbondingDelay = ConstU64<UNBONDING>;
-	type MaxReassignments = ConstU32<2>;
-	type MaxExecutors = ConstU32<4>;
-	type MaxInputBytes = ConstU32<{ 1 << 16 }>;
-	type MaxOutputBytes = ConstU32<{ 1 << 16 }>;
-	type MaxLayers = ConstU32<8>;
-	type MaxLayerInputs = ConstU32<4>;
-	type MaxSettlementsPerBucket = SettlementsPerBucket;
-	type MaxSettlementsPerBlock = SettlementsPerBlock;
-	type MaxLayerCost = ConstU64<1_000_000>;
-	type MaxModelBytes = ConstU32<{ 1 << 20 }>;
-	type WeightInfo = ();
+    type RuntimeEvent = RuntimeEvent;
+    type Currency = Balances;
+    type RuntimeHoldReason = RuntimeHoldReason;
+    type Models = Models;
+    type OnSlash = BurnAndCount;
+    type MinExecutorBond = ConstU64<MIN_BOND>;
+    type JobCollateral = ConstU64<COLLATERAL>;
+    type ChallengerBond = ConstU64<CHALLENGER_BOND>;
+    type ChallengerReward = ConstU64<CHALLENGER_REWARD>;
+    type FalseChallengeCompensation = Compensation;
+    type MinJobFee = ConstU64<1>;
+    type ClaimTimeout = ConstU64<CLAIM_TIMEOUT>;
+    type ChallengeWindow = ConstU64<WINDOW>;
+    type UnbondingDelay = ConstU64<UNBONDING>;
+    type MaxReassignments = ConstU32<2>;
+    type MaxExecutors = ConstU32<4>;
+    type MaxInputBytes = ConstU32<{ 1 << 16 }>;
+    type MaxOutputBytes = ConstU32<{ 1 << 16 }>;
+    type MaxLayers = ConstU32<8>;
+    type MaxLayerInputs = ConstU32<4>;
+    type MaxSettlementsPerBucket = SettlementsPerBucket;
+    type MaxSettlementsPerBlock = SettlementsPerBlock;
+    type MaxLayerCost = ConstU64<1_000_000>;
+    type MaxModelBytes = ConstU32<{ 1 << 20 }>;
+    type WeightInfo = ();
 }
 
 pub const OWNER: AccountId = 1;
@@ -108,51 +108,53 @@ pub const POOR: AccountId = 40;
 pub const INITIAL: Balance = 100_000;
 
 pub fn new_test_ext() -> sp_io::TestExternalities {
-	let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-	pallet_balances::GenesisConfig::<Test> {
-		balances: [OWNER, EXEC1, EXEC2, EXEC3, REQUESTER, CHALLENGER]
-			.into_iter()
-			.map(|a| (a, INITIAL))
-			.chain([(POOR, 20)])
-			.collect(),
-		..Default::default()
-	}
-	.assimilate_storage(&mut t)
-	.unwrap();
-	let mut ext = sp_io::TestExternalities::new(t);
-	ext.execute_with(|| System::set_block_number(1));
-	ext
+    let mut t = frame_system::GenesisConfig::<Test>::default()
+        .build_storage()
+        .unwrap();
+    pallet_balances::GenesisConfig::<Test> {
+        balances: [OWNER, EXEC1, EXEC2, EXEC3, REQUESTER, CHALLENGER]
+            .into_iter()
+            .map(|a| (a, INITIAL))
+            .chain([(POOR, 20)])
+            .collect(),
+        ..Default::default()
+    }
+    .assimilate_storage(&mut t)
+    .unwrap();
+    let mut ext = sp_io::TestExternalities::new(t);
+    ext.execute_with(|| System::set_block_number(1));
+    ext
 }
 
 /// Run a test, then check the invariants of both pallets and that total issuance fell by
 /// exactly what was burned.
 pub fn build_and_execute(test: impl FnOnce()) {
-	new_test_ext().execute_with(|| {
-		Burned::set(0);
-		let issuance = Balances::total_issuance();
-		test();
-		Inference::do_try_state().expect("inference invariants hold after the test");
-		Models::do_try_state().expect("models invariants hold after the test");
-		assert_eq!(
-			Balances::total_issuance(),
-			issuance - Burned::get(),
-			"total issuance changed only by what was burned"
-		);
-	});
+    new_test_ext().execute_with(|| {
+        Burned::set(0);
+        let issuance = Balances::total_issuance();
+        test();
+        Inference::do_try_state().expect("inference invariants hold after the test");
+        Models::do_try_state().expect("models invariants hold after the test");
+        assert_eq!(
+            Balances::total_issuance(),
+            issuance - Burned::get(),
+            "total issuance changed only by what was burned"
+        );
+    });
 }
 
 /// Advance to block `n`, running `on_initialize` of every block on the way.
 pub fn roll_to(n: u64) {
-	while System::block_number() < n {
-		let next = System::block_number() + 1;
-		System::set_block_number(next);
-		Inference::on_initialize(next);
-		Inference::do_try_state().expect("invariants hold after every block");
-	}
+    while System::block_number() < n {
+        let next = System::block_number() + 1;
+        System::set_block_number(next);
+        Inference::on_initialize(next);
+        Inference::do_try_state().expect("invariants hold after every block");
+    }
 }
 
 /// Register `vigil_engine::testing::tiny_mlp(seed)` as OWNER; returns its id.
 pub fn register_tiny_model(seed: u64) -> pallet_models::ModelId {
-	let bytes = vigil_engine::testing::tiny_mlp(seed).encode();
-	pallet_models::Pallet::<Test>::do_register_model(OWNER, bytes).expect("a valid model")
+    let bytes = vigil_engine::testing::tiny_mlp(seed).encode();
+    pallet_models::Pallet::<Test>::do_register_model(OWNER, bytes).expect("a valid model")
 }

@@ -1,13 +1,13 @@
 //! Unit tests of the inference pallet, grouped by call.
 
 use crate::{
-	mock::*, Claims, Error, Event, ExecutorList, Executors, HoldReason, JobStatus, Jobs,
-	SettlementQueue, SlashReason,
+    mock::*, Claims, Error, Event, ExecutorList, Executors, HoldReason, JobStatus, Jobs,
+    SettlementQueue, SlashReason,
 };
 use frame_support::{
-	assert_noop, assert_ok,
-	traits::fungible::{Inspect, InspectHold},
-	BoundedVec,
+    assert_noop, assert_ok,
+    traits::fungible::{Inspect, InspectHold},
+    BoundedVec,
 };
 use pallet_models::ModelId;
 use vigil_engine::{as_i8, as_u8, decode_model, hash_activation, testing::tiny_mlp};
@@ -16,730 +16,832 @@ const SEED: u64 = 5;
 const FEE: Balance = 500;
 
 fn held(reason: HoldReason, who: AccountId) -> Balance {
-	Balances::balance_on_hold(&RuntimeHoldReason::Inference(reason), &who)
+    Balances::balance_on_hold(&RuntimeHoldReason::Inference(reason), &who)
 }
 
 /// (free, held) of an account.
 fn balances(who: AccountId) -> (Balance, Balance) {
-	(Balances::balance(&who), Balances::total_balance_on_hold(&who))
+    (
+        Balances::balance(&who),
+        Balances::total_balance_on_hold(&who),
+    )
 }
 
 fn input() -> Vec<u8> {
-	(0..16u8).map(|i| i.wrapping_mul(37)).collect()
+    (0..16u8).map(|i| i.wrapping_mul(37)).collect()
 }
 
 /// The honest output, trace and per-layer activations of the test model on `input`.
 fn honest(input: &[u8]) -> (Vec<u8>, Vec<[u8; 32]>, Vec<Vec<u8>>) {
-	let model = decode_model(&codec::Encode::encode(&tiny_mlp(SEED))).unwrap();
-	let mut acts = vec![input.to_vec()];
-	let exec = model.run_with(as_i8(input), |_, out| acts.push(as_u8(out).to_vec())).unwrap();
-	(as_u8(&exec.output).to_vec(), exec.trace, acts)
+    let model = decode_model(&codec::Encode::encode(&tiny_mlp(SEED))).unwrap();
+    let mut acts = vec![input.to_vec()];
+    let exec = model
+        .run_with(as_i8(input), |_, out| acts.push(as_u8(out).to_vec()))
+        .unwrap();
+    (as_u8(&exec.output).to_vec(), exec.trace, acts)
 }
 
 fn register(who: AccountId, bond: Balance) {
-	assert_ok!(Inference::register_executor(RuntimeOrigin::signed(who), bond));
+    assert_ok!(Inference::register_executor(
+        RuntimeOrigin::signed(who),
+        bond
+    ));
 }
 
 /// A model and one executor (EXEC1); returns the model id.
 fn setup() -> ModelId {
-	let model = register_tiny_model(SEED);
-	register(EXEC1, MIN_BOND);
-	model
+    let model = register_tiny_model(SEED);
+    register(EXEC1, MIN_BOND);
+    model
 }
 
 fn submit(model: ModelId) -> u64 {
-	let id = crate::NextJobId::<Test>::get();
-	assert_ok!(Inference::submit_job(RuntimeOrigin::signed(REQUESTER), model, input(), FEE));
-	id
+    let id = crate::NextJobId::<Test>::get();
+    assert_ok!(Inference::submit_job(
+        RuntimeOrigin::signed(REQUESTER),
+        model,
+        input(),
+        FEE
+    ));
+    id
 }
 
 fn claim_honestly(job: u64) {
-	let executor = Jobs::<Test>::get(job).unwrap().executor;
-	let (output, trace, _) = honest(&input());
-	assert_ok!(Inference::post_claim(RuntimeOrigin::signed(executor), job, output, trace));
+    let executor = Jobs::<Test>::get(job).unwrap().executor;
+    let (output, trace, _) = honest(&input());
+    assert_ok!(Inference::post_claim(
+        RuntimeOrigin::signed(executor),
+        job,
+        output,
+        trace
+    ));
 }
 
 /// A claim whose layer 1 output (and so the output) is false.
 fn claim_falsely(job: u64) {
-	let executor = Jobs::<Test>::get(job).unwrap().executor;
-	let (_, mut trace, _) = honest(&input());
-	let output = vec![0u8; 4];
-	trace[1] = [7; 32];
-	trace[2] = hash_activation(as_i8(&output));
-	assert_ok!(Inference::post_claim(RuntimeOrigin::signed(executor), job, output, trace));
+    let executor = Jobs::<Test>::get(job).unwrap().executor;
+    let (_, mut trace, _) = honest(&input());
+    let output = vec![0u8; 4];
+    trace[1] = [7; 32];
+    trace[2] = hash_activation(as_i8(&output));
+    assert_ok!(Inference::post_claim(
+        RuntimeOrigin::signed(executor),
+        job,
+        output,
+        trace
+    ));
 }
 
 fn inputs_of(data: Vec<Vec<u8>>) -> BoundedVec<BoundedVec<u8, ConstU32k>, ConstU32l> {
-	data.into_iter()
-		.map(|d| d.try_into().unwrap())
-		.collect::<Vec<_>>()
-		.try_into()
-		.unwrap()
+    data.into_iter()
+        .map(|d| d.try_into().unwrap())
+        .collect::<Vec<_>>()
+        .try_into()
+        .unwrap()
 }
 type ConstU32k = frame_support::traits::ConstU32<{ 1 << 16 }>;
 type ConstU32l = frame_support::traits::ConstU32<4>;
 
 mod register_executor {
-	use super::*;
+    use super::*;
 
-	#[test]
-	fn register_executor_works() {
-		build_and_execute(|| {
-			register(EXEC1, 2_000);
-			assert_eq!(held(HoldReason::ExecutorBond, EXEC1), 2_000);
-			assert_eq!(ExecutorList::<Test>::get().into_inner(), vec![EXEC1]);
-			System::assert_last_event(
-				Event::ExecutorRegistered { executor: EXEC1, bond: 2_000 }.into(),
-			);
-		});
-	}
+    #[test]
+    fn register_executor_works() {
+        build_and_execute(|| {
+            register(EXEC1, 2_000);
+            assert_eq!(held(HoldReason::ExecutorBond, EXEC1), 2_000);
+            assert_eq!(ExecutorList::<Test>::get().into_inner(), vec![EXEC1]);
+            System::assert_last_event(
+                Event::ExecutorRegistered {
+                    executor: EXEC1,
+                    bond: 2_000,
+                }
+                .into(),
+            );
+        });
+    }
 
-	#[test]
-	fn register_executor_fails_if_already_registered() {
-		build_and_execute(|| {
-			register(EXEC1, MIN_BOND);
-			assert_noop!(
-				Inference::register_executor(RuntimeOrigin::signed(EXEC1), MIN_BOND),
-				Error::<Test>::AlreadyExecutor
-			);
-		});
-	}
+    #[test]
+    fn register_executor_fails_if_already_registered() {
+        build_and_execute(|| {
+            register(EXEC1, MIN_BOND);
+            assert_noop!(
+                Inference::register_executor(RuntimeOrigin::signed(EXEC1), MIN_BOND),
+                Error::<Test>::AlreadyExecutor
+            );
+        });
+    }
 
-	#[test]
-	fn register_executor_fails_if_bond_too_low() {
-		build_and_execute(|| {
-			assert_noop!(
-				Inference::register_executor(RuntimeOrigin::signed(EXEC1), MIN_BOND - 1),
-				Error::<Test>::BondTooLow
-			);
-		});
-	}
+    #[test]
+    fn register_executor_fails_if_bond_too_low() {
+        build_and_execute(|| {
+            assert_noop!(
+                Inference::register_executor(RuntimeOrigin::signed(EXEC1), MIN_BOND - 1),
+                Error::<Test>::BondTooLow
+            );
+        });
+    }
 
-	#[test]
-	fn register_executor_fails_if_too_many() {
-		build_and_execute(|| {
-			for who in [EXEC1, EXEC2, EXEC3, REQUESTER] {
-				register(who, MIN_BOND);
-			}
-			assert_noop!(
-				Inference::register_executor(RuntimeOrigin::signed(CHALLENGER), MIN_BOND),
-				Error::<Test>::TooManyExecutors
-			);
-		});
-	}
+    #[test]
+    fn register_executor_fails_if_too_many() {
+        build_and_execute(|| {
+            for who in [EXEC1, EXEC2, EXEC3, REQUESTER] {
+                register(who, MIN_BOND);
+            }
+            assert_noop!(
+                Inference::register_executor(RuntimeOrigin::signed(CHALLENGER), MIN_BOND),
+                Error::<Test>::TooManyExecutors
+            );
+        });
+    }
 
-	#[test]
-	fn register_executor_fails_without_funds() {
-		build_and_execute(|| {
-			assert_noop!(
-				Inference::register_executor(RuntimeOrigin::signed(POOR), MIN_BOND),
-				Error::<Test>::InsufficientBalance
-			);
-		});
-	}
+    #[test]
+    fn register_executor_fails_without_funds() {
+        build_and_execute(|| {
+            assert_noop!(
+                Inference::register_executor(RuntimeOrigin::signed(POOR), MIN_BOND),
+                Error::<Test>::InsufficientBalance
+            );
+        });
+    }
 }
 
 mod unregister_and_withdraw {
-	use super::*;
+    use super::*;
 
-	#[test]
-	fn unregister_then_withdraw_works() {
-		build_and_execute(|| {
-			register(EXEC1, MIN_BOND);
-			assert_ok!(Inference::unregister_executor(RuntimeOrigin::signed(EXEC1)));
-			assert!(ExecutorList::<Test>::get().is_empty());
-			System::assert_last_event(
-				Event::ExecutorUnbonding { executor: EXEC1, withdrawable_at: 1 + UNBONDING }.into(),
-			);
-			roll_to(1 + UNBONDING);
-			assert_ok!(Inference::withdraw_bond(RuntimeOrigin::signed(EXEC1)));
-			assert!(Executors::<Test>::get(EXEC1).is_none());
-			assert_eq!(balances(EXEC1), (INITIAL, 0));
-			System::assert_last_event(
-				Event::ExecutorWithdrew { executor: EXEC1, amount: MIN_BOND }.into(),
-			);
-		});
-	}
+    #[test]
+    fn unregister_then_withdraw_works() {
+        build_and_execute(|| {
+            register(EXEC1, MIN_BOND);
+            assert_ok!(Inference::unregister_executor(RuntimeOrigin::signed(EXEC1)));
+            assert!(ExecutorList::<Test>::get().is_empty());
+            System::assert_last_event(
+                Event::ExecutorUnbonding {
+                    executor: EXEC1,
+                    withdrawable_at: 1 + UNBONDING,
+                }
+                .into(),
+            );
+            roll_to(1 + UNBONDING);
+            assert_ok!(Inference::withdraw_bond(RuntimeOrigin::signed(EXEC1)));
+            assert!(Executors::<Test>::get(EXEC1).is_none());
+            assert_eq!(balances(EXEC1), (INITIAL, 0));
+            System::assert_last_event(
+                Event::ExecutorWithdrew {
+                    executor: EXEC1,
+                    amount: MIN_BOND,
+                }
+                .into(),
+            );
+        });
+    }
 
-	#[test]
-	fn unregister_fails_if_not_executor() {
-		build_and_execute(|| {
-			assert_noop!(
-				Inference::unregister_executor(RuntimeOrigin::signed(EXEC1)),
-				Error::<Test>::NotExecutor
-			);
-		});
-	}
+    #[test]
+    fn unregister_fails_if_not_executor() {
+        build_and_execute(|| {
+            assert_noop!(
+                Inference::unregister_executor(RuntimeOrigin::signed(EXEC1)),
+                Error::<Test>::NotExecutor
+            );
+        });
+    }
 
-	#[test]
-	fn unregister_fails_if_already_unbonding() {
-		build_and_execute(|| {
-			register(EXEC1, MIN_BOND);
-			assert_ok!(Inference::unregister_executor(RuntimeOrigin::signed(EXEC1)));
-			assert_noop!(
-				Inference::unregister_executor(RuntimeOrigin::signed(EXEC1)),
-				Error::<Test>::AlreadyUnbonding
-			);
-		});
-	}
+    #[test]
+    fn unregister_fails_if_already_unbonding() {
+        build_and_execute(|| {
+            register(EXEC1, MIN_BOND);
+            assert_ok!(Inference::unregister_executor(RuntimeOrigin::signed(EXEC1)));
+            assert_noop!(
+                Inference::unregister_executor(RuntimeOrigin::signed(EXEC1)),
+                Error::<Test>::AlreadyUnbonding
+            );
+        });
+    }
 
-	#[test]
-	fn withdraw_fails_if_not_executor_or_not_unbonding() {
-		build_and_execute(|| {
-			assert_noop!(
-				Inference::withdraw_bond(RuntimeOrigin::signed(EXEC1)),
-				Error::<Test>::NotExecutor
-			);
-			register(EXEC1, MIN_BOND);
-			assert_noop!(
-				Inference::withdraw_bond(RuntimeOrigin::signed(EXEC1)),
-				Error::<Test>::NotUnbonding
-			);
-		});
-	}
+    #[test]
+    fn withdraw_fails_if_not_executor_or_not_unbonding() {
+        build_and_execute(|| {
+            assert_noop!(
+                Inference::withdraw_bond(RuntimeOrigin::signed(EXEC1)),
+                Error::<Test>::NotExecutor
+            );
+            register(EXEC1, MIN_BOND);
+            assert_noop!(
+                Inference::withdraw_bond(RuntimeOrigin::signed(EXEC1)),
+                Error::<Test>::NotUnbonding
+            );
+        });
+    }
 
-	#[test]
-	fn withdraw_fails_before_the_delay() {
-		build_and_execute(|| {
-			register(EXEC1, MIN_BOND);
-			assert_ok!(Inference::unregister_executor(RuntimeOrigin::signed(EXEC1)));
-			roll_to(UNBONDING);
-			assert_noop!(
-				Inference::withdraw_bond(RuntimeOrigin::signed(EXEC1)),
-				Error::<Test>::UnbondingNotOver
-			);
-		});
-	}
+    #[test]
+    fn withdraw_fails_before_the_delay() {
+        build_and_execute(|| {
+            register(EXEC1, MIN_BOND);
+            assert_ok!(Inference::unregister_executor(RuntimeOrigin::signed(EXEC1)));
+            roll_to(UNBONDING);
+            assert_noop!(
+                Inference::withdraw_bond(RuntimeOrigin::signed(EXEC1)),
+                Error::<Test>::UnbondingNotOver
+            );
+        });
+    }
 
-	#[test]
-	fn withdraw_fails_with_open_jobs() {
-		build_and_execute(|| {
-			let model = setup();
-			let job = submit(model);
-			assert_ok!(Inference::unregister_executor(RuntimeOrigin::signed(EXEC1)));
-			// Pretend the job is still open at the end of the delay.
-			Jobs::<Test>::mutate(job, |j| {
-				let j = j.as_mut().unwrap();
-				j.deadline = 1_000;
-				SettlementQueue::<Test>::mutate(j.settle_at, |b| b.retain(|x| *x != job));
-				j.settle_at = 1_001;
-				SettlementQueue::<Test>::mutate(1_001, |b| b.try_push(job).unwrap());
-			});
-			roll_to(1 + UNBONDING);
-			assert_noop!(
-				Inference::withdraw_bond(RuntimeOrigin::signed(EXEC1)),
-				Error::<Test>::ExecutorHasOpenJobs
-			);
-		});
-	}
+    #[test]
+    fn withdraw_fails_with_open_jobs() {
+        build_and_execute(|| {
+            let model = setup();
+            let job = submit(model);
+            assert_ok!(Inference::unregister_executor(RuntimeOrigin::signed(EXEC1)));
+            // Pretend the job is still open at the end of the delay.
+            Jobs::<Test>::mutate(job, |j| {
+                let j = j.as_mut().unwrap();
+                j.deadline = 1_000;
+                SettlementQueue::<Test>::mutate(j.settle_at, |b| b.retain(|x| *x != job));
+                j.settle_at = 1_001;
+                SettlementQueue::<Test>::mutate(1_001, |b| b.try_push(job).unwrap());
+            });
+            roll_to(1 + UNBONDING);
+            assert_noop!(
+                Inference::withdraw_bond(RuntimeOrigin::signed(EXEC1)),
+                Error::<Test>::ExecutorHasOpenJobs
+            );
+        });
+    }
 }
 
 mod submit_job {
-	use super::*;
+    use super::*;
 
-	#[test]
-	fn submit_job_works_and_assigns_round_robin() {
-		build_and_execute(|| {
-			let model = setup();
-			register(EXEC2, MIN_BOND);
-			let (j0, j1, j2) = (submit(model), submit(model), submit(model));
-			let executors: Vec<_> =
-				[j0, j1, j2].iter().map(|j| Jobs::<Test>::get(j).unwrap().executor).collect();
-			assert_eq!(executors, vec![EXEC1, EXEC2, EXEC1]);
-			let job = Jobs::<Test>::get(j2).unwrap();
-			assert_eq!(job.status, JobStatus::Assigned);
-			assert_eq!(job.deadline, 1 + CLAIM_TIMEOUT);
-			assert_eq!(held(HoldReason::JobFee, REQUESTER), 3 * FEE);
-			assert_eq!(Executors::<Test>::get(EXEC1).unwrap().locked, 2 * COLLATERAL);
-			assert_eq!(crate::OpenJobsPerModel::<Test>::get(model), 3);
-			System::assert_last_event(
-				Event::JobSubmitted {
-					job_id: j2,
-					model_id: model,
-					requester: REQUESTER,
-					executor: EXEC1,
-					fee: FEE,
-					claim_deadline: 1 + CLAIM_TIMEOUT,
-				}
-				.into(),
-			);
-		});
-	}
+    #[test]
+    fn submit_job_works_and_assigns_round_robin() {
+        build_and_execute(|| {
+            let model = setup();
+            register(EXEC2, MIN_BOND);
+            let (j0, j1, j2) = (submit(model), submit(model), submit(model));
+            let executors: Vec<_> = [j0, j1, j2]
+                .iter()
+                .map(|j| Jobs::<Test>::get(j).unwrap().executor)
+                .collect();
+            assert_eq!(executors, vec![EXEC1, EXEC2, EXEC1]);
+            let job = Jobs::<Test>::get(j2).unwrap();
+            assert_eq!(job.status, JobStatus::Assigned);
+            assert_eq!(job.deadline, 1 + CLAIM_TIMEOUT);
+            assert_eq!(held(HoldReason::JobFee, REQUESTER), 3 * FEE);
+            assert_eq!(
+                Executors::<Test>::get(EXEC1).unwrap().locked,
+                2 * COLLATERAL
+            );
+            assert_eq!(crate::OpenJobsPerModel::<Test>::get(model), 3);
+            System::assert_last_event(
+                Event::JobSubmitted {
+                    job_id: j2,
+                    model_id: model,
+                    requester: REQUESTER,
+                    executor: EXEC1,
+                    fee: FEE,
+                    claim_deadline: 1 + CLAIM_TIMEOUT,
+                }
+                .into(),
+            );
+        });
+    }
 
-	#[test]
-	fn submit_job_skips_executors_without_free_collateral() {
-		build_and_execute(|| {
-			let model = setup();
-			// EXEC1's bond covers 10 jobs.
-			for _ in 0..10 {
-				submit(model);
-			}
-			register(EXEC2, MIN_BOND);
-			crate::NextExecutor::<Test>::put(0);
-			let job = submit(model);
-			assert_eq!(Jobs::<Test>::get(job).unwrap().executor, EXEC2);
-		});
-	}
+    #[test]
+    fn submit_job_skips_executors_without_free_collateral() {
+        build_and_execute(|| {
+            let model = setup();
+            // EXEC1's bond covers 10 jobs.
+            for _ in 0..10 {
+                submit(model);
+            }
+            register(EXEC2, MIN_BOND);
+            crate::NextExecutor::<Test>::put(0);
+            let job = submit(model);
+            assert_eq!(Jobs::<Test>::get(job).unwrap().executor, EXEC2);
+        });
+    }
 
-	#[test]
-	fn submit_job_fails_without_free_executor() {
-		build_and_execute(|| {
-			let model = register_tiny_model(SEED);
-			assert_noop!(
-				Inference::submit_job(RuntimeOrigin::signed(REQUESTER), model, input(), FEE),
-				Error::<Test>::NoExecutorAvailable
-			);
-			register(EXEC1, MIN_BOND);
-			for _ in 0..10 {
-				submit(model);
-			}
-			assert_noop!(
-				Inference::submit_job(RuntimeOrigin::signed(REQUESTER), model, input(), FEE),
-				Error::<Test>::NoExecutorAvailable
-			);
-		});
-	}
+    #[test]
+    fn submit_job_fails_without_free_executor() {
+        build_and_execute(|| {
+            let model = register_tiny_model(SEED);
+            assert_noop!(
+                Inference::submit_job(RuntimeOrigin::signed(REQUESTER), model, input(), FEE),
+                Error::<Test>::NoExecutorAvailable
+            );
+            register(EXEC1, MIN_BOND);
+            for _ in 0..10 {
+                submit(model);
+            }
+            assert_noop!(
+                Inference::submit_job(RuntimeOrigin::signed(REQUESTER), model, input(), FEE),
+                Error::<Test>::NoExecutorAvailable
+            );
+        });
+    }
 
-	#[test]
-	fn submit_job_fails_for_bad_requests() {
-		build_and_execute(|| {
-			let model = setup();
-			let signed = || RuntimeOrigin::signed(REQUESTER);
-			assert_noop!(
-				Inference::submit_job(signed(), [9; 32], input(), FEE),
-				Error::<Test>::UnknownModel
-			);
-			assert_noop!(
-				Inference::submit_job(signed(), model, vec![0; (1 << 16) + 1], FEE),
-				Error::<Test>::InputTooLarge
-			);
-			assert_noop!(
-				Inference::submit_job(signed(), model, vec![0; 15], FEE),
-				Error::<Test>::WrongInputLength
-			);
-			assert_noop!(
-				Inference::submit_job(signed(), model, input(), 0),
-				Error::<Test>::FeeTooLow
-			);
-			assert_noop!(
-				Inference::submit_job(RuntimeOrigin::signed(POOR), model, input(), FEE),
-				Error::<Test>::InsufficientBalance
-			);
-		});
-	}
+    #[test]
+    fn submit_job_fails_for_bad_requests() {
+        build_and_execute(|| {
+            let model = setup();
+            let signed = || RuntimeOrigin::signed(REQUESTER);
+            assert_noop!(
+                Inference::submit_job(signed(), [9; 32], input(), FEE),
+                Error::<Test>::UnknownModel
+            );
+            assert_noop!(
+                Inference::submit_job(signed(), model, vec![0; (1 << 16) + 1], FEE),
+                Error::<Test>::InputTooLarge
+            );
+            assert_noop!(
+                Inference::submit_job(signed(), model, vec![0; 15], FEE),
+                Error::<Test>::WrongInputLength
+            );
+            assert_noop!(
+                Inference::submit_job(signed(), model, input(), 0),
+                Error::<Test>::FeeTooLow
+            );
+            assert_noop!(
+                Inference::submit_job(RuntimeOrigin::signed(POOR), model, input(), FEE),
+                Error::<Test>::InsufficientBalance
+            );
+        });
+    }
 
-	#[test]
-	fn submit_job_fails_if_settlement_queue_full() {
-		build_and_execute(|| {
-			SettlementsPerBucket::set(1);
-			let model = register_tiny_model(SEED);
-			register(EXEC1, 20 * COLLATERAL);
-			// One bucket and the 15 after it take one job each.
-			for _ in 0..16 {
-				submit(model);
-			}
-			assert_noop!(
-				Inference::submit_job(RuntimeOrigin::signed(REQUESTER), model, input(), FEE),
-				Error::<Test>::SettlementQueueFull
-			);
-			// The backlog drains, one job per bucket, nothing skipped.
-			roll_to(1 + CLAIM_TIMEOUT + 16 + 1);
-			assert!(Jobs::<Test>::iter_values().all(|j| j.status == JobStatus::TimedOut));
-		});
-	}
+    #[test]
+    fn submit_job_fails_if_settlement_queue_full() {
+        build_and_execute(|| {
+            SettlementsPerBucket::set(1);
+            let model = register_tiny_model(SEED);
+            register(EXEC1, 20 * COLLATERAL);
+            // One bucket and the 15 after it take one job each.
+            for _ in 0..16 {
+                submit(model);
+            }
+            assert_noop!(
+                Inference::submit_job(RuntimeOrigin::signed(REQUESTER), model, input(), FEE),
+                Error::<Test>::SettlementQueueFull
+            );
+            // The backlog drains, one job per bucket, nothing skipped.
+            roll_to(1 + CLAIM_TIMEOUT + 16 + 1);
+            assert!(Jobs::<Test>::iter_values().all(|j| j.status == JobStatus::TimedOut));
+        });
+    }
 
-	#[test]
-	fn a_model_in_use_cannot_be_removed() {
-		build_and_execute(|| {
-			let model = setup();
-			submit(model);
-			assert_noop!(
-				Models::remove_model(RuntimeOrigin::signed(OWNER), model),
-				pallet_models::Error::<Test>::ModelInUse
-			);
-		});
-	}
+    #[test]
+    fn a_model_in_use_cannot_be_removed() {
+        build_and_execute(|| {
+            let model = setup();
+            submit(model);
+            assert_noop!(
+                Models::remove_model(RuntimeOrigin::signed(OWNER), model),
+                pallet_models::Error::<Test>::ModelInUse
+            );
+        });
+    }
 }
 
 mod post_claim {
-	use super::*;
+    use super::*;
 
-	#[test]
-	fn post_claim_works() {
-		build_and_execute(|| {
-			let model = setup();
-			let job = submit(model);
-			roll_to(3);
-			claim_honestly(job);
-			let j = Jobs::<Test>::get(job).unwrap();
-			assert_eq!(j.status, JobStatus::Claimed);
-			assert_eq!(j.deadline, 3 + WINDOW);
-			assert_eq!(Claims::<Test>::get(job).unwrap().trace.len(), 3);
-			System::assert_last_event(
-				Event::ClaimPosted { job_id: job, executor: EXEC1, challenge_deadline: 3 + WINDOW }
-					.into(),
-			);
-		});
-	}
+    #[test]
+    fn post_claim_works() {
+        build_and_execute(|| {
+            let model = setup();
+            let job = submit(model);
+            roll_to(3);
+            claim_honestly(job);
+            let j = Jobs::<Test>::get(job).unwrap();
+            assert_eq!(j.status, JobStatus::Claimed);
+            assert_eq!(j.deadline, 3 + WINDOW);
+            assert_eq!(Claims::<Test>::get(job).unwrap().trace.len(), 3);
+            System::assert_last_event(
+                Event::ClaimPosted {
+                    job_id: job,
+                    executor: EXEC1,
+                    challenge_deadline: 3 + WINDOW,
+                }
+                .into(),
+            );
+        });
+    }
 
-	#[test]
-	fn the_genesis_challenge_window_is_used() {
-		let mut t = new_test_ext();
-		t.execute_with(|| {
-			frame_support::traits::BuildGenesisConfig::build(&crate::GenesisConfig::<Test> {
-				challenge_window: Some(3),
-			});
-			let model = setup();
-			let job = submit(model);
-			claim_honestly(job);
-			assert_eq!(Jobs::<Test>::get(job).unwrap().deadline, 1 + 3);
-			roll_to(5);
-			assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Finalized);
-		});
-	}
+    #[test]
+    fn the_genesis_challenge_window_is_used() {
+        let mut t = new_test_ext();
+        t.execute_with(|| {
+            frame_support::traits::BuildGenesisConfig::build(&crate::GenesisConfig::<Test> {
+                challenge_window: Some(3),
+            });
+            let model = setup();
+            let job = submit(model);
+            claim_honestly(job);
+            assert_eq!(Jobs::<Test>::get(job).unwrap().deadline, 1 + 3);
+            roll_to(5);
+            assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Finalized);
+        });
+    }
 
-	#[test]
-	#[should_panic(expected = "0 < challenge_window <= Config::ChallengeWindow")]
-	fn a_genesis_window_above_the_maximum_is_refused() {
-		new_test_ext().execute_with(|| {
-			frame_support::traits::BuildGenesisConfig::build(&crate::GenesisConfig::<Test> {
-				challenge_window: Some(WINDOW + 1),
-			});
-		});
-	}
+    #[test]
+    #[should_panic(expected = "0 < challenge_window <= Config::ChallengeWindow")]
+    fn a_genesis_window_above_the_maximum_is_refused() {
+        new_test_ext().execute_with(|| {
+            frame_support::traits::BuildGenesisConfig::build(&crate::GenesisConfig::<Test> {
+                challenge_window: Some(WINDOW + 1),
+            });
+        });
+    }
 
-	#[test]
-	fn post_claim_fails_for_bad_claims() {
-		build_and_execute(|| {
-			let model = setup();
-			let job = submit(model);
-			let (output, trace, _) = honest(&input());
-			let by = |who| RuntimeOrigin::signed(who);
-			assert_noop!(
-				Inference::post_claim(by(EXEC1), 99, output.clone(), trace.clone()),
-				Error::<Test>::UnknownJob
-			);
-			assert_noop!(
-				Inference::post_claim(by(EXEC2), job, output.clone(), trace.clone()),
-				Error::<Test>::NotAssignedExecutor
-			);
-			assert_noop!(
-				Inference::post_claim(by(EXEC1), job, vec![0; 5], trace.clone()),
-				Error::<Test>::WrongOutputLength
-			);
-			assert_noop!(
-				Inference::post_claim(by(EXEC1), job, output.clone(), trace[..2].to_vec()),
-				Error::<Test>::WrongTraceLength
-			);
-			let mut bad = trace.clone();
-			bad[2] = [0; 32];
-			assert_noop!(
-				Inference::post_claim(by(EXEC1), job, output.clone(), bad),
-				Error::<Test>::OutputHashMismatch
-			);
-			assert_ok!(Inference::post_claim(by(EXEC1), job, output.clone(), trace.clone()));
-			assert_noop!(
-				Inference::post_claim(by(EXEC1), job, output, trace),
-				Error::<Test>::ClaimAlreadyPosted
-			);
-		});
-	}
+    #[test]
+    fn post_claim_fails_for_bad_claims() {
+        build_and_execute(|| {
+            let model = setup();
+            let job = submit(model);
+            let (output, trace, _) = honest(&input());
+            let by = |who| RuntimeOrigin::signed(who);
+            assert_noop!(
+                Inference::post_claim(by(EXEC1), 99, output.clone(), trace.clone()),
+                Error::<Test>::UnknownJob
+            );
+            assert_noop!(
+                Inference::post_claim(by(EXEC2), job, output.clone(), trace.clone()),
+                Error::<Test>::NotAssignedExecutor
+            );
+            assert_noop!(
+                Inference::post_claim(by(EXEC1), job, vec![0; 5], trace.clone()),
+                Error::<Test>::WrongOutputLength
+            );
+            assert_noop!(
+                Inference::post_claim(by(EXEC1), job, output.clone(), trace[..2].to_vec()),
+                Error::<Test>::WrongTraceLength
+            );
+            let mut bad = trace.clone();
+            bad[2] = [0; 32];
+            assert_noop!(
+                Inference::post_claim(by(EXEC1), job, output.clone(), bad),
+                Error::<Test>::OutputHashMismatch
+            );
+            assert_ok!(Inference::post_claim(
+                by(EXEC1),
+                job,
+                output.clone(),
+                trace.clone()
+            ));
+            assert_noop!(
+                Inference::post_claim(by(EXEC1), job, output, trace),
+                Error::<Test>::ClaimAlreadyPosted
+            );
+        });
+    }
 
-	#[test]
-	fn post_claim_fails_after_the_deadline() {
-		build_and_execute(|| {
-			let model = setup();
-			let job = submit(model);
-			// The settlement of the timeout is late (budget 0 would stall it): set the clock only.
-			System::set_block_number(2 + CLAIM_TIMEOUT);
-			let (output, trace, _) = honest(&input());
-			assert_noop!(
-				Inference::post_claim(RuntimeOrigin::signed(EXEC1), job, output, trace),
-				Error::<Test>::ClaimDeadlinePassed
-			);
-		});
-	}
+    #[test]
+    fn post_claim_fails_after_the_deadline() {
+        build_and_execute(|| {
+            let model = setup();
+            let job = submit(model);
+            // The settlement of the timeout is late (budget 0 would stall it): set the clock only.
+            System::set_block_number(2 + CLAIM_TIMEOUT);
+            let (output, trace, _) = honest(&input());
+            assert_noop!(
+                Inference::post_claim(RuntimeOrigin::signed(EXEC1), job, output, trace),
+                Error::<Test>::ClaimDeadlinePassed
+            );
+        });
+    }
 }
 
 mod finalization {
-	use super::*;
+    use super::*;
 
-	#[test]
-	fn unchallenged_claims_finalize_automatically() {
-		build_and_execute(|| {
-			let model = setup();
-			let job = submit(model);
-			claim_honestly(job);
-			roll_to(1 + WINDOW);
-			assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Claimed);
-			roll_to(2 + WINDOW);
-			assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Finalized);
-			assert_eq!(balances(EXEC1), (INITIAL - MIN_BOND + FEE, MIN_BOND));
-			assert_eq!(balances(REQUESTER), (INITIAL - FEE, 0));
-			assert_eq!(Executors::<Test>::get(EXEC1).unwrap().locked, 0);
-			System::assert_last_event(
-				Event::ClaimFinalized { job_id: job, executor: EXEC1, fee: FEE }.into(),
-			);
-		});
-	}
+    #[test]
+    fn unchallenged_claims_finalize_automatically() {
+        build_and_execute(|| {
+            let model = setup();
+            let job = submit(model);
+            claim_honestly(job);
+            roll_to(1 + WINDOW);
+            assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Claimed);
+            roll_to(2 + WINDOW);
+            assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Finalized);
+            assert_eq!(balances(EXEC1), (INITIAL - MIN_BOND + FEE, MIN_BOND));
+            assert_eq!(balances(REQUESTER), (INITIAL - FEE, 0));
+            assert_eq!(Executors::<Test>::get(EXEC1).unwrap().locked, 0);
+            System::assert_last_event(
+                Event::ClaimFinalized {
+                    job_id: job,
+                    executor: EXEC1,
+                    fee: FEE,
+                }
+                .into(),
+            );
+        });
+    }
 
-	#[test]
-	fn finalize_claim_works_for_anyone_after_the_window() {
-		build_and_execute(|| {
-			SettlementsPerBlock::set(0);
-			let model = setup();
-			let job = submit(model);
-			claim_honestly(job);
-			System::set_block_number(2 + WINDOW);
-			assert_ok!(Inference::finalize_claim(RuntimeOrigin::signed(CHALLENGER), job));
-			assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Finalized);
-			SettlementsPerBlock::set(4);
-			// The queued entry is now stale and is dropped without paying twice.
-			roll_to(3 + WINDOW);
-			assert_eq!(balances(EXEC1).0, INITIAL - MIN_BOND + FEE);
-		});
-	}
+    #[test]
+    fn finalize_claim_works_for_anyone_after_the_window() {
+        build_and_execute(|| {
+            SettlementsPerBlock::set(0);
+            let model = setup();
+            let job = submit(model);
+            claim_honestly(job);
+            System::set_block_number(2 + WINDOW);
+            assert_ok!(Inference::finalize_claim(
+                RuntimeOrigin::signed(CHALLENGER),
+                job
+            ));
+            assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Finalized);
+            SettlementsPerBlock::set(4);
+            // The queued entry is now stale and is dropped without paying twice.
+            roll_to(3 + WINDOW);
+            assert_eq!(balances(EXEC1).0, INITIAL - MIN_BOND + FEE);
+        });
+    }
 
-	#[test]
-	fn finalize_claim_fails_if_not_due() {
-		build_and_execute(|| {
-			let model = setup();
-			let job = submit(model);
-			let by = RuntimeOrigin::signed(CHALLENGER);
-			assert_noop!(Inference::finalize_claim(by.clone(), 99), Error::<Test>::UnknownJob);
-			assert_noop!(Inference::finalize_claim(by.clone(), job), Error::<Test>::NotClaimed);
-			claim_honestly(job);
-			System::set_block_number(1 + WINDOW);
-			assert_noop!(
-				Inference::finalize_claim(by, job),
-				Error::<Test>::ChallengeWindowOpen
-			);
-		});
-	}
+    #[test]
+    fn finalize_claim_fails_if_not_due() {
+        build_and_execute(|| {
+            let model = setup();
+            let job = submit(model);
+            let by = RuntimeOrigin::signed(CHALLENGER);
+            assert_noop!(
+                Inference::finalize_claim(by.clone(), 99),
+                Error::<Test>::UnknownJob
+            );
+            assert_noop!(
+                Inference::finalize_claim(by.clone(), job),
+                Error::<Test>::NotClaimed
+            );
+            claim_honestly(job);
+            System::set_block_number(1 + WINDOW);
+            assert_noop!(
+                Inference::finalize_claim(by, job),
+                Error::<Test>::ChallengeWindowOpen
+            );
+        });
+    }
 
-	#[test]
-	fn many_windows_closing_together_all_finalize_in_order() {
-		build_and_execute(|| {
-			SettlementsPerBlock::set(2);
-			let model = register_tiny_model(SEED);
-			register(EXEC1, 10 * COLLATERAL);
-			let jobs: Vec<u64> = (0..4).map(|_| submit(model)).collect();
-			for &j in &jobs {
-				claim_honestly(j);
-			}
-			// All four windows close at block 1 + WINDOW; two are settled per block.
-			roll_to(2 + WINDOW);
-			let done = |j: &u64| Jobs::<Test>::get(j).unwrap().status == JobStatus::Finalized;
-			assert_eq!(jobs.iter().filter(|j| done(j)).count(), 2);
-			assert!(done(&jobs[0]) && done(&jobs[1]));
-			roll_to(3 + WINDOW);
-			assert!(jobs.iter().all(done));
-			assert_eq!(balances(EXEC1).0, INITIAL - 10 * COLLATERAL + 4 * FEE);
-		});
-	}
+    #[test]
+    fn many_windows_closing_together_all_finalize_in_order() {
+        build_and_execute(|| {
+            SettlementsPerBlock::set(2);
+            let model = register_tiny_model(SEED);
+            register(EXEC1, 10 * COLLATERAL);
+            let jobs: Vec<u64> = (0..4).map(|_| submit(model)).collect();
+            for &j in &jobs {
+                claim_honestly(j);
+            }
+            // All four windows close at block 1 + WINDOW; two are settled per block.
+            roll_to(2 + WINDOW);
+            let done = |j: &u64| Jobs::<Test>::get(j).unwrap().status == JobStatus::Finalized;
+            assert_eq!(jobs.iter().filter(|j| done(j)).count(), 2);
+            assert!(done(&jobs[0]) && done(&jobs[1]));
+            roll_to(3 + WINDOW);
+            assert!(jobs.iter().all(done));
+            assert_eq!(balances(EXEC1).0, INITIAL - 10 * COLLATERAL + 4 * FEE);
+        });
+    }
 }
 
 mod timeouts {
-	use super::*;
+    use super::*;
 
-	#[test]
-	fn silent_executor_is_slashed_and_the_job_reassigned() {
-		build_and_execute(|| {
-			let model = setup();
-			register(EXEC2, MIN_BOND);
-			let job = submit(model);
-			assert_eq!(Jobs::<Test>::get(job).unwrap().executor, EXEC1);
-			roll_to(2 + CLAIM_TIMEOUT);
-			let j = Jobs::<Test>::get(job).unwrap();
-			assert_eq!((j.executor, j.status, j.reassignments), (EXEC2, JobStatus::Assigned, 1));
-			assert_eq!(j.deadline, 2 + 2 * CLAIM_TIMEOUT);
-			assert_eq!(Executors::<Test>::get(EXEC1).unwrap().bond, MIN_BOND - COLLATERAL);
-			assert_eq!(Burned::get(), COLLATERAL);
-			System::assert_has_event(
-				Event::Slashed {
-					who: EXEC1,
-					amount: COLLATERAL,
-					reason: SlashReason::MissedDeadline,
-					beneficiary: None,
-					rewarded: 0,
-				}
-				.into(),
-			);
-			System::assert_last_event(
-				Event::JobReassigned {
-					job_id: job,
-					from: EXEC1,
-					to: EXEC2,
-					claim_deadline: 2 + 2 * CLAIM_TIMEOUT,
-				}
-				.into(),
-			);
-			// The new executor answers and is paid.
-			claim_honestly(job);
-			roll_to(3 + 2 * CLAIM_TIMEOUT + WINDOW);
-			assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Finalized);
-			assert_eq!(balances(EXEC2).0, INITIAL - MIN_BOND + FEE);
-		});
-	}
+    #[test]
+    fn silent_executor_is_slashed_and_the_job_reassigned() {
+        build_and_execute(|| {
+            let model = setup();
+            register(EXEC2, MIN_BOND);
+            let job = submit(model);
+            assert_eq!(Jobs::<Test>::get(job).unwrap().executor, EXEC1);
+            roll_to(2 + CLAIM_TIMEOUT);
+            let j = Jobs::<Test>::get(job).unwrap();
+            assert_eq!(
+                (j.executor, j.status, j.reassignments),
+                (EXEC2, JobStatus::Assigned, 1)
+            );
+            assert_eq!(j.deadline, 2 + 2 * CLAIM_TIMEOUT);
+            assert_eq!(
+                Executors::<Test>::get(EXEC1).unwrap().bond,
+                MIN_BOND - COLLATERAL
+            );
+            assert_eq!(Burned::get(), COLLATERAL);
+            System::assert_has_event(
+                Event::Slashed {
+                    who: EXEC1,
+                    amount: COLLATERAL,
+                    reason: SlashReason::MissedDeadline,
+                    beneficiary: None,
+                    rewarded: 0,
+                }
+                .into(),
+            );
+            System::assert_last_event(
+                Event::JobReassigned {
+                    job_id: job,
+                    from: EXEC1,
+                    to: EXEC2,
+                    claim_deadline: 2 + 2 * CLAIM_TIMEOUT,
+                }
+                .into(),
+            );
+            // The new executor answers and is paid.
+            claim_honestly(job);
+            roll_to(3 + 2 * CLAIM_TIMEOUT + WINDOW);
+            assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Finalized);
+            assert_eq!(balances(EXEC2).0, INITIAL - MIN_BOND + FEE);
+        });
+    }
 
-	#[test]
-	fn job_is_refunded_when_nobody_answers() {
-		build_and_execute(|| {
-			let model = setup();
-			let job = submit(model);
-			roll_to(2 + CLAIM_TIMEOUT);
-			let j = Jobs::<Test>::get(job).unwrap();
-			assert_eq!(j.status, JobStatus::TimedOut);
-			assert_eq!(balances(REQUESTER), (INITIAL, 0));
-			System::assert_last_event(
-				Event::JobTimedOut { job_id: job, requester: REQUESTER, refunded: FEE }.into(),
-			);
-		});
-	}
+    #[test]
+    fn job_is_refunded_when_nobody_answers() {
+        build_and_execute(|| {
+            let model = setup();
+            let job = submit(model);
+            roll_to(2 + CLAIM_TIMEOUT);
+            let j = Jobs::<Test>::get(job).unwrap();
+            assert_eq!(j.status, JobStatus::TimedOut);
+            assert_eq!(balances(REQUESTER), (INITIAL, 0));
+            System::assert_last_event(
+                Event::JobTimedOut {
+                    job_id: job,
+                    requester: REQUESTER,
+                    refunded: FEE,
+                }
+                .into(),
+            );
+        });
+    }
 }
 
 mod challenge {
-	use super::*;
+    use super::*;
 
-	fn challenge(who: AccountId, job: u64, layer: u32, data: Vec<Vec<u8>>) -> frame_support::dispatch::DispatchResultWithPostInfo {
-		Inference::challenge(RuntimeOrigin::signed(who), job, layer, inputs_of(data))
-	}
+    fn challenge(
+        who: AccountId,
+        job: u64,
+        layer: u32,
+        data: Vec<Vec<u8>>,
+    ) -> frame_support::dispatch::DispatchResultWithPostInfo {
+        Inference::challenge(RuntimeOrigin::signed(who), job, layer, inputs_of(data))
+    }
 
-	#[test]
-	fn a_false_claim_is_refuted_and_pays_the_challenger() {
-		build_and_execute(|| {
-			let model = setup();
-			let job = submit(model);
-			claim_falsely(job);
-			let (_, _, acts) = honest(&input());
-			// Layer 1 is fed by layer 0's output, which the false claim committed honestly.
-			assert_ok!(challenge(CHALLENGER, job, 1, vec![acts[1].clone()]));
+    #[test]
+    fn a_false_claim_is_refuted_and_pays_the_challenger() {
+        build_and_execute(|| {
+            let model = setup();
+            let job = submit(model);
+            claim_falsely(job);
+            let (_, _, acts) = honest(&input());
+            // Layer 1 is fed by layer 0's output, which the false claim committed honestly.
+            assert_ok!(challenge(CHALLENGER, job, 1, vec![acts[1].clone()]));
 
-			assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Refuted);
-			assert_eq!(balances(CHALLENGER), (INITIAL + CHALLENGER_REWARD, 0));
-			assert_eq!(balances(REQUESTER), (INITIAL, 0));
-			assert_eq!(balances(EXEC1), (INITIAL - MIN_BOND, MIN_BOND - COLLATERAL));
-			assert_eq!(Burned::get(), COLLATERAL - CHALLENGER_REWARD);
-			System::assert_has_event(
-				Event::Slashed {
-					who: EXEC1,
-					amount: COLLATERAL,
-					reason: SlashReason::FalseClaim,
-					beneficiary: Some(CHALLENGER),
-					rewarded: CHALLENGER_REWARD,
-				}
-				.into(),
-			);
-			System::assert_last_event(
-				Event::DisputeResolved {
-					job_id: job,
-					layer: 1,
-					challenger: CHALLENGER,
-					executor_was_wrong: true,
-				}
-				.into(),
-			);
-			// Settled: nothing more happens when the window would have closed.
-			roll_to(3 + WINDOW);
-			assert_eq!(balances(EXEC1).0, INITIAL - MIN_BOND);
-		});
-	}
+            assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Refuted);
+            assert_eq!(balances(CHALLENGER), (INITIAL + CHALLENGER_REWARD, 0));
+            assert_eq!(balances(REQUESTER), (INITIAL, 0));
+            assert_eq!(balances(EXEC1), (INITIAL - MIN_BOND, MIN_BOND - COLLATERAL));
+            assert_eq!(Burned::get(), COLLATERAL - CHALLENGER_REWARD);
+            System::assert_has_event(
+                Event::Slashed {
+                    who: EXEC1,
+                    amount: COLLATERAL,
+                    reason: SlashReason::FalseClaim,
+                    beneficiary: Some(CHALLENGER),
+                    rewarded: CHALLENGER_REWARD,
+                }
+                .into(),
+            );
+            System::assert_last_event(
+                Event::DisputeResolved {
+                    job_id: job,
+                    layer: 1,
+                    challenger: CHALLENGER,
+                    executor_was_wrong: true,
+                }
+                .into(),
+            );
+            // Settled: nothing more happens when the window would have closed.
+            roll_to(3 + WINDOW);
+            assert_eq!(balances(EXEC1).0, INITIAL - MIN_BOND);
+        });
+    }
 
-	#[test]
-	fn a_false_challenge_costs_the_challenger_its_bond() {
-		build_and_execute(|| {
-			let model = setup();
-			let job = submit(model);
-			claim_honestly(job);
-			let (_, _, acts) = honest(&input());
-			assert_ok!(challenge(CHALLENGER, job, 0, vec![acts[0].clone()]));
+    #[test]
+    fn a_false_challenge_costs_the_challenger_its_bond() {
+        build_and_execute(|| {
+            let model = setup();
+            let job = submit(model);
+            claim_honestly(job);
+            let (_, _, acts) = honest(&input());
+            assert_ok!(challenge(CHALLENGER, job, 0, vec![acts[0].clone()]));
 
-			let compensation = CHALLENGER_BOND / 2;
-			assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Claimed);
-			assert_eq!(balances(CHALLENGER), (INITIAL - CHALLENGER_BOND, 0));
-			assert_eq!(balances(EXEC1).0, INITIAL - MIN_BOND + compensation);
-			assert_eq!(Burned::get(), CHALLENGER_BOND - compensation);
-			System::assert_has_event(
-				Event::Slashed {
-					who: CHALLENGER,
-					amount: CHALLENGER_BOND,
-					reason: SlashReason::FalseChallenge,
-					beneficiary: Some(EXEC1),
-					rewarded: compensation,
-				}
-				.into(),
-			);
-			System::assert_last_event(
-				Event::DisputeResolved {
-					job_id: job,
-					layer: 0,
-					challenger: CHALLENGER,
-					executor_was_wrong: false,
-				}
-				.into(),
-			);
-			// The claim still finalizes.
-			roll_to(2 + WINDOW);
-			assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Finalized);
-		});
-	}
+            let compensation = CHALLENGER_BOND / 2;
+            assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Claimed);
+            assert_eq!(balances(CHALLENGER), (INITIAL - CHALLENGER_BOND, 0));
+            assert_eq!(balances(EXEC1).0, INITIAL - MIN_BOND + compensation);
+            assert_eq!(Burned::get(), CHALLENGER_BOND - compensation);
+            System::assert_has_event(
+                Event::Slashed {
+                    who: CHALLENGER,
+                    amount: CHALLENGER_BOND,
+                    reason: SlashReason::FalseChallenge,
+                    beneficiary: Some(EXEC1),
+                    rewarded: compensation,
+                }
+                .into(),
+            );
+            System::assert_last_event(
+                Event::DisputeResolved {
+                    job_id: job,
+                    layer: 0,
+                    challenger: CHALLENGER,
+                    executor_was_wrong: false,
+                }
+                .into(),
+            );
+            // The claim still finalizes.
+            roll_to(2 + WINDOW);
+            assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Finalized);
+        });
+    }
 
-	#[test]
-	fn challenge_fails_for_bad_disputes() {
-		build_and_execute(|| {
-			let model = setup();
-			let job = submit(model);
-			let (_, _, acts) = honest(&input());
-			assert_noop!(challenge(CHALLENGER, 99, 0, vec![acts[0].clone()]), Error::<Test>::UnknownJob);
-			assert_noop!(challenge(CHALLENGER, job, 0, vec![acts[0].clone()]), Error::<Test>::NotClaimed);
-			claim_falsely(job);
-			assert_noop!(challenge(EXEC1, job, 1, vec![acts[1].clone()]), Error::<Test>::SelfChallenge);
-			assert_noop!(challenge(CHALLENGER, job, 3, vec![acts[2].clone()]), Error::<Test>::NoSuchLayer);
-			assert_noop!(challenge(CHALLENGER, job, 1, vec![]), Error::<Test>::WrongLayerInputCount);
-			assert_noop!(
-				challenge(CHALLENGER, job, 1, vec![acts[0].clone()]),
-				Error::<Test>::LayerInputNotCommitted
-			);
-			// Layer 2's input is layer 1's output, falsely committed as [7; 32]: no preimage.
-			assert_noop!(
-				challenge(CHALLENGER, job, 2, vec![acts[2].clone()]),
-				Error::<Test>::LayerInputNotCommitted
-			);
-			assert_noop!(
-				challenge(POOR, job, 1, vec![acts[1].clone()]),
-				Error::<Test>::InsufficientChallengerBond
-			);
-			System::set_block_number(2 + WINDOW);
-			assert_noop!(
-				challenge(CHALLENGER, job, 1, vec![acts[1].clone()]),
-				Error::<Test>::ChallengeWindowClosed
-			);
-		});
-	}
+    #[test]
+    fn challenge_fails_for_bad_disputes() {
+        build_and_execute(|| {
+            let model = setup();
+            let job = submit(model);
+            let (_, _, acts) = honest(&input());
+            assert_noop!(
+                challenge(CHALLENGER, 99, 0, vec![acts[0].clone()]),
+                Error::<Test>::UnknownJob
+            );
+            assert_noop!(
+                challenge(CHALLENGER, job, 0, vec![acts[0].clone()]),
+                Error::<Test>::NotClaimed
+            );
+            claim_falsely(job);
+            assert_noop!(
+                challenge(EXEC1, job, 1, vec![acts[1].clone()]),
+                Error::<Test>::SelfChallenge
+            );
+            assert_noop!(
+                challenge(CHALLENGER, job, 3, vec![acts[2].clone()]),
+                Error::<Test>::NoSuchLayer
+            );
+            assert_noop!(
+                challenge(CHALLENGER, job, 1, vec![]),
+                Error::<Test>::WrongLayerInputCount
+            );
+            assert_noop!(
+                challenge(CHALLENGER, job, 1, vec![acts[0].clone()]),
+                Error::<Test>::LayerInputNotCommitted
+            );
+            // Layer 2's input is layer 1's output, falsely committed as [7; 32]: no preimage.
+            assert_noop!(
+                challenge(CHALLENGER, job, 2, vec![acts[2].clone()]),
+                Error::<Test>::LayerInputNotCommitted
+            );
+            assert_noop!(
+                challenge(POOR, job, 1, vec![acts[1].clone()]),
+                Error::<Test>::InsufficientChallengerBond
+            );
+            System::set_block_number(2 + WINDOW);
+            assert_noop!(
+                challenge(CHALLENGER, job, 1, vec![acts[1].clone()]),
+                Error::<Test>::ChallengeWindowClosed
+            );
+        });
+    }
 
-	#[test]
-	fn challenge_fails_if_committed_input_is_invalid() {
-		build_and_execute(|| {
-			let model = setup();
-			let job = submit(model);
-			// A claim committing layer 0's output to a 3-byte blob.
-			let (_, mut trace, _) = honest(&input());
-			let blob = vec![1u8, 2, 3];
-			trace[0] = hash_activation(as_i8(&blob));
-			let output = vec![0u8; 4];
-			trace[2] = hash_activation(as_i8(&output));
-			assert_ok!(Inference::post_claim(RuntimeOrigin::signed(EXEC1), job, output, trace));
-			assert_noop!(challenge(CHALLENGER, job, 1, vec![blob]), Error::<Test>::LayerInputInvalid);
-			// Disputing layer 0 instead catches the lie.
-			assert_ok!(challenge(CHALLENGER, job, 0, vec![input()]));
-			assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Refuted);
-		});
-	}
+    #[test]
+    fn challenge_fails_if_committed_input_is_invalid() {
+        build_and_execute(|| {
+            let model = setup();
+            let job = submit(model);
+            // A claim committing layer 0's output to a 3-byte blob.
+            let (_, mut trace, _) = honest(&input());
+            let blob = vec![1u8, 2, 3];
+            trace[0] = hash_activation(as_i8(&blob));
+            let output = vec![0u8; 4];
+            trace[2] = hash_activation(as_i8(&output));
+            assert_ok!(Inference::post_claim(
+                RuntimeOrigin::signed(EXEC1),
+                job,
+                output,
+                trace
+            ));
+            assert_noop!(
+                challenge(CHALLENGER, job, 1, vec![blob]),
+                Error::<Test>::LayerInputInvalid
+            );
+            // Disputing layer 0 instead catches the lie.
+            assert_ok!(challenge(CHALLENGER, job, 0, vec![input()]));
+            assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Refuted);
+        });
+    }
 
-	#[test]
-	fn challenge_weight_grows_with_the_layer_cost() {
-		let small = Inference::challenge_weight(1_000, 1_000);
-		let large = Inference::challenge_weight(100_000, 1_000);
-		assert!(large.ref_time() > small.ref_time());
-	}
+    #[test]
+    fn challenge_weight_grows_with_the_layer_cost() {
+        let small = Inference::challenge_weight(1_000, 1_000);
+        let large = Inference::challenge_weight(100_000, 1_000);
+        assert!(large.ref_time() > small.ref_time());
+    }
 }

@@ -10,95 +10,111 @@ pub type JobId = u64;
 
 /// A registered executor's stake.
 #[derive(
-	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+    Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
 )]
 pub struct ExecutorInfo<Balance, BlockNumber> {
-	/// The bond held from the executor ([`crate::HoldReason::ExecutorBond`]).
-	pub bond: Balance,
-	/// The part of `bond` locked as collateral of open jobs: `open_jobs × JobCollateral`.
-	pub locked: Balance,
-	/// Jobs assigned to the executor and not yet settled.
-	pub open_jobs: u32,
-	/// Set by `unregister_executor`: the block from which the bond can be withdrawn.
-	pub unbonding_at: Option<BlockNumber>,
+    /// The bond held from the executor ([`crate::HoldReason::ExecutorBond`]).
+    pub bond: Balance,
+    /// The part of `bond` locked as collateral of open jobs: `open_jobs × JobCollateral`.
+    pub locked: Balance,
+    /// Jobs assigned to the executor and not yet settled.
+    pub open_jobs: u32,
+    /// Set by `unregister_executor`: the block from which the bond can be withdrawn.
+    pub unbonding_at: Option<BlockNumber>,
 }
 
 /// Where a job is in its lifecycle.
 #[derive(
-	Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo,
-	MaxEncodedLen,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Encode,
+    Decode,
+    DecodeWithMemTracking,
+    TypeInfo,
+    MaxEncodedLen,
 )]
 pub enum JobStatus {
-	/// Waiting for the assigned executor's claim until `Job::deadline`.
-	Assigned,
-	/// A claim is posted; challengeable until `Job::deadline`.
-	Claimed,
-	/// The window closed without a successful challenge: the executor was paid.
-	Finalized,
-	/// A challenge proved the claim false: the executor was slashed, the requester refunded.
-	Refuted,
-	/// No executor answered in time: the requester was refunded.
-	TimedOut,
+    /// Waiting for the assigned executor's claim until `Job::deadline`.
+    Assigned,
+    /// A claim is posted; challengeable until `Job::deadline`.
+    Claimed,
+    /// The window closed without a successful challenge: the executor was paid.
+    Finalized,
+    /// A challenge proved the claim false: the executor was slashed, the requester refunded.
+    Refuted,
+    /// No executor answered in time: the requester was refunded.
+    TimedOut,
 }
 
 impl JobStatus {
-	/// Whether the job still holds a fee and an executor's collateral.
-	pub fn is_open(self) -> bool {
-		matches!(self, JobStatus::Assigned | JobStatus::Claimed)
-	}
+    /// Whether the job still holds a fee and an executor's collateral.
+    pub fn is_open(self) -> bool {
+        matches!(self, JobStatus::Assigned | JobStatus::Claimed)
+    }
 }
 
 /// An inference job.
 #[derive(
-	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+    Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
 )]
 #[scale_info(skip_type_params(MaxInput))]
 pub struct Job<AccountId, Balance, BlockNumber, MaxInput: Get<u32>> {
-	/// The model to run.
-	pub model_id: ModelId,
-	/// Who pays.
-	pub requester: AccountId,
-	/// The executor assigned by the chain.
-	pub executor: AccountId,
-	/// The fee held from the requester ([`crate::HoldReason::JobFee`]).
-	pub fee: Balance,
-	/// The input tensor, raw row-major int8 bytes.
-	pub input: BoundedVec<u8, MaxInput>,
-	/// Where the job is.
-	pub status: JobStatus,
-	/// `Assigned`: the last block at which the claim is accepted. `Claimed`: the last block at
-	/// which a challenge is accepted.
-	pub deadline: BlockNumber,
-	/// The block whose settlement queue holds the job (after `deadline`).
-	pub settle_at: BlockNumber,
-	/// How many times the job was reassigned after a silent executor.
-	pub reassignments: u32,
+    /// The model to run.
+    pub model_id: ModelId,
+    /// Who pays.
+    pub requester: AccountId,
+    /// The executor assigned by the chain.
+    pub executor: AccountId,
+    /// The fee held from the requester ([`crate::HoldReason::JobFee`]).
+    pub fee: Balance,
+    /// The input tensor, raw row-major int8 bytes.
+    pub input: BoundedVec<u8, MaxInput>,
+    /// Where the job is.
+    pub status: JobStatus,
+    /// `Assigned`: the last block at which the claim is accepted. `Claimed`: the last block at
+    /// which a challenge is accepted.
+    pub deadline: BlockNumber,
+    /// The block whose settlement queue holds the job (after `deadline`).
+    pub settle_at: BlockNumber,
+    /// How many times the job was reassigned after a silent executor.
+    pub reassignments: u32,
 }
 
 /// An executor's answer to a job.
 #[derive(
-	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+    Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
 )]
 #[scale_info(skip_type_params(MaxOutput, MaxLayers))]
 pub struct Claim<BlockNumber, MaxOutput: Get<u32>, MaxLayers: Get<u32>> {
-	/// The output tensor, raw row-major int8 bytes.
-	pub output: BoundedVec<u8, MaxOutput>,
-	/// One hash per layer: `hash_activation` of the layer's output. The last is the output's.
-	pub trace: BoundedVec<[u8; 32], MaxLayers>,
-	/// When the claim was posted.
-	pub posted_at: BlockNumber,
+    /// The output tensor, raw row-major int8 bytes.
+    pub output: BoundedVec<u8, MaxOutput>,
+    /// One hash per layer: `hash_activation` of the layer's output. The last is the output's.
+    pub trace: BoundedVec<[u8; 32], MaxLayers>,
+    /// When the claim was posted.
+    pub posted_at: BlockNumber,
 }
 
 /// Why funds were slashed.
 #[derive(
-	Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo,
-	MaxEncodedLen,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Encode,
+    Decode,
+    DecodeWithMemTracking,
+    TypeInfo,
+    MaxEncodedLen,
 )]
 pub enum SlashReason {
-	/// The executor posted no claim before its deadline.
-	MissedDeadline,
-	/// A challenge proved the executor's claim false.
-	FalseClaim,
-	/// The challenged layer was computed correctly: the challenger's bond.
-	FalseChallenge,
+    /// The executor posted no claim before its deadline.
+    MissedDeadline,
+    /// A challenge proved the executor's claim false.
+    FalseClaim,
+    /// The challenged layer was computed correctly: the challenger's bond.
+    FalseChallenge,
 }

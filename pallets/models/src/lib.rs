@@ -61,401 +61,445 @@ pub type ModelId = [u8; 32];
 
 /// The balance type of the pallet's currency.
 pub type BalanceOf<T> =
-	<<T as Config>::Currency as fungible::Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+    <<T as Config>::Currency as fungible::Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 
 /// The cost of one layer, as computed by the engine.
 #[derive(
-	Clone, Copy, Debug, Default, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo,
-	MaxEncodedLen,
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Encode,
+    Decode,
+    DecodeWithMemTracking,
+    TypeInfo,
+    MaxEncodedLen,
 )]
 pub struct LayerCostInfo {
-	/// Multiply-accumulate operations.
-	pub macs: u64,
-	/// Bytes read and written (inputs, constants, output).
-	pub bytes: u64,
+    /// Multiply-accumulate operations.
+    pub macs: u64,
+    /// Bytes read and written (inputs, constants, output).
+    pub bytes: u64,
 }
 
 impl LayerCostInfo {
-	/// `macs + bytes`, the one number weights are linear in.
-	pub fn total(&self) -> u64 {
-		self.macs.saturating_add(self.bytes)
-	}
+    /// `macs + bytes`, the one number weights are linear in.
+    pub fn total(&self) -> u64 {
+        self.macs.saturating_add(self.bytes)
+    }
 }
 
 /// What the runtime computed about a registered model.
 #[derive(
-	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+    Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
 )]
 #[scale_info(skip_type_params(MaxLayers))]
 pub struct ModelInfo<AccountId, Balance, MaxLayers: Get<u32>> {
-	/// Who registered the model and whose deposit is held.
-	pub owner: AccountId,
-	/// The deposit held from `owner`.
-	pub deposit: Balance,
-	/// Length of the model's canonical bytes.
-	pub byte_len: u32,
-	/// Number of layers; a claim's trace has this many hashes.
-	pub layer_count: u32,
-	/// Bytes of the model's input tensor.
-	pub input_len: u32,
-	/// Bytes of the model's output tensor.
-	pub output_len: u32,
-	/// The cost of every layer, in order.
-	pub layer_costs: BoundedVec<LayerCostInfo, MaxLayers>,
+    /// Who registered the model and whose deposit is held.
+    pub owner: AccountId,
+    /// The deposit held from `owner`.
+    pub deposit: Balance,
+    /// Length of the model's canonical bytes.
+    pub byte_len: u32,
+    /// Number of layers; a claim's trace has this many hashes.
+    pub layer_count: u32,
+    /// Bytes of the model's input tensor.
+    pub input_len: u32,
+    /// Bytes of the model's output tensor.
+    pub output_len: u32,
+    /// The cost of every layer, in order.
+    pub layer_costs: BoundedVec<LayerCostInfo, MaxLayers>,
 }
 
 /// The [`ModelInfo`] of a runtime.
-pub type ModelInfoOf<T> = ModelInfo<
-	<T as frame_system::Config>::AccountId,
-	BalanceOf<T>,
-	<T as Config>::MaxLayers,
->;
+pub type ModelInfoOf<T> =
+    ModelInfo<<T as frame_system::Config>::AccountId, BalanceOf<T>, <T as Config>::MaxLayers>;
 
 /// Tells the registry whether a model is in use, so that it is not removed under an open job.
 pub trait ModelUsage {
-	/// Number of jobs not yet settled that use `model`.
-	fn open_jobs(model: &ModelId) -> u32;
+    /// Number of jobs not yet settled that use `model`.
+    fn open_jobs(model: &ModelId) -> u32;
 }
 
 impl ModelUsage for () {
-	fn open_jobs(_: &ModelId) -> u32 {
-		0
-	}
+    fn open_jobs(_: &ModelId) -> u32 {
+        0
+    }
 }
 
 #[frame_support::pallet]
 pub mod pallet {
-	use super::*;
-	use alloc::vec::Vec;
-	use frame_support::traits::{
-		fungible::MutateHold,
-		tokens::Precision,
-	};
-	use frame_system::pallet_prelude::*;
-	use sp_runtime::traits::Saturating;
+    use super::*;
+    use alloc::vec::Vec;
+    use frame_support::traits::{fungible::MutateHold, tokens::Precision};
+    use frame_system::pallet_prelude::*;
+    use sp_runtime::traits::Saturating;
 
-	#[pallet::pallet]
-	pub struct Pallet<T>(_);
+    #[pallet::pallet]
+    pub struct Pallet<T>(_);
 
-	/// Reasons for which this pallet holds funds.
-	#[pallet::composite_enum]
-	pub enum HoldReason {
-		/// The deposit for a stored model.
-		ModelDeposit,
-	}
+    /// Reasons for which this pallet holds funds.
+    #[pallet::composite_enum]
+    pub enum HoldReason {
+        /// The deposit for a stored model.
+        ModelDeposit,
+    }
 
-	#[pallet::config]
-	pub trait Config: frame_system::Config {
-		/// The overarching event type.
-		#[allow(deprecated)]
-		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
+    #[pallet::config]
+    pub trait Config: frame_system::Config {
+        /// The overarching event type.
+        #[allow(deprecated)]
+        type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
 
-		/// The currency deposits are held in.
-		type Currency: MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+        /// The currency deposits are held in.
+        type Currency: MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
 
-		/// The overarching hold reason.
-		type RuntimeHoldReason: From<HoldReason>;
+        /// The overarching hold reason.
+        type RuntimeHoldReason: From<HoldReason>;
 
-		/// The largest model, in bytes of its canonical encoding.
-		#[pallet::constant]
-		type MaxModelBytes: Get<u32>;
+        /// The largest model, in bytes of its canonical encoding.
+        #[pallet::constant]
+        type MaxModelBytes: Get<u32>;
 
-		/// The most layers a model may have.
-		#[pallet::constant]
-		type MaxLayers: Get<u32>;
+        /// The most layers a model may have.
+        #[pallet::constant]
+        type MaxLayers: Get<u32>;
 
-		/// The most a layer may cost (`macs + bytes`), so that a dispute fits in a block.
-		#[pallet::constant]
-		type MaxLayerCost: Get<u64>;
+        /// The most a layer may cost (`macs + bytes`), so that a dispute fits in a block.
+        #[pallet::constant]
+        type MaxLayerCost: Get<u64>;
 
-		/// The fixed part of a model's deposit.
-		#[pallet::constant]
-		type ModelDepositBase: Get<BalanceOf<Self>>;
+        /// The fixed part of a model's deposit.
+        #[pallet::constant]
+        type ModelDepositBase: Get<BalanceOf<Self>>;
 
-		/// The deposit per byte of model.
-		#[pallet::constant]
-		type ModelDepositPerByte: Get<BalanceOf<Self>>;
+        /// The deposit per byte of model.
+        #[pallet::constant]
+        type ModelDepositPerByte: Get<BalanceOf<Self>>;
 
-		/// Who tells whether a model is used by open jobs.
-		type ModelUsage: ModelUsage;
+        /// Who tells whether a model is used by open jobs.
+        type ModelUsage: ModelUsage;
 
-		/// Weights of this pallet's calls.
-		type WeightInfo: WeightInfo;
-	}
+        /// Weights of this pallet's calls.
+        type WeightInfo: WeightInfo;
+    }
 
-	/// What the runtime computed about every registered model.
-	#[pallet::storage]
-	pub type Models<T: Config> = StorageMap<_, Identity, ModelId, ModelInfoOf<T>, OptionQuery>;
+    /// What the runtime computed about every registered model.
+    #[pallet::storage]
+    pub type Models<T: Config> = StorageMap<_, Identity, ModelId, ModelInfoOf<T>, OptionQuery>;
 
-	/// The canonical bytes of every registered model.
-	#[pallet::storage]
-	pub type ModelBytes<T: Config> =
-		StorageMap<_, Identity, ModelId, BoundedVec<u8, T::MaxModelBytes>, OptionQuery>;
+    /// The canonical bytes of every registered model.
+    #[pallet::storage]
+    pub type ModelBytes<T: Config> =
+        StorageMap<_, Identity, ModelId, BoundedVec<u8, T::MaxModelBytes>, OptionQuery>;
 
-	#[pallet::event]
-	#[pallet::generate_deposit(pub(super) fn deposit_event)]
-	pub enum Event<T: Config> {
-		/// A model was validated, measured and stored.
-		ModelRegistered {
-			model_id: ModelId,
-			owner: T::AccountId,
-			layer_count: u32,
-			byte_len: u32,
-			deposit: BalanceOf<T>,
-		},
-		/// A model was removed and its deposit released.
-		ModelRemoved { model_id: ModelId, owner: T::AccountId, deposit: BalanceOf<T> },
-	}
+    #[pallet::event]
+    #[pallet::generate_deposit(pub(super) fn deposit_event)]
+    pub enum Event<T: Config> {
+        /// A model was validated, measured and stored.
+        ModelRegistered {
+            model_id: ModelId,
+            owner: T::AccountId,
+            layer_count: u32,
+            byte_len: u32,
+            deposit: BalanceOf<T>,
+        },
+        /// A model was removed and its deposit released.
+        ModelRemoved {
+            model_id: ModelId,
+            owner: T::AccountId,
+            deposit: BalanceOf<T>,
+        },
+    }
 
-	#[pallet::error]
-	pub enum Error<T> {
-		/// The model is longer than `MaxModelBytes`.
-		ModelTooLarge,
-		/// The engine could not decode or validate the model (not canonical, bad shapes, ...).
-		ModelMalformed,
-		/// The model has more than `MaxLayers` layers.
-		TooManyLayers,
-		/// A layer costs more than `MaxLayerCost`: a dispute over it would not fit in a block.
-		LayerTooHeavy,
-		/// A model with the same id is already registered.
-		ModelAlreadyRegistered,
-		/// The owner cannot afford the deposit.
-		InsufficientDeposit,
-		/// No model with this id is registered.
-		UnknownModel,
-		/// Only the model's owner can remove it.
-		NotModelOwner,
-		/// Open jobs still use the model.
-		ModelInUse,
-	}
+    #[pallet::error]
+    pub enum Error<T> {
+        /// The model is longer than `MaxModelBytes`.
+        ModelTooLarge,
+        /// The engine could not decode or validate the model (not canonical, bad shapes, ...).
+        ModelMalformed,
+        /// The model has more than `MaxLayers` layers.
+        TooManyLayers,
+        /// A layer costs more than `MaxLayerCost`: a dispute over it would not fit in a block.
+        LayerTooHeavy,
+        /// A model with the same id is already registered.
+        ModelAlreadyRegistered,
+        /// The owner cannot afford the deposit.
+        InsufficientDeposit,
+        /// No model with this id is registered.
+        UnknownModel,
+        /// Only the model's owner can remove it.
+        NotModelOwner,
+        /// Open jobs still use the model.
+        ModelInUse,
+    }
 
-	#[pallet::hooks]
-	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-		fn integrity_test() {
-			assert!(T::MaxLayers::get() > 0, "MaxLayers must be positive");
-			assert!(T::MaxModelBytes::get() > 0, "MaxModelBytes must be positive");
-		}
+    #[pallet::hooks]
+    impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+        fn integrity_test() {
+            assert!(T::MaxLayers::get() > 0, "MaxLayers must be positive");
+            assert!(
+                T::MaxModelBytes::get() > 0,
+                "MaxModelBytes must be positive"
+            );
+        }
 
-		#[cfg(feature = "try-runtime")]
-		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
-			Self::do_try_state()
-		}
-	}
+        #[cfg(feature = "try-runtime")]
+        fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+            Self::do_try_state()
+        }
+    }
 
-	#[pallet::call]
-	impl<T: Config> Pallet<T> {
-		/// Register a model from its canonical bytes, holding a deposit per byte. The weight is
-		/// linear in the model's size in KiB (benchmark `register_model(n)`).
-		///
-		/// Emits [`Event::ModelRegistered`].
-		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::register_model((bytes.len() as u32).div_ceil(1024)))]
-		pub fn register_model(origin: OriginFor<T>, bytes: Vec<u8>) -> DispatchResult {
-			let who = ensure_signed(origin)?;
-			Self::do_register_model(who, bytes).map(|_| ())
-		}
+    #[pallet::call]
+    impl<T: Config> Pallet<T> {
+        /// Register a model from its canonical bytes, holding a deposit per byte. The weight is
+        /// linear in the model's size in KiB (benchmark `register_model(n)`).
+        ///
+        /// Emits [`Event::ModelRegistered`].
+        #[pallet::call_index(0)]
+        #[pallet::weight(T::WeightInfo::register_model((bytes.len() as u32).div_ceil(1024)))]
+        pub fn register_model(origin: OriginFor<T>, bytes: Vec<u8>) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            Self::do_register_model(who, bytes).map(|_| ())
+        }
 
-		/// Remove a model nobody uses and release its deposit. Only the owner may.
-		///
-		/// Emits [`Event::ModelRemoved`].
-		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::remove_model())]
-		pub fn remove_model(origin: OriginFor<T>, model_id: ModelId) -> DispatchResult {
-			let who = ensure_signed(origin)?;
-			Self::do_remove_model(who, model_id)
-		}
-	}
+        /// Remove a model nobody uses and release its deposit. Only the owner may.
+        ///
+        /// Emits [`Event::ModelRemoved`].
+        #[pallet::call_index(1)]
+        #[pallet::weight(T::WeightInfo::remove_model())]
+        pub fn remove_model(origin: OriginFor<T>, model_id: ModelId) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            Self::do_remove_model(who, model_id)
+        }
+    }
 
-	impl<T: Config> Pallet<T> {
-		/// The deposit for a model of `len` bytes.
-		pub fn deposit_for(len: u32) -> BalanceOf<T> {
-			T::ModelDepositPerByte::get()
-				.saturating_mul(len.into())
-				.saturating_add(T::ModelDepositBase::get())
-		}
+    impl<T: Config> Pallet<T> {
+        /// The deposit for a model of `len` bytes.
+        pub fn deposit_for(len: u32) -> BalanceOf<T> {
+            T::ModelDepositPerByte::get()
+                .saturating_mul(len.into())
+                .saturating_add(T::ModelDepositBase::get())
+        }
 
-		/// Validate, measure and store a model; hold its deposit from `who`.
-		pub fn do_register_model(who: T::AccountId, bytes: Vec<u8>) -> Result<ModelId, DispatchError> {
-			// Guards: size, validity, shape limits, novelty, funds.
-			let bytes: BoundedVec<u8, T::MaxModelBytes> =
-				bytes.try_into().map_err(|_| Error::<T>::ModelTooLarge)?;
-			let model =
-				vigil_engine::decode_model(&bytes).map_err(|_| Error::<T>::ModelMalformed)?;
-			let layer_count = model.layer_count();
-			ensure!(layer_count <= T::MaxLayers::get() as usize, Error::<T>::TooManyLayers);
-			let layer_costs: Vec<LayerCostInfo> = (0..layer_count)
-				.map(|i| {
-					let c = model.layer_cost(i);
-					LayerCostInfo { macs: c.macs, bytes: c.bytes }
-				})
-				.collect();
-			ensure!(
-				layer_costs.iter().all(|c| c.total() <= T::MaxLayerCost::get()),
-				Error::<T>::LayerTooHeavy
-			);
-			let model_id = vigil_engine::model_id(&bytes);
-			ensure!(!Models::<T>::contains_key(model_id), Error::<T>::ModelAlreadyRegistered);
-			let byte_len = bytes.len() as u32;
-			let deposit = Self::deposit_for(byte_len);
+        /// Validate, measure and store a model; hold its deposit from `who`.
+        pub fn do_register_model(
+            who: T::AccountId,
+            bytes: Vec<u8>,
+        ) -> Result<ModelId, DispatchError> {
+            // Guards: size, validity, shape limits, novelty, funds.
+            let bytes: BoundedVec<u8, T::MaxModelBytes> =
+                bytes.try_into().map_err(|_| Error::<T>::ModelTooLarge)?;
+            let model =
+                vigil_engine::decode_model(&bytes).map_err(|_| Error::<T>::ModelMalformed)?;
+            let layer_count = model.layer_count();
+            ensure!(
+                layer_count <= T::MaxLayers::get() as usize,
+                Error::<T>::TooManyLayers
+            );
+            let layer_costs: Vec<LayerCostInfo> = (0..layer_count)
+                .map(|i| {
+                    let c = model.layer_cost(i);
+                    LayerCostInfo {
+                        macs: c.macs,
+                        bytes: c.bytes,
+                    }
+                })
+                .collect();
+            ensure!(
+                layer_costs
+                    .iter()
+                    .all(|c| c.total() <= T::MaxLayerCost::get()),
+                Error::<T>::LayerTooHeavy
+            );
+            let model_id = vigil_engine::model_id(&bytes);
+            ensure!(
+                !Models::<T>::contains_key(model_id),
+                Error::<T>::ModelAlreadyRegistered
+            );
+            let byte_len = bytes.len() as u32;
+            let deposit = Self::deposit_for(byte_len);
 
-			// Effects.
-			T::Currency::hold(&HoldReason::ModelDeposit.into(), &who, deposit)
-				.map_err(|_| Error::<T>::InsufficientDeposit)?;
-			let info = ModelInfo {
-				owner: who.clone(),
-				deposit,
-				byte_len,
-				layer_count: layer_count as u32,
-				input_len: model.input_len() as u32,
-				output_len: model.output_len() as u32,
-				layer_costs: layer_costs
-					.try_into()
-					.expect("layer_count <= MaxLayers was checked above; qed"),
-			};
-			Models::<T>::insert(model_id, info);
-			ModelBytes::<T>::insert(model_id, bytes);
+            // Effects.
+            T::Currency::hold(&HoldReason::ModelDeposit.into(), &who, deposit)
+                .map_err(|_| Error::<T>::InsufficientDeposit)?;
+            let info = ModelInfo {
+                owner: who.clone(),
+                deposit,
+                byte_len,
+                layer_count: layer_count as u32,
+                input_len: model.input_len() as u32,
+                output_len: model.output_len() as u32,
+                layer_costs: layer_costs
+                    .try_into()
+                    .expect("layer_count <= MaxLayers was checked above; qed"),
+            };
+            Models::<T>::insert(model_id, info);
+            ModelBytes::<T>::insert(model_id, bytes);
 
-			Self::deposit_event(Event::ModelRegistered {
-				model_id,
-				owner: who,
-				layer_count: layer_count as u32,
-				byte_len,
-				deposit,
-			});
-			Ok(model_id)
-		}
+            Self::deposit_event(Event::ModelRegistered {
+                model_id,
+                owner: who,
+                layer_count: layer_count as u32,
+                byte_len,
+                deposit,
+            });
+            Ok(model_id)
+        }
 
-		/// Remove an unused model of `who` and release its deposit.
-		pub fn do_remove_model(who: T::AccountId, model_id: ModelId) -> DispatchResult {
-			let info = Models::<T>::get(model_id).ok_or(Error::<T>::UnknownModel)?;
-			ensure!(info.owner == who, Error::<T>::NotModelOwner);
-			ensure!(T::ModelUsage::open_jobs(&model_id) == 0, Error::<T>::ModelInUse);
+        /// Remove an unused model of `who` and release its deposit.
+        pub fn do_remove_model(who: T::AccountId, model_id: ModelId) -> DispatchResult {
+            let info = Models::<T>::get(model_id).ok_or(Error::<T>::UnknownModel)?;
+            ensure!(info.owner == who, Error::<T>::NotModelOwner);
+            ensure!(
+                T::ModelUsage::open_jobs(&model_id) == 0,
+                Error::<T>::ModelInUse
+            );
 
-			let released = T::Currency::release(
-				&HoldReason::ModelDeposit.into(),
-				&who,
-				info.deposit,
-				Precision::BestEffort,
-			)?;
-			frame_support::defensive_assert!(released == info.deposit, "the deposit was held in full");
-			Models::<T>::remove(model_id);
-			ModelBytes::<T>::remove(model_id);
+            let released = T::Currency::release(
+                &HoldReason::ModelDeposit.into(),
+                &who,
+                info.deposit,
+                Precision::BestEffort,
+            )?;
+            frame_support::defensive_assert!(
+                released == info.deposit,
+                "the deposit was held in full"
+            );
+            Models::<T>::remove(model_id);
+            ModelBytes::<T>::remove(model_id);
 
-			Self::deposit_event(Event::ModelRemoved { model_id, owner: who, deposit: info.deposit });
-			Ok(())
-		}
+            Self::deposit_event(Event::ModelRemoved {
+                model_id,
+                owner: who,
+                deposit: info.deposit,
+            });
+            Ok(())
+        }
 
-		/// The info of a registered model.
-		pub fn model_info(model_id: &ModelId) -> Option<ModelInfoOf<T>> {
-			Models::<T>::get(model_id)
-		}
+        /// The info of a registered model.
+        pub fn model_info(model_id: &ModelId) -> Option<ModelInfoOf<T>> {
+            Models::<T>::get(model_id)
+        }
 
-		/// Decode a registered model for execution. Registered bytes were validated when they
-		/// were stored and the engine is deterministic, so this only fails for unknown ids.
-		pub fn load(model_id: &ModelId) -> Option<vigil_engine::ValidatedModel> {
-			let bytes = ModelBytes::<T>::get(model_id)?;
-			vigil_engine::decode_model(&bytes).ok()
-		}
+        /// Decode a registered model for execution. Registered bytes were validated when they
+        /// were stored and the engine is deterministic, so this only fails for unknown ids.
+        pub fn load(model_id: &ModelId) -> Option<vigil_engine::ValidatedModel> {
+            let bytes = ModelBytes::<T>::get(model_id)?;
+            vigil_engine::decode_model(&bytes).ok()
+        }
 
-		/// Check the pallet's invariants.
-		#[cfg(any(feature = "try-runtime", feature = "std"))]
-		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
-			use alloc::collections::btree_map::BTreeMap;
-			use frame_support::traits::fungible::InspectHold;
-			use sp_runtime::traits::Zero;
-			let mut deposits: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
-			for (id, info) in Models::<T>::iter() {
-				ensure!(
-					ModelBytes::<T>::contains_key(id),
-					"every registered model has its bytes stored"
-				);
-				ensure!(
-					info.layer_costs.len() as u32 == info.layer_count,
-					"a model records one cost per layer"
-				);
-				let entry = deposits.entry(info.owner.clone()).or_insert_with(Zero::zero);
-				*entry = entry.saturating_add(info.deposit);
-			}
-			for id in ModelBytes::<T>::iter_keys() {
-				ensure!(Models::<T>::contains_key(id), "stored model bytes belong to a registered model");
-			}
-			for (who, total) in deposits {
-				ensure!(
-					T::Currency::balance_on_hold(&HoldReason::ModelDeposit.into(), &who) == total,
-					"an owner's ModelDeposit hold equals the sum of its models' deposits"
-				);
-			}
-			Ok(())
-		}
-	}
+        /// Check the pallet's invariants.
+        #[cfg(any(feature = "try-runtime", feature = "std"))]
+        pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+            use alloc::collections::btree_map::BTreeMap;
+            use frame_support::traits::fungible::InspectHold;
+            use sp_runtime::traits::Zero;
+            let mut deposits: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+            for (id, info) in Models::<T>::iter() {
+                ensure!(
+                    ModelBytes::<T>::contains_key(id),
+                    "every registered model has its bytes stored"
+                );
+                ensure!(
+                    info.layer_costs.len() as u32 == info.layer_count,
+                    "a model records one cost per layer"
+                );
+                let entry = deposits
+                    .entry(info.owner.clone())
+                    .or_insert_with(Zero::zero);
+                *entry = entry.saturating_add(info.deposit);
+            }
+            for id in ModelBytes::<T>::iter_keys() {
+                ensure!(
+                    Models::<T>::contains_key(id),
+                    "stored model bytes belong to a registered model"
+                );
+            }
+            for (who, total) in deposits {
+                ensure!(
+                    T::Currency::balance_on_hold(&HoldReason::ModelDeposit.into(), &who) == total,
+                    "an owner's ModelDeposit hold equals the sum of its models' deposits"
+                );
+            }
+            Ok(())
+        }
+    }
 }
 
 /// What another pallet needs to know about a registered model.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ModelSummary {
-	/// Number of layers.
-	pub layer_count: u32,
-	/// Bytes of the input tensor.
-	pub input_len: u32,
-	/// Bytes of the output tensor.
-	pub output_len: u32,
-	/// Length of the model's canonical bytes.
-	pub byte_len: u32,
-	/// The cost of every layer.
-	pub layer_costs: alloc::vec::Vec<LayerCostInfo>,
+    /// Number of layers.
+    pub layer_count: u32,
+    /// Bytes of the input tensor.
+    pub input_len: u32,
+    /// Bytes of the output tensor.
+    pub output_len: u32,
+    /// Length of the model's canonical bytes.
+    pub byte_len: u32,
+    /// The cost of every layer.
+    pub layer_costs: alloc::vec::Vec<LayerCostInfo>,
 }
 
 /// Read access to the model registry, for the pallets that run models.
 pub trait ModelRegistry {
-	/// What the runtime computed about `model`, if registered.
-	fn summary(model: &ModelId) -> Option<ModelSummary>;
-	/// The model, decoded and validated, if registered.
-	fn load(model: &ModelId) -> Option<vigil_engine::ValidatedModel>;
-	/// Register a model for a benchmark, without a deposit.
-	#[cfg(feature = "runtime-benchmarks")]
-	fn register_for_benchmark(bytes: alloc::vec::Vec<u8>) -> ModelId;
+    /// What the runtime computed about `model`, if registered.
+    fn summary(model: &ModelId) -> Option<ModelSummary>;
+    /// The model, decoded and validated, if registered.
+    fn load(model: &ModelId) -> Option<vigil_engine::ValidatedModel>;
+    /// Register a model for a benchmark, without a deposit.
+    #[cfg(feature = "runtime-benchmarks")]
+    fn register_for_benchmark(bytes: alloc::vec::Vec<u8>) -> ModelId;
 }
 
 impl<T: Config> ModelRegistry for Pallet<T> {
-	fn summary(model: &ModelId) -> Option<ModelSummary> {
-		Models::<T>::get(model).map(|info| ModelSummary {
-			layer_count: info.layer_count,
-			input_len: info.input_len,
-			output_len: info.output_len,
-			byte_len: info.byte_len,
-			layer_costs: info.layer_costs.into_inner(),
-		})
-	}
+    fn summary(model: &ModelId) -> Option<ModelSummary> {
+        Models::<T>::get(model).map(|info| ModelSummary {
+            layer_count: info.layer_count,
+            input_len: info.input_len,
+            output_len: info.output_len,
+            byte_len: info.byte_len,
+            layer_costs: info.layer_costs.into_inner(),
+        })
+    }
 
-	fn load(model: &ModelId) -> Option<vigil_engine::ValidatedModel> {
-		Pallet::<T>::load(model)
-	}
+    fn load(model: &ModelId) -> Option<vigil_engine::ValidatedModel> {
+        Pallet::<T>::load(model)
+    }
 
-	#[cfg(feature = "runtime-benchmarks")]
-	fn register_for_benchmark(bytes: alloc::vec::Vec<u8>) -> ModelId {
-		let model = vigil_engine::decode_model(&bytes).expect("benchmark models are valid");
-		let id = vigil_engine::model_id(&bytes);
-		let info = ModelInfo {
-			owner: frame_benchmarking::account("model-owner", 0, 0),
-			deposit: sp_runtime::traits::Zero::zero(),
-			byte_len: bytes.len() as u32,
-			layer_count: model.layer_count() as u32,
-			input_len: model.input_len() as u32,
-			output_len: model.output_len() as u32,
-			layer_costs: (0..model.layer_count())
-				.map(|i| {
-					let c = model.layer_cost(i);
-					LayerCostInfo { macs: c.macs, bytes: c.bytes }
-				})
-				.collect::<alloc::vec::Vec<_>>()
-				.try_into()
-				.expect("benchmark models fit MaxLayers"),
-		};
-		Models::<T>::insert(id, info);
-		ModelBytes::<T>::insert(
-			id,
-			BoundedVec::try_from(bytes).map_err(|_| ()).expect("benchmark models fit MaxModelBytes"),
-		);
-		id
-	}
+    #[cfg(feature = "runtime-benchmarks")]
+    fn register_for_benchmark(bytes: alloc::vec::Vec<u8>) -> ModelId {
+        let model = vigil_engine::decode_model(&bytes).expect("benchmark models are valid");
+        let id = vigil_engine::model_id(&bytes);
+        let info = ModelInfo {
+            owner: frame_benchmarking::account("model-owner", 0, 0),
+            deposit: sp_runtime::traits::Zero::zero(),
+            byte_len: bytes.len() as u32,
+            layer_count: model.layer_count() as u32,
+            input_len: model.input_len() as u32,
+            output_len: model.output_len() as u32,
+            layer_costs: (0..model.layer_count())
+                .map(|i| {
+                    let c = model.layer_cost(i);
+                    LayerCostInfo {
+                        macs: c.macs,
+                        bytes: c.bytes,
+                    }
+                })
+                .collect::<alloc::vec::Vec<_>>()
+                .try_into()
+                .expect("benchmark models fit MaxLayers"),
+        };
+        Models::<T>::insert(id, info);
+        ModelBytes::<T>::insert(
+            id,
+            BoundedVec::try_from(bytes)
+                .map_err(|_| ())
+                .expect("benchmark models fit MaxModelBytes"),
+        );
+        id
+    }
 }

@@ -9,50 +9,50 @@ pub type AccountId = u64;
 pub type Balance = u64;
 
 frame_support::construct_runtime!(
-	pub enum Test {
-		System: frame_system,
-		Balances: pallet_balances,
-		Models: pallet_models,
-	}
+    pub enum Test {
+        System: frame_system,
+        Balances: pallet_balances,
+        Models: pallet_models,
+    }
 );
 
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Test {
-	type Block = Block;
-	type AccountData = pallet_balances::AccountData<Balance>;
+    type Block = Block;
+    type AccountData = pallet_balances::AccountData<Balance>;
 }
 
 #[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
 impl pallet_balances::Config for Test {
-	type AccountStore = System;
-	type RuntimeHoldReason = RuntimeHoldReason;
+    type AccountStore = System;
+    type RuntimeHoldReason = RuntimeHoldReason;
 }
 
 parameter_types! {
-	pub static OpenJobs: u32 = 0;
-	pub const MaxModelBytes: u32 = 1 << 20;
-	pub static MaxLayerCost: u64 = 1_000_000;
+    pub static OpenJobs: u32 = 0;
+    pub const MaxModelBytes: u32 = 1 << 20;
+    pub static MaxLayerCost: u64 = 1_000_000;
 }
 
 /// Open jobs per model, set by tests.
 pub struct TestUsage;
 impl crate::ModelUsage for TestUsage {
-	fn open_jobs(_: &crate::ModelId) -> u32 {
-		OpenJobs::get()
-	}
+    fn open_jobs(_: &crate::ModelId) -> u32 {
+        OpenJobs::get()
+    }
 }
 
 impl pallet_models::Config for Test {
-	type RuntimeEvent = RuntimeEvent;
-	type Currency = Balances;
-	type RuntimeHoldReason = RuntimeHoldReason;
-	type MaxModelBytes = MaxModelBytes;
-	type MaxLayers = ConstU32<8>;
-	type MaxLayerCost = MaxLayerCost;
-	type ModelDepositBase = frame_support::traits::ConstU64<10>;
-	type ModelDepositPerByte = frame_support::traits::ConstU64<1>;
-	type ModelUsage = TestUsage;
-	type WeightInfo = ();
+    type RuntimeEvent = RuntimeEvent;
+    type Currency = Balances;
+    type RuntimeHoldReason = RuntimeHoldReason;
+    type MaxModelBytes = MaxModelBytes;
+    type MaxLayers = ConstU32<8>;
+    type MaxLayerCost = MaxLayerCost;
+    type ModelDepositBase = frame_support::traits::ConstU64<10>;
+    type ModelDepositPerByte = frame_support::traits::ConstU64<1>;
+    type ModelUsage = TestUsage;
+    type WeightInfo = ();
 }
 
 pub const ALICE: AccountId = 1;
@@ -61,22 +61,24 @@ pub const POOR: AccountId = 3;
 
 /// Alice and Bob hold 100_000, Poor holds 20.
 pub fn new_test_ext() -> sp_io::TestExternalities {
-	let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-	pallet_balances::GenesisConfig::<Test> {
-		balances: vec![(ALICE, 100_000), (BOB, 100_000), (POOR, 20)],
-		..Default::default()
-	}
-	.assimilate_storage(&mut t)
-	.unwrap();
-	let mut ext = sp_io::TestExternalities::new(t);
-	ext.execute_with(|| System::set_block_number(1));
-	ext
+    let mut t = frame_system::GenesisConfig::<Test>::default()
+        .build_storage()
+        .unwrap();
+    pallet_balances::GenesisConfig::<Test> {
+        balances: vec![(ALICE, 100_000), (BOB, 100_000), (POOR, 20)],
+        ..Default::default()
+    }
+    .assimilate_storage(&mut t)
+    .unwrap();
+    let mut ext = sp_io::TestExternalities::new(t);
+    ext.execute_with(|| System::set_block_number(1));
+    ext
 }
 
 /// Run a test, then check the pallet's invariants.
 pub fn build_and_execute(test: impl FnOnce()) {
-	new_test_ext().execute_with(|| {
-		test();
-		Models::do_try_state().expect("invariants hold after the test");
-	});
+    new_test_ext().execute_with(|| {
+        test();
+        Models::do_try_state().expect("invariants hold after the test");
+    });
 }

@@ -3,11 +3,11 @@
 #![allow(dead_code)]
 
 use std::{
-	fs::File,
-	net::TcpListener,
-	path::PathBuf,
-	process::{Child, Command, Stdio},
-	time::{Duration, Instant},
+    fs::File,
+    net::TcpListener,
+    path::PathBuf,
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
 };
 
 use subxt::{OnlineClient, SubstrateConfig};
@@ -19,104 +19,123 @@ pub const STARTUP_TIMEOUT: Duration = Duration::from_secs(180);
 /// executable's profile directory (`target/<profile>/vigil-node`), which `cargo test --workspace`
 /// builds before running any test.
 pub fn node_binary() -> PathBuf {
-	if let Some(path) = std::env::var_os("VIGIL_NODE") {
-		return PathBuf::from(path);
-	}
-	let exe = std::env::current_exe().expect("the test executable has a path");
-	// target/<profile>/deps/<test-binary>
-	let profile_dir = exe.parent().and_then(|deps| deps.parent()).expect("target/<profile>/deps");
-	let candidate = profile_dir.join("vigil-node");
-	assert!(
-		candidate.exists(),
-		"{} does not exist: build the node first (`cargo build -p vigil-node`, or run \
+    if let Some(path) = std::env::var_os("VIGIL_NODE") {
+        return PathBuf::from(path);
+    }
+    let exe = std::env::current_exe().expect("the test executable has a path");
+    // target/<profile>/deps/<test-binary>
+    let profile_dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target/<profile>/deps");
+    let candidate = profile_dir.join("vigil-node");
+    assert!(
+        candidate.exists(),
+        "{} does not exist: build the node first (`cargo build -p vigil-node`, or run \
 		 `cargo test --workspace`, which builds it), or point $VIGIL_NODE at a binary",
-		candidate.display()
-	);
-	candidate
+        candidate.display()
+    );
+    candidate
 }
 
 /// A TCP port that was free a moment ago: bound on loopback, then released.
 pub fn free_port() -> u16 {
-	let listener = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral loopback port");
-	listener.local_addr().expect("a bound socket has an address").port()
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral loopback port");
+    listener
+        .local_addr()
+        .expect("a bound socket has an address")
+        .port()
 }
 
 /// A running development node. Dropping it kills the process (by PID) and reaps it.
 pub struct DevNode {
-	child: Child,
-	pub rpc_port: u16,
-	pub log_path: PathBuf,
+    child: Child,
+    pub rpc_port: u16,
+    pub log_path: PathBuf,
 }
 
 impl DevNode {
-	/// Start `vigil-node --dev` with a temporary base path, RPC and p2p on free loopback ports.
-	pub fn start(extra_args: &[&str]) -> DevNode {
-		let binary = node_binary();
-		let rpc_port = free_port();
-		let p2p_port = free_port();
-		let log_path = std::env::temp_dir().join(format!(
-			"vigil-node-test-{}-{}.log",
-			std::process::id(),
-			rpc_port
-		));
-		let log = File::create(&log_path).expect("create the node's log file");
-		let child = Command::new(&binary)
-			.args(["--dev", "--tmp", "--no-prometheus", "--no-telemetry", "--no-mdns"])
-			.args(["--rpc-port", &rpc_port.to_string()])
-			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{p2p_port}")])
-			.args(extra_args)
-			.stdin(Stdio::null())
-			.stdout(log.try_clone().expect("clone the log file handle"))
-			.stderr(log)
-			.spawn()
-			.unwrap_or_else(|e| panic!("start {}: {e}", binary.display()));
-		DevNode { child, rpc_port, log_path }
-	}
+    /// Start `vigil-node --dev` with a temporary base path, RPC and p2p on free loopback ports.
+    pub fn start(extra_args: &[&str]) -> DevNode {
+        let binary = node_binary();
+        let rpc_port = free_port();
+        let p2p_port = free_port();
+        let log_path = std::env::temp_dir().join(format!(
+            "vigil-node-test-{}-{}.log",
+            std::process::id(),
+            rpc_port
+        ));
+        let log = File::create(&log_path).expect("create the node's log file");
+        let child = Command::new(&binary)
+            .args([
+                "--dev",
+                "--tmp",
+                "--no-prometheus",
+                "--no-telemetry",
+                "--no-mdns",
+            ])
+            .args(["--rpc-port", &rpc_port.to_string()])
+            .args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{p2p_port}")])
+            .args(extra_args)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("clone the log file handle"))
+            .stderr(log)
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {}: {e}", binary.display()));
+        DevNode {
+            child,
+            rpc_port,
+            log_path,
+        }
+    }
 
-	/// The node's WebSocket RPC URL.
-	pub fn url(&self) -> String {
-		format!("ws://127.0.0.1:{}", self.rpc_port)
-	}
+    /// The node's WebSocket RPC URL.
+    pub fn url(&self) -> String {
+        format!("ws://127.0.0.1:{}", self.rpc_port)
+    }
 
-	/// The last lines of the node's log, for failure messages.
-	pub fn log_tail(&self) -> String {
-		let log = std::fs::read_to_string(&self.log_path).unwrap_or_default();
-		let lines: Vec<&str> = log.lines().collect();
-		lines[lines.len().saturating_sub(40)..].join("\n")
-	}
+    /// The last lines of the node's log, for failure messages.
+    pub fn log_tail(&self) -> String {
+        let log = std::fs::read_to_string(&self.log_path).unwrap_or_default();
+        let lines: Vec<&str> = log.lines().collect();
+        lines[lines.len().saturating_sub(40)..].join("\n")
+    }
 
-	/// Connect a subxt client, retrying while the node starts up; fails if the node exits or
-	/// does not answer within [`STARTUP_TIMEOUT`].
-	pub async fn client(&mut self) -> OnlineClient<SubstrateConfig> {
-		let deadline = Instant::now() + STARTUP_TIMEOUT;
-		loop {
-			if let Some(status) = self.child.try_wait().expect("poll the node process") {
-				panic!("vigil-node exited early with {status}; log:\n{}", self.log_tail());
-			}
-			match OnlineClient::<SubstrateConfig>::from_insecure_url(self.url()).await {
-				Ok(client) => return client,
-				Err(e) if Instant::now() < deadline => {
-					let _ = e;
-					tokio::time::sleep(Duration::from_millis(200)).await;
-				},
-				Err(e) => panic!(
-					"vigil-node did not answer on {} within {:?}: {e}; log:\n{}",
-					self.url(),
-					STARTUP_TIMEOUT,
-					self.log_tail()
-				),
-			}
-		}
-	}
+    /// Connect a subxt client, retrying while the node starts up; fails if the node exits or
+    /// does not answer within [`STARTUP_TIMEOUT`].
+    pub async fn client(&mut self) -> OnlineClient<SubstrateConfig> {
+        let deadline = Instant::now() + STARTUP_TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("poll the node process") {
+                panic!(
+                    "vigil-node exited early with {status}; log:\n{}",
+                    self.log_tail()
+                );
+            }
+            match OnlineClient::<SubstrateConfig>::from_insecure_url(self.url()).await {
+                Ok(client) => return client,
+                Err(e) if Instant::now() < deadline => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => panic!(
+                    "vigil-node did not answer on {} within {:?}: {e}; log:\n{}",
+                    self.url(),
+                    STARTUP_TIMEOUT,
+                    self.log_tail()
+                ),
+            }
+        }
+    }
 }
 
 impl Drop for DevNode {
-	fn drop(&mut self) {
-		// `Child::kill` signals exactly this process id.
-		let _ = self.child.kill();
-		let _ = self.child.wait();
-		if !std::thread::panicking() {
-			let _ = std::fs::remove_file(&self.log_path);
-		}
-	}
+    fn drop(&mut self) {
+        // `Child::kill` signals exactly this process id.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_file(&self.log_path);
+        }
+    }
 }
