@@ -17,7 +17,6 @@ use super::{
 use crate::cost::LayerCost;
 use crate::error::EngineError;
 use crate::model::{Conv2d, TensorInfo};
-use crate::quant::requantize;
 
 /// Checks shapes, quantization and the accumulator bound of each output channel.
 pub fn check(
@@ -69,6 +68,12 @@ pub fn run(conv: &Conv2d, input: Activation<'_>, out_info: &TensorInfo, out: &mu
     let fic = conv.filter_input_channels as usize;
     let filters_per_group = oc / (c / fic);
     let input_offset = -input.info.zero_point;
+    let finish = super::ChannelOutput {
+        bias: &conv.bias,
+        multipliers: &conv.output_multipliers,
+        clamp: conv.clamp,
+        zero_point: out_info.zero_point,
+    };
     let mut out_index = 0;
     for batch in 0..n {
         let image = &input.data[batch * (h as usize) * (w as usize) * c..];
@@ -97,9 +102,7 @@ pub fn run(conv: &Conv2d, input: Activation<'_>, out_info: &TensorInfo, out: &mu
                             }
                         }
                     }
-                    acc = acc.wrapping_add(bias_for(&conv.bias, channel));
-                    let scaled = requantize(acc, multiplier_for(&conv.output_multipliers, channel));
-                    out[out_index] = conv.clamp.apply(scaled.wrapping_add(out_info.zero_point));
+                    out[out_index] = finish.finish(acc, channel);
                     out_index += 1;
                 }
             }

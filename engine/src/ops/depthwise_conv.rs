@@ -16,7 +16,6 @@ use super::{
 use crate::cost::LayerCost;
 use crate::error::EngineError;
 use crate::model::{DepthwiseConv2d, TensorInfo};
-use crate::quant::requantize;
 
 /// Checks shapes, quantization and the accumulator bound of each output channel.
 pub fn check(
@@ -68,6 +67,12 @@ pub fn run(dw: &DepthwiseConv2d, input: Activation<'_>, out_info: &TensorInfo, o
     let (kh, kw) = (win.size.0 as usize, win.size.1 as usize);
     let m = dw.depth_multiplier as usize;
     let input_offset = -input.info.zero_point;
+    let finish = super::ChannelOutput {
+        bias: &dw.bias,
+        multipliers: &dw.output_multipliers,
+        clamp: dw.clamp,
+        zero_point: out_info.zero_point,
+    };
     let mut out_index = 0;
     for batch in 0..n {
         let image = &input.data[batch * (h as usize) * (w as usize) * c..];
@@ -93,9 +98,7 @@ pub fn run(dw: &DepthwiseConv2d, input: Activation<'_>, out_info: &TensorInfo, o
                             acc = acc.wrapping_add(f * (v + input_offset));
                         }
                     }
-                    acc = acc.wrapping_add(bias_for(&dw.bias, channel));
-                    let scaled = requantize(acc, multiplier_for(&dw.output_multipliers, channel));
-                    out[out_index] = dw.clamp.apply(scaled.wrapping_add(out_info.zero_point));
+                    out[out_index] = finish.finish(acc, channel);
                     out_index += 1;
                 }
             }

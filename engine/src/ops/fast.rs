@@ -16,9 +16,8 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
-use super::{bias_for, multiplier_for, Activation};
+use super::Activation;
 use crate::model::{Conv2d, DepthwiseConv2d, FullyConnected, TensorInfo};
-use crate::quant::requantize;
 
 #[inline]
 fn dot(a: &[i16], b: &[i16]) -> i32 {
@@ -67,6 +66,12 @@ pub fn conv(
     let filters_per_group = oc / groups;
     let k = kh * kw * fic;
     let input_offset = -input.info.zero_point;
+    let finish = super::ChannelOutput {
+        bias: &conv.bias,
+        multipliers: &conv.output_multipliers,
+        clamp: conv.clamp,
+        zero_point: out_info.zero_point,
+    };
     // Offset image, so that the patch loop is a copy.
     let offset_image: Vec<i16> = input
         .data
@@ -96,12 +101,8 @@ pub fn conv(
                         }
                     }
                     for channel in group * filters_per_group..(group + 1) * filters_per_group {
-                        let acc = dot(&filters[channel * k..(channel + 1) * k], &patch)
-                            .wrapping_add(bias_for(&conv.bias, channel));
-                        let scaled =
-                            requantize(acc, multiplier_for(&conv.output_multipliers, channel));
-                        out[out_index + channel] =
-                            conv.clamp.apply(scaled.wrapping_add(out_info.zero_point));
+                        let acc = dot(&filters[channel * k..(channel + 1) * k], &patch);
+                        out[out_index + channel] = finish.finish(acc, channel);
                     }
                 }
                 out_index += oc;
@@ -125,6 +126,12 @@ pub fn depthwise(
     let (kh, kw) = (win.size.0 as usize, win.size.1 as usize);
     let m = dw.depth_multiplier as usize;
     let input_offset = -input.info.zero_point;
+    let finish = super::ChannelOutput {
+        bias: &dw.bias,
+        multipliers: &dw.output_multipliers,
+        clamp: dw.clamp,
+        zero_point: out_info.zero_point,
+    };
     // Offset input, with each channel repeated `m` times so that input and filter line up.
     let expanded: Vec<i32> = input
         .data
@@ -159,9 +166,7 @@ pub fn depthwise(
                     }
                 }
                 for (channel, &a) in acc.iter().enumerate() {
-                    let a = a.wrapping_add(bias_for(&dw.bias, channel));
-                    let scaled = requantize(a, multiplier_for(&dw.output_multipliers, channel));
-                    out[out_index] = dw.clamp.apply(scaled.wrapping_add(out_info.zero_point));
+                    out[out_index] = finish.finish(a, channel);
                     out_index += 1;
                 }
             }
@@ -183,6 +188,12 @@ pub fn fully_connected(
     let depth = fc.depth as usize;
     let units = fc.units as usize;
     let input_offset = -input.info.zero_point;
+    let finish = super::ChannelOutput {
+        bias: &fc.bias,
+        multipliers: &fc.output_multipliers,
+        clamp: fc.clamp,
+        zero_point: out_info.zero_point,
+    };
     let mut row = vec![0i16; depth];
     for (x, out_row) in input
         .data
@@ -193,10 +204,7 @@ pub fn fully_connected(
             *r = (v as i32 + input_offset) as i16;
         }
         for (u, o) in out_row.iter_mut().enumerate() {
-            let acc =
-                dot(&weights[u * depth..(u + 1) * depth], &row).wrapping_add(bias_for(&fc.bias, u));
-            let scaled = requantize(acc, multiplier_for(&fc.output_multipliers, u));
-            *o = fc.clamp.apply(scaled.wrapping_add(out_info.zero_point));
+            *o = finish.finish(dot(&weights[u * depth..(u + 1) * depth], &row), u);
         }
     }
 }

@@ -14,7 +14,6 @@ use super::{
 use crate::cost::LayerCost;
 use crate::error::EngineError;
 use crate::model::{FullyConnected, TensorInfo};
-use crate::quant::requantize;
 
 /// Checks shapes, quantization and the accumulator bound of each unit.
 pub fn check(
@@ -69,6 +68,12 @@ pub fn run(fc: &FullyConnected, input: Activation<'_>, out_info: &TensorInfo, ou
     let units = fc.units as usize;
     let input_offset = -input.info.zero_point;
     let weights_offset = -fc.weights_zero_point;
+    let finish = super::ChannelOutput {
+        bias: &fc.bias,
+        multipliers: &fc.output_multipliers,
+        clamp: fc.clamp,
+        zero_point: out_info.zero_point,
+    };
     for (row, out_row) in input
         .data
         .chunks_exact(depth)
@@ -84,9 +89,7 @@ pub fn run(fc: &FullyConnected, input: Activation<'_>, out_info: &TensorInfo, ou
             for (&w, &x) in weights.iter().zip(row) {
                 acc = acc.wrapping_add((w as i32 + weights_offset) * (x as i32 + input_offset));
             }
-            acc = acc.wrapping_add(bias_for(&fc.bias, u));
-            let scaled = requantize(acc, multiplier_for(&fc.output_multipliers, u));
-            *o = fc.clamp.apply(scaled.wrapping_add(out_info.zero_point));
+            *o = finish.finish(acc, u);
         }
     }
 }

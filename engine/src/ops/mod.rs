@@ -216,6 +216,25 @@ pub(crate) fn check_bias(index: u32, bias: &[i32], channels: u64) -> Result<(), 
     }
 }
 
+/// The common end of the weighted layers (dense, convolutions): add channel `c`'s bias,
+/// rescale by its multiplier, add the output zero point, clamp.
+pub(crate) struct ChannelOutput<'a> {
+    pub bias: &'a [i32],
+    pub multipliers: &'a [Multiplier],
+    pub clamp: crate::quant::Clamp,
+    pub zero_point: i32,
+}
+
+impl ChannelOutput<'_> {
+    /// The int8 output of channel `c` for accumulator `acc`.
+    #[inline]
+    pub fn finish(&self, acc: i32, c: usize) -> i8 {
+        let acc = acc.wrapping_add(bias_for(self.bias, c));
+        let scaled = crate::quant::requantize(acc, multiplier_for(self.multipliers, c));
+        self.clamp.apply(scaled.wrapping_add(self.zero_point))
+    }
+}
+
 /// The bias of channel `c`, zero when the layer has none.
 #[inline]
 pub(crate) fn bias_for(bias: &[i32], c: usize) -> i32 {
