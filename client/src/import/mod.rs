@@ -217,28 +217,40 @@ impl Importer<'_> {
         }
     }
 
-    fn int8_constant(&self, index: usize, what: &str) -> Result<Vec<i8>, ImportError> {
+    /// The bytes of a constant tensor of the given type, checked to hold exactly its elements.
+    fn typed_constant(
+        &self,
+        index: usize,
+        what: &str,
+        expected_type: TensorType,
+        element_size: u64,
+    ) -> Result<&[u8], ImportError> {
         let tensor = &self.tensors[index];
-        if tensor.tensor_type != TensorType::Int8 {
+        if tensor.tensor_type != expected_type {
             return Err(ImportError::Unsupported(format!(
-                "{what} is {:?}; only int8 weights are supported",
+                "{what} is {:?}, not {expected_type:?}",
                 tensor.tensor_type
             )));
         }
         let bytes = self
             .constant_bytes(index)
             .ok_or_else(|| ImportError::Unsupported(format!("{what} is not a constant")))?;
-        let expected: u64 = self
+        let elements = self
             .static_shape(index, what)?
             .iter()
-            .map(|&d| d as u64)
-            .product();
-        if bytes.len() as u64 != expected {
+            .try_fold(1u64, |acc, &d| acc.checked_mul(d as u64))
+            .ok_or_else(|| ImportError::Invalid(format!("{what} has too many elements")))?;
+        if Some(bytes.len() as u64) != elements.checked_mul(element_size) {
             return Err(ImportError::Invalid(format!(
-                "{what} holds {} bytes for {expected} elements",
+                "{what} holds {} bytes for {elements} elements",
                 bytes.len()
             )));
         }
+        Ok(bytes)
+    }
+
+    fn int8_constant(&self, index: usize, what: &str) -> Result<Vec<i8>, ImportError> {
+        let bytes = self.typed_constant(index, what, TensorType::Int8, 1)?;
         Ok(vigil_engine::as_i8(bytes).to_vec())
     }
 
@@ -246,21 +258,7 @@ impl Importer<'_> {
         if let Some(Value::Folded(Folded::Int32(v))) = self.values.get(&index) {
             return Ok(v.clone());
         }
-        let tensor = &self.tensors[index];
-        if tensor.tensor_type != TensorType::Int32 {
-            return Err(ImportError::Unsupported(format!(
-                "{what} is {:?}, not int32",
-                tensor.tensor_type
-            )));
-        }
-        let bytes = self
-            .constant_bytes(index)
-            .ok_or_else(|| ImportError::Unsupported(format!("{what} is not a constant")))?;
-        if bytes.len() % 4 != 0 {
-            return Err(ImportError::Invalid(format!(
-                "{what} is not a whole number of int32s"
-            )));
-        }
+        let bytes = self.typed_constant(index, what, TensorType::Int32, 4)?;
         Ok(bytes
             .chunks_exact(4)
             .map(|c| i32::from_le_bytes([c[0], c[1], c[2], c[3]]))
