@@ -826,6 +826,33 @@ impl<'a> Reader<'a> {
         self.charge(count.saturating_mul(std::mem::size_of::<T>()), what)
     }
 
+    /// Reads a vector of tables with `read`, admitting its length against `limit`; an error
+    /// names the entry as `one` and its index.
+    fn tables<T>(
+        &mut self,
+        parent: &Table<'a>,
+        field: u16,
+        limit: usize,
+        what: &str,
+        one: &str,
+        read: impl Fn(&mut Self, &Table<'a>) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let Some(v) = parent.table_vector(field).ctx(what)? else {
+            return Ok(Vec::new());
+        };
+        self.admit::<T>(v.len(), limit, what)?;
+        let mut out = Vec::with_capacity(v.len());
+        for i in 0..v.len() {
+            let item = v
+                .get(i)
+                .ctx("table")
+                .and_then(|t| read(self, &t))
+                .map_err(|e| e.within(format_args!("{one} {i}")))?;
+            out.push(item);
+        }
+        Ok(out)
+    }
+
     fn scalars<T: Scalar>(
         &mut self,
         table: &Table<'a>,
@@ -863,49 +890,32 @@ impl<'a> Reader<'a> {
         let version = root.scalar::<u32>(f::VERSION, 0).ctx("model version")?;
         let description = self.string(&root, f::DESCRIPTION, "model description")?;
 
-        let mut operator_codes = Vec::new();
-        if let Some(v) = root.table_vector(f::OPERATOR_CODES).ctx("operator codes")? {
-            self.admit::<OperatorCode>(v.len(), MAX_OPERATOR_CODES, "operator codes")?;
-            operator_codes.reserve_exact(v.len());
-            for i in 0..v.len() {
-                let t = v
-                    .get(i)
-                    .ctx("table")
-                    .map_err(|e| e.within(format_args!("operator code {i}")))?;
-                let code = self
-                    .operator_code(&t)
-                    .map_err(|e| e.within(format_args!("operator code {i}")))?;
-                operator_codes.push(code);
-            }
-        }
+        let operator_codes = self.tables(
+            &root,
+            f::OPERATOR_CODES,
+            MAX_OPERATOR_CODES,
+            "operator codes",
+            "operator code",
+            Self::operator_code,
+        )?;
 
-        let mut buffers = Vec::new();
-        if let Some(v) = root.table_vector(f::BUFFERS).ctx("buffers")? {
-            self.admit::<Buffer>(v.len(), MAX_BUFFERS, "buffers")?;
-            buffers.reserve_exact(v.len());
-            for i in 0..v.len() {
-                let b = v
-                    .get(i)
-                    .ctx("table")
-                    .and_then(|t| self.buffer(&t))
-                    .map_err(|e| e.within(format_args!("buffer {i}")))?;
-                buffers.push(b);
-            }
-        }
+        let buffers = self.tables(
+            &root,
+            f::BUFFERS,
+            MAX_BUFFERS,
+            "buffers",
+            "buffer",
+            Self::buffer,
+        )?;
 
-        let mut subgraphs = Vec::new();
-        if let Some(v) = root.table_vector(f::SUBGRAPHS).ctx("subgraphs")? {
-            self.admit::<Subgraph>(v.len(), MAX_SUBGRAPHS, "subgraphs")?;
-            subgraphs.reserve_exact(v.len());
-            for i in 0..v.len() {
-                let s = v
-                    .get(i)
-                    .ctx("table")
-                    .and_then(|t| self.subgraph(&t))
-                    .map_err(|e| e.within(format_args!("subgraph {i}")))?;
-                subgraphs.push(s);
-            }
-        }
+        let subgraphs = self.tables(
+            &root,
+            f::SUBGRAPHS,
+            MAX_SUBGRAPHS,
+            "subgraphs",
+            "subgraph",
+            Self::subgraph,
+        )?;
 
         Ok(TfliteModel {
             version,
@@ -975,38 +985,28 @@ impl<'a> Reader<'a> {
 
     fn subgraph(&mut self, t: &Table<'a>) -> Result<Subgraph> {
         use field::subgraph as f;
-        let mut tensors = Vec::new();
-        if let Some(v) = t.table_vector(f::TENSORS).ctx("tensors")? {
-            self.admit::<Tensor>(v.len(), MAX_TENSORS, "tensors")?;
-            tensors.reserve_exact(v.len());
-            for i in 0..v.len() {
-                let tensor = v
-                    .get(i)
-                    .ctx("table")
-                    .and_then(|t| self.tensor(&t))
-                    .map_err(|e| e.within(format_args!("tensor {i}")))?;
-                tensors.push(tensor);
-            }
-        }
+        let tensors = self.tables(
+            t,
+            f::TENSORS,
+            MAX_TENSORS,
+            "tensors",
+            "tensor",
+            Self::tensor,
+        )?;
         let inputs = self
             .scalars::<i32>(t, f::INPUTS, MAX_TENSOR_REFS, "inputs")?
             .unwrap_or_default();
         let outputs = self
             .scalars::<i32>(t, f::OUTPUTS, MAX_TENSOR_REFS, "outputs")?
             .unwrap_or_default();
-        let mut operators = Vec::new();
-        if let Some(v) = t.table_vector(f::OPERATORS).ctx("operators")? {
-            self.admit::<Operator>(v.len(), MAX_OPERATORS, "operators")?;
-            operators.reserve_exact(v.len());
-            for i in 0..v.len() {
-                let op = v
-                    .get(i)
-                    .ctx("table")
-                    .and_then(|t| self.operator(&t))
-                    .map_err(|e| e.within(format_args!("operator {i}")))?;
-                operators.push(op);
-            }
-        }
+        let operators = self.tables(
+            t,
+            f::OPERATORS,
+            MAX_OPERATORS,
+            "operators",
+            "operator",
+            Self::operator,
+        )?;
         let name = self.string(t, f::NAME, "name")?;
         Ok(Subgraph {
             tensors,
