@@ -40,8 +40,8 @@ pub fn check(
     if !rows_ok || !cols_ok {
         return Err(mismatch);
     }
-    // Window sums are kept in i64: at most 128 · 2^32 · 2^32 in magnitude (qed), and for the
-    // windows the cost bound admits they equal the reference kernel's i32 sums.
+    // A window is clipped to the image, so it sums at most MAX_ELEMENTS = 2^24 values of
+    // magnitude at most 128: at most 2^31, the reference kernel's i32 sum exactly; qed.
     let taps = win.size.0 as u64 * win.size.1 as u64;
     Ok(LayerCost {
         macs: (n * oh * ow * c).saturating_mul(taps),
