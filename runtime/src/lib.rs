@@ -24,7 +24,7 @@ use frame_support::{
     derive_impl, parameter_types,
     traits::{ConstU128, ConstU32, ConstU64, ConstU8},
     weights::{
-        constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
+        constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
         IdentityFee, Weight,
     },
 };
@@ -196,7 +196,8 @@ impl frame_system::Config for Runtime {
     type Nonce = Nonce;
     type Hash = Hash;
     type BlockHashCount = BlockHashCount;
-    type DbWeight = RocksDbWeight;
+    /// The node keeps its state in ParityDb.
+    type DbWeight = ParityDbWeight;
     type Version = Version;
     type AccountData = pallet_balances::AccountData<Balance>;
     type SS58Prefix = SS58Prefix;
@@ -294,8 +295,11 @@ impl pallet_inference::Config for Runtime {
     type MaxOutputBytes = ConstU32<{ 256 * 1024 }>;
     type MaxLayers = MaxLayers;
     type MaxLayerInputs = ConstU32<8>;
-    type MaxSettlementsPerBucket = ConstU32<256>;
-    type MaxSettlementsPerBlock = ConstU32<32>;
+    // A block's bucket takes the claim timeouts of the jobs submitted `ClaimTimeout + 1` blocks
+    // earlier and the windows of the claims posted `window + 1` blocks earlier: at 500 jobs per
+    // block, about 1000 entries. Settling 512 a block drains a backlog faster than it builds up.
+    type MaxSettlementsPerBucket = ConstU32<1024>;
+    type MaxSettlementsPerBlock = ConstU32<512>;
     type MaxLayerCost = MaxLayerCost;
     type MaxModelBytes = MaxModelBytes;
     type WeightInfo = pallet_inference::weights::SubstrateWeight<Runtime>;

@@ -15,7 +15,9 @@ use std::str::FromStr;
 
 use anyhow::{anyhow, Context, Result};
 use clap::Args;
+use subxt::config::RpcConfigFor;
 use subxt::error::{DispatchError, TransactionEventsError, TransactionFinalizedSuccessError};
+use subxt::rpcs::{LegacyRpcMethods, RpcClient};
 use subxt::transactions::Payload;
 use subxt::{OnlineClient, SubstrateConfig};
 use subxt_signer::sr25519::Keypair;
@@ -23,8 +25,32 @@ use subxt_signer::SecretUri;
 
 pub use runtime::vigil as api;
 
-/// A connection to a node.
-pub type Client = OnlineClient<SubstrateConfig>;
+/// A connection to a node: the subxt client (through `Deref`) and the node's plain RPC methods,
+/// over one WebSocket.
+#[derive(Clone)]
+pub struct Client {
+    chain: OnlineClient<SubstrateConfig>,
+    rpc: Rpc,
+}
+
+/// The node's JSON-RPC methods (`author_submitExtrinsic`, `system_accountNextIndex`, ...).
+pub type Rpc = LegacyRpcMethods<RpcConfigFor<SubstrateConfig>>;
+
+impl std::ops::Deref for Client {
+    type Target = OnlineClient<SubstrateConfig>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.chain
+    }
+}
+
+impl Client {
+    /// The node's plain RPC methods.
+    pub fn rpc(&self) -> &Rpc {
+        &self.rpc
+    }
+}
+
 /// An account on the chain.
 pub type AccountId = subxt::utils::AccountId32;
 /// The events of one finalized transaction.
@@ -97,8 +123,15 @@ pub fn account_of(key: &Keypair) -> AccountId {
 
 /// Connect to a node; the error says where and what to check.
 pub async fn connect(url: &str) -> Result<Client> {
-    Client::from_insecure_url(url).await.with_context(|| {
-        format!("cannot connect to a Vigil node at {url} (is the node running? see --url)")
+    let hint =
+        || format!("cannot connect to a Vigil node at {url} (is the node running? see --url)");
+    let rpc = RpcClient::from_insecure_url(url).await.with_context(hint)?;
+    let chain = OnlineClient::from_rpc_client(rpc.clone())
+        .await
+        .with_context(hint)?;
+    Ok(Client {
+        chain,
+        rpc: LegacyRpcMethods::new(rpc),
     })
 }
 
@@ -120,13 +153,16 @@ pub async fn submit<Call: Payload>(
     progress.wait_for_finalized_success().await.map_err(explain)
 }
 
-/// Transactions from one account sent without waiting for each other: the nonce is counted
-/// here, so many can be in the pool at once; each one's outcome is awaited in its own task.
+/// Transactions from one account handed to the node without waiting for each other: the nonce
+/// is counted here, so many can sit in the pool at once. Nothing is watched: whoever sends
+/// learns the outcome from the chain's events (e.g. `ClaimPosted`, `JobSubmitted`), which is
+/// what lets one connection carry hundreds of transactions per second.
 pub struct Pipeline {
     key: Keypair,
+    account: AccountId,
     next_nonce: Option<u64>,
-    /// A transactions client at a recent finalized block, renewed every few seconds (opening one
-    /// costs round trips; transactions are mortal from the block they name).
+    /// A transactions client at a recent block, renewed every few seconds (opening one costs
+    /// round trips; transactions are mortal from the block they name).
     txs: Option<(std::time::Instant, TxClient)>,
 }
 
@@ -142,25 +178,37 @@ impl Pipeline {
     /// A pipeline for `key`'s account.
     pub fn new(key: Keypair) -> Pipeline {
         Pipeline {
+            account: account_of(&key),
             key,
             next_nonce: None,
             txs: None,
         }
     }
 
-    /// Forget the counted nonce: read it from the chain before the next transaction.
+    /// Forget the counted nonce: ask the node (pool included) before the next transaction.
     pub fn reset(&mut self) {
         self.next_nonce = None;
         self.txs = None;
     }
 
-    /// Sign `call` with the next nonce and hand it to the node; `on_done` gets the outcome once
-    /// its block is finalized (or it fails). Returns when the node has accepted it into its pool.
-    pub async fn send<Call, F>(&mut self, api: &Client, call: &Call, on_done: F) -> Result<()>
-    where
-        Call: Payload,
-        F: FnOnce(Result<TxEvents>) + Send + 'static,
-    {
+    /// Sign `call` with the next nonce and hand it to the node's pool (`author_submitExtrinsic`).
+    /// Returns once the node has accepted it, with its hash; inclusion is not awaited. If the node
+    /// refuses it, the nonce is read again and the transaction resent once (another program may
+    /// have used the account meanwhile).
+    pub async fn send<Call: Payload>(&mut self, api: &Client, call: &Call) -> Result<[u8; 32]> {
+        match self.try_send(api, call).await {
+            Ok(hash) => Ok(hash),
+            Err(_) => {
+                self.reset();
+                self.try_send(api, call).await.map_err(|e| {
+                    self.reset();
+                    e
+                })
+            }
+        }
+    }
+
+    async fn try_send<Call: Payload>(&mut self, api: &Client, call: &Call) -> Result<[u8; 32]> {
         let fresh = matches!(&self.txs, Some((at, _)) if at.elapsed() < TX_CLIENT_AGE);
         if !fresh {
             let txs = api
@@ -172,34 +220,26 @@ impl Pipeline {
         let (_, txs) = self.txs.as_mut().expect("set just above; qed");
         let nonce = match self.next_nonce {
             Some(nonce) => nonce,
-            None => txs
-                .account_nonce(&account_of(&self.key))
+            None => api
+                .rpc()
+                .system_account_next_index(&self.account)
                 .await
-                .context("cannot read the account's nonce")?,
+                .context("cannot read the account's next nonce")?,
         };
         let params = subxt::config::DefaultExtrinsicParamsBuilder::<SubstrateConfig>::new()
             .nonce(nonce)
             .build();
-        let sent = async {
-            txs.create_signed(call, &self.key, params)
-                .await?
-                .submit_and_watch()
-                .await
-        }
-        .await;
-        let progress = match sent {
-            Ok(progress) => progress,
-            Err(e) => {
-                // Count again from the chain next time.
-                self.reset();
-                return Err(anyhow!("the node refused the transaction: {e}"));
-            }
-        };
+        let signed = txs
+            .create_signed(call, &self.key, params)
+            .await
+            .map_err(|e| anyhow!("cannot sign the transaction: {e}"))?;
+        let hash = api
+            .rpc()
+            .author_submit_extrinsic(signed.encoded())
+            .await
+            .map_err(|e| anyhow!("the node refused the transaction: {e}"))?;
         self.next_nonce = Some(nonce + 1);
-        tokio::spawn(async move {
-            on_done(progress.wait_for_finalized_success().await.map_err(explain));
-        });
-        Ok(())
+        Ok(hash.0)
     }
 }
 
@@ -328,6 +368,67 @@ pub async fn fetch_job(api: &Client, job_id: u64) -> Result<Option<(u32, JobView
         None => None,
     };
     Ok(Some((number, JobView { job, claim })))
+}
+
+/// A view of the chain at one block.
+pub type AtBlock = subxt::client::ClientAtBlock<
+    SubstrateConfig,
+    subxt::client::OnlineClientAtBlockImpl<SubstrateConfig>,
+>;
+
+/// How many storage reads are in flight at once when many jobs are read together.
+const PARALLEL_READS: usize = 32;
+
+/// The jobs `ids` at block `at` (those that exist), read concurrently, in the order given.
+pub async fn fetch_jobs(at: &AtBlock, ids: &[u64]) -> Result<Vec<(u64, Job)>> {
+    use futures::stream::{self, StreamExt, TryStreamExt};
+    let storage = at.storage();
+    let found: Vec<Option<(u64, Job)>> = stream::iter(ids.iter().copied())
+        .map(|id| {
+            let storage = &storage;
+            async move {
+                let Some(job) = storage
+                    .try_fetch(api::storage().inference().jobs(), (id,))
+                    .await
+                    .with_context(|| format!("cannot read job {id}"))?
+                else {
+                    return Ok(None);
+                };
+                let job = job
+                    .decode()
+                    .with_context(|| format!("cannot decode job {id}"))?;
+                Ok::<_, anyhow::Error>(Some((id, job)))
+            }
+        })
+        .buffered(PARALLEL_READS)
+        .try_collect()
+        .await?;
+    Ok(found.into_iter().flatten().collect())
+}
+
+/// The open jobs (assigned, or claimed and not yet settled) at block `at`, oldest first.
+///
+/// They are found through `Inference.SettlementQueue`, which lists every open job under the block
+/// it settles at, so the cost grows with the open jobs, not with the chain's whole history.
+pub async fn open_jobs(at: &AtBlock) -> Result<Vec<(u64, Job)>> {
+    let mut buckets = at
+        .storage()
+        .iter(api::storage().inference().settlement_queue(), ())
+        .await
+        .context("cannot list Inference.SettlementQueue")?;
+    let mut ids = std::collections::BTreeSet::new();
+    while let Some(bucket) = buckets.next().await {
+        let bucket = bucket.context("cannot read a settlement bucket")?;
+        let bucket = bucket
+            .value()
+            .decode()
+            .context("cannot decode a settlement bucket")?;
+        ids.extend(bucket.0);
+    }
+    let ids: Vec<u64> = ids.into_iter().collect();
+    let mut jobs = fetch_jobs(at, &ids).await?;
+    jobs.retain(|(_, job)| matches!(job.status, JobStatus::Assigned | JobStatus::Claimed));
+    Ok(jobs)
 }
 
 /// The words for a job status.

@@ -1,21 +1,27 @@
 //! `vigil bench load`: drive a chain with many jobs from several accounts and measure it.
 //!
-//! Jobs are sent from every `--from` account without waiting for each other (nonces counted
-//! locally); a follower reads every finalized block. Figures printed: jobs/s handed to the node,
-//! jobs/s included in finalized blocks, claims/s finalized, extrinsics per block, the latency from
-//! a job's block to its settlement, and the cost of one adjudication (the heaviest layer) beside
-//! the cost of re-running the whole model. Executors must be running (`vigil executor run` with a
-//! bond large enough for the open jobs: each locks `JobCollateral`).
+//! Every `--from` account sends its share of the jobs in its own task, nonces counted locally and
+//! nothing watched (one `author_submitExtrinsic` per job), optionally paced to `--rate` jobs/s in
+//! total. A follower reads every finalized block: the jobs it includes (`JobSubmitted` by one of
+//! the accounts), the jobs it settles, its extrinsics and how full its normal-class weight is.
+//!
+//! Figures printed: jobs/s handed to the node, jobs/s included in finalized blocks, claims/s
+//! finalized, block fill, the latency from a job's block to its settlement, and the cost of one
+//! adjudication (the heaviest layer) beside the cost of re-running the whole model. Executors must
+//! be running (`vigil executor run` with a bond large enough for the open jobs: each locks
+//! `JobCollateral`); `scripts/bench-load` starts everything.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;
 use tokio::sync::mpsc;
 
-use crate::chain::{self, api, ChainArgs, Pipeline};
+use crate::chain::{self, api, ChainArgs, Client, Pipeline};
 use crate::commands::executor::fetch_model;
 
 /// Benchmarks against a running chain.
@@ -30,9 +36,12 @@ pub enum BenchCommand {
         #[arg(long)]
         input: Option<PathBuf>,
         /// How many jobs.
-        #[arg(long, default_value_t = 200)]
+        #[arg(long, default_value_t = 2000)]
         jobs: usize,
-        /// The requesters: comma-separated secret URIs.
+        /// Jobs per second to aim for, over all accounts; 0 sends as fast as the node accepts.
+        #[arg(long, default_value_t = 0.0)]
+        rate: f64,
+        /// The requesters: comma-separated secret URIs; each sends from its own task.
         #[arg(long, default_value = "//Eve,//Ferdie,//Alice")]
         from: String,
         /// Each job's fee.
@@ -54,21 +63,42 @@ impl BenchCommand {
                 model,
                 input,
                 jobs,
+                rate,
                 from,
                 fee,
                 timeout_secs,
                 chain,
-            } => super::block_on(load(
-                model,
-                input,
-                jobs,
-                from,
-                fee,
-                Duration::from_secs(timeout_secs),
-                chain,
-            )),
+            } => {
+                if !(rate >= 0.0 && rate.is_finite()) {
+                    bail!("--rate must be a number of jobs per second, 0 for as fast as possible");
+                }
+                if jobs == 0 {
+                    bail!("--jobs must be at least 1");
+                }
+                super::block_on(load(Load {
+                    model,
+                    input,
+                    jobs,
+                    rate,
+                    from,
+                    fee,
+                    timeout: Duration::from_secs(timeout_secs),
+                    chain,
+                }))
+            }
         }
     }
+}
+
+struct Load {
+    model: String,
+    input: Option<PathBuf>,
+    jobs: usize,
+    rate: f64,
+    from: String,
+    fee: String,
+    timeout: Duration,
+    chain: ChainArgs,
 }
 
 /// What the follower saw in one finalized block.
@@ -76,8 +106,21 @@ struct BlockSeen {
     at: Instant,
     number: u64,
     extrinsics: usize,
+    /// The block's normal-class weight as a share of what the class may use.
+    normal_fill: f64,
+    /// Jobs submitted by one of the benchmark's accounts.
     submitted: Vec<u64>,
+    /// Jobs settled: claims finalized, claims refuted, jobs timed out.
     settled: Vec<u64>,
+    /// How many of `settled` were finalized claims.
+    finalized: usize,
+}
+
+/// What the sending tasks did.
+struct Sent {
+    accepted: usize,
+    refused: usize,
+    first_refusal: Option<String>,
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -88,167 +131,287 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[i]
 }
 
-async fn load(
-    model: String,
-    input: Option<PathBuf>,
-    jobs: usize,
-    from: String,
-    fee: String,
-    timeout: Duration,
-    args: ChainArgs,
-) -> Result<()> {
-    let model_id = chain::parse_model_id(&model)?;
-    let fee = chain::parse_balance(&fee)?;
-    let keys = from
+/// Follow finalized blocks and send what each one did to `tx`.
+async fn follow(
+    api: Client,
+    requesters: HashSet<[u8; 32]>,
+    tx: mpsc::UnboundedSender<Result<BlockSeen>>,
+) {
+    let max_normal = api::constants().system().block_weights();
+    let max_normal = match api.at_current_block().await {
+        Ok(at) => at
+            .constants()
+            .entry(max_normal)
+            .ok()
+            .and_then(|w| w.per_class.normal.max_total.map(|w| w.ref_time))
+            .unwrap_or(u64::MAX),
+        Err(e) => {
+            let _ = tx.send(Err(anyhow::anyhow!("cannot read the chain: {e}")));
+            return;
+        }
+    };
+    let mut blocks = match api.stream_blocks().await {
+        Ok(blocks) => blocks,
+        Err(e) => {
+            let _ = tx.send(Err(anyhow::anyhow!("cannot follow blocks: {e}")));
+            return;
+        }
+    };
+    while let Some(block) = blocks.next().await {
+        let seen = async {
+            let block = block?;
+            let at = block.at().await?;
+            let extrinsics = at.extrinsics().fetch().await?.len();
+            let events = at.events().fetch().await?;
+            let weight = at
+                .storage()
+                .try_fetch(api::storage().system().block_weight(), ())
+                .await?;
+            let normal = match weight {
+                Some(weight) => weight.decode()?.normal.ref_time,
+                None => 0,
+            };
+            use api::inference::events as ev;
+            let submitted = events
+                .find::<ev::JobSubmitted>()
+                .flatten()
+                .filter(|e| requesters.contains(&e.requester.0))
+                .map(|e| e.job_id)
+                .collect();
+            let mut settled: Vec<u64> = events
+                .find::<ev::ClaimFinalized>()
+                .flatten()
+                .map(|e| e.job_id)
+                .collect();
+            let finalized = settled.len();
+            settled.extend(events.find::<ev::JobTimedOut>().flatten().map(|e| e.job_id));
+            settled.extend(
+                events
+                    .find::<ev::DisputeResolved>()
+                    .flatten()
+                    .filter(|e| e.executor_was_wrong)
+                    .map(|e| e.job_id),
+            );
+            Ok::<_, anyhow::Error>(BlockSeen {
+                at: Instant::now(),
+                number: block.number(),
+                extrinsics: extrinsics as usize,
+                normal_fill: normal as f64 / max_normal.max(1) as f64,
+                submitted,
+                settled,
+                finalized,
+            })
+        }
+        .await;
+        if tx.send(seen).is_err() {
+            return;
+        }
+    }
+}
+
+async fn load(load: Load) -> Result<()> {
+    let jobs = load.jobs;
+    let model_id = chain::parse_model_id(&load.model)?;
+    let fee = chain::parse_balance(&load.fee)?;
+    let keys = load
+        .from
         .split(',')
         .map(|uri| chain::keypair_from_uri(uri.trim()).with_context(|| format!("--from {uri}")))
         .collect::<Result<Vec<_>>>()?;
     if keys.is_empty() {
         bail!("--from names no account");
     }
-    let api = args.connect().await?;
+    let api = load.chain.connect().await?;
     let validated = fetch_model(&api, &model_id).await?;
-    let input = match input {
-        Some(path) => std::fs::read(&path)
+    let input = match &load.input {
+        Some(path) => std::fs::read(path)
             .with_context(|| format!("cannot read the input {}", path.display()))?,
         None => vec![0u8; validated.input_len()],
     };
+    if input.len() != validated.input_len() {
+        bail!(
+            "the input has {} bytes; the model takes {}",
+            input.len(),
+            validated.input_len()
+        );
+    }
 
     // Follow finalized blocks from now on.
+    let requesters: HashSet<[u8; 32]> = keys.iter().map(|k| chain::account_of(k).0).collect();
     let (tx, mut rx) = mpsc::unbounded_channel::<Result<BlockSeen>>();
-    let follower_api = api.clone();
-    let follower = tokio::spawn(async move {
-        let mut blocks = match follower_api.stream_blocks().await {
-            Ok(blocks) => blocks,
-            Err(e) => {
-                let _ = tx.send(Err(anyhow::anyhow!("cannot follow blocks: {e}")));
-                return;
-            }
-        };
-        while let Some(block) = blocks.next().await {
-            let seen = async {
-                let block = block?;
-                let at = block.at().await?;
-                let extrinsics = at.extrinsics().fetch().await?.len();
-                let events = at.events().fetch().await?;
-                use api::inference::events as ev;
-                let submitted = events
-                    .find::<ev::JobSubmitted>()
-                    .flatten()
-                    .map(|e| e.job_id)
-                    .collect();
-                let mut settled: Vec<u64> = events
-                    .find::<ev::ClaimFinalized>()
-                    .flatten()
-                    .map(|e| e.job_id)
-                    .collect();
-                settled.extend(events.find::<ev::JobTimedOut>().flatten().map(|e| e.job_id));
-                settled.extend(
-                    events
-                        .find::<ev::DisputeResolved>()
-                        .flatten()
-                        .filter(|e| e.executor_was_wrong)
-                        .map(|e| e.job_id),
-                );
-                Ok::<_, anyhow::Error>(BlockSeen {
-                    at: Instant::now(),
-                    number: block.number(),
-                    extrinsics: extrinsics as usize,
-                    submitted,
-                    settled,
-                })
-            }
-            .await;
-            if tx.send(seen).is_err() {
-                return;
-            }
-        }
-    });
+    let follower = tokio::spawn(follow(api.clone(), requesters, tx));
 
-    // Send the jobs, round robin over the accounts.
-    let mut pipelines: Vec<Pipeline> = keys.into_iter().map(Pipeline::new).collect();
-    let (err_tx, mut err_rx) = mpsc::unbounded_channel::<String>();
+    // Each account sends its share from its own task, paced to its share of --rate.
+    let accounts = keys.len();
+    let progress = Arc::new(AtomicUsize::new(0));
     let start = Instant::now();
-    eprintln!("sending {jobs} jobs from {} accounts ...", pipelines.len());
-    for i in 0..jobs {
-        let call = api::transactions()
-            .inference()
-            .submit_job(model_id, input.clone(), fee);
-        let err_tx = err_tx.clone();
-        let k = i % pipelines.len();
-        pipelines[k]
-            .send(&api, &call, move |outcome| {
-                if let Err(e) = outcome {
-                    let _ = err_tx.send(format!("{e:#}"));
-                }
-            })
-            .await
-            .with_context(|| format!("job {i} was not accepted"))?;
-        if (i + 1) % 50 == 0 {
-            eprintln!("  {} sent", i + 1);
-        }
-    }
-    let sent_in = start.elapsed();
     eprintln!(
-        "sent in {:.2} s; waiting for every job to settle ...",
-        sent_in.as_secs_f64()
+        "sending {jobs} jobs from {accounts} accounts{} ...",
+        if load.rate > 0.0 {
+            format!(" at {} jobs/s", load.rate)
+        } else {
+            " as fast as the node takes them".to_string()
+        }
     );
+    let mut senders = Vec::new();
+    for (k, key) in keys.into_iter().enumerate() {
+        let share = jobs / accounts + usize::from(k < jobs % accounts);
+        let interval =
+            (load.rate > 0.0).then(|| Duration::from_secs_f64(accounts as f64 / load.rate));
+        let api = api.clone();
+        let input = input.clone();
+        let progress = progress.clone();
+        senders.push(tokio::spawn(async move {
+            let mut pipeline = Pipeline::new(key);
+            let mut sent = Sent {
+                accepted: 0,
+                refused: 0,
+                first_refusal: None,
+            };
+            let mut ticks = interval.map(|i| {
+                let mut t = tokio::time::interval(i);
+                t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+                t
+            });
+            for _ in 0..share {
+                if let Some(ticks) = ticks.as_mut() {
+                    ticks.tick().await;
+                }
+                let call = api::transactions()
+                    .inference()
+                    .submit_job(model_id, input.clone(), fee);
+                match pipeline.send(&api, &call).await {
+                    Ok(_) => sent.accepted += 1,
+                    Err(e) => {
+                        sent.refused += 1;
+                        sent.first_refusal.get_or_insert(format!("{e:#}"));
+                    }
+                }
+                progress.fetch_add(1, Ordering::Relaxed);
+            }
+            sent
+        }));
+    }
+    let reporter = {
+        let progress = progress.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                let done = progress.load(Ordering::Relaxed);
+                eprintln!("  {done}/{jobs} sent");
+                if done >= jobs {
+                    return;
+                }
+            }
+        })
+    };
 
+    // Watch blocks while sending and until every included job has settled.
     let mut submitted_at: HashMap<u64, (u64, Instant)> = HashMap::new();
     let mut latencies_s = Vec::new();
     let mut latencies_blocks = Vec::new();
+    let mut first_included: Option<Instant> = None;
     let mut last_included = start;
     let mut first_settled: Option<Instant> = None;
     let mut last_settled = start;
-    let mut fills = Vec::new();
+    let mut fills: Vec<(usize, f64)> = Vec::new();
     let mut settled_count = 0usize;
-    let mut failed = 0usize;
-    let deadline = tokio::time::Instant::now() + timeout;
-    while settled_count + failed < jobs {
+    let mut finalized_count = 0usize;
+    let mut sending: Option<Vec<tokio::task::JoinHandle<Sent>>> = Some(senders);
+    let mut sent_total: Option<(Duration, Sent)> = None;
+    let mut idle_blocks = 0u32;
+    let deadline = tokio::time::Instant::now() + load.timeout;
+    loop {
+        if sending
+            .as_ref()
+            .is_some_and(|s| s.iter().all(|h| h.is_finished()))
+        {
+            let handles = sending.take().expect("checked just above; qed");
+            let mut total = Sent {
+                accepted: 0,
+                refused: 0,
+                first_refusal: None,
+            };
+            for handle in handles {
+                let sent = handle.await.context("a sending task failed")?;
+                total.accepted += sent.accepted;
+                total.refused += sent.refused;
+                if total.first_refusal.is_none() {
+                    total.first_refusal = sent.first_refusal;
+                }
+            }
+            let took = start.elapsed();
+            eprintln!(
+                "sent {} jobs in {:.2} s ({} refused by the node); waiting for them to settle ...",
+                total.accepted,
+                took.as_secs_f64(),
+                total.refused
+            );
+            if let Some(why) = &total.first_refusal {
+                eprintln!("  first refusal: {why}");
+            }
+            sent_total = Some((took, total));
+        }
+        if let Some((_, sent)) = &sent_total {
+            let all_included = submitted_at.len() >= sent.accepted;
+            // Jobs the pool took but no block ever included: give up on them after 30 quiet blocks.
+            if settled_count >= submitted_at.len() && (all_included || idle_blocks >= 30) {
+                break;
+            }
+        }
         let seen = tokio::select! {
             seen = rx.recv() => seen,
             _ = tokio::time::sleep_until(deadline) => bail!(
                 "timed out after {} s: {settled_count} of {jobs} jobs settled",
-                timeout.as_secs()
+                load.timeout.as_secs()
             ),
         };
-        while let Ok(e) = err_rx.try_recv() {
-            failed += 1;
-            eprintln!("a job failed: {e}");
-        }
         let Some(seen) = seen else {
             bail!("the block follower stopped");
         };
         let seen = seen?;
-        fills.push(seen.extrinsics);
-        for id in &seen.submitted {
-            submitted_at.insert(*id, (seen.number, seen.at));
+        fills.push((seen.extrinsics, seen.normal_fill));
+        if seen.submitted.is_empty() {
+            idle_blocks += 1;
+        } else {
+            idle_blocks = 0;
+            first_included.get_or_insert(seen.at);
             last_included = seen.at;
         }
+        for id in &seen.submitted {
+            submitted_at.insert(*id, (seen.number, seen.at));
+        }
+        let mut ours = 0usize;
         for id in &seen.settled {
             if let Some((number, at)) = submitted_at.get(id) {
-                settled_count += 1;
+                ours += 1;
                 latencies_s.push(seen.at.duration_since(*at).as_secs_f64());
                 latencies_blocks.push((seen.number - number) as f64);
                 first_settled.get_or_insert(seen.at);
                 last_settled = seen.at;
             }
         }
-        if !seen.settled.is_empty() || !seen.submitted.is_empty() {
+        settled_count += ours;
+        finalized_count += seen.finalized.min(ours);
+        if ours > 0 || !seen.submitted.is_empty() {
             eprintln!(
-                "  #{}: {} extrinsics, {} jobs included, {} settled (total {settled_count}/{jobs})",
+                "  #{}: {} extrinsics, {:.0}% of normal weight, {} jobs included, {} settled (total {settled_count}/{})",
                 seen.number,
                 seen.extrinsics,
+                seen.normal_fill * 100.0,
                 seen.submitted.len(),
-                seen.settled.len()
+                ours,
+                submitted_at.len()
             );
         }
     }
     follower.abort();
+    reporter.abort();
+    let (sent_in, sent) = sent_total.expect("the loop ends only after sending; qed");
 
     latencies_s.sort_by(f64::total_cmp);
     latencies_blocks.sort_by(f64::total_cmp);
-    let busy: Vec<usize> = fills.iter().copied().filter(|&n| n > 1).collect();
+    let busy: Vec<(usize, f64)> = fills.iter().copied().filter(|&(n, _)| n > 1).collect();
     let total = validated.total_cost();
     let heaviest = validated
         .layer_costs()
@@ -257,26 +420,37 @@ async fn load(
         .max()
         .unwrap_or(0);
     let whole = total.macs + total.bytes;
-    println!("jobs                 {jobs} ({failed} failed)");
+    let included = submitted_at.len();
+    println!(
+        "jobs                 {jobs}: {} accepted by the node, {} refused, {included} included, {finalized_count} finalized, {} settled otherwise",
+        sent.accepted,
+        sent.refused,
+        settled_count - finalized_count
+    );
     println!(
         "submitted            {:.1} jobs/s handed to the node",
-        jobs as f64 / sent_in.as_secs_f64()
+        sent.accepted as f64 / sent_in.as_secs_f64()
     );
-    println!(
-        "included             {:.1} jobs/s in finalized blocks",
-        jobs as f64 / last_included.duration_since(start).as_secs_f64().max(1e-9)
-    );
+    if let Some(first) = first_included {
+        println!(
+            "included             {:.1} jobs/s in finalized blocks (first to last inclusion), {:.1} jobs/s from the start",
+            included as f64 / last_included.duration_since(first).as_secs_f64().max(1e-9),
+            included as f64 / last_included.duration_since(start).as_secs_f64().max(1e-9)
+        );
+    }
     if let Some(first) = first_settled {
         println!(
-            "finalized claims     {:.1} claims/s while settling, {:.1} claims/s end to end",
-            settled_count as f64 / last_settled.duration_since(first).as_secs_f64().max(1e-9),
-            settled_count as f64 / last_settled.duration_since(start).as_secs_f64().max(1e-9)
+            "finalized claims     {:.1} claims/s while settling (first to last), {:.1} claims/s from the start",
+            finalized_count as f64 / last_settled.duration_since(first).as_secs_f64().max(1e-9),
+            finalized_count as f64 / last_settled.duration_since(start).as_secs_f64().max(1e-9)
         );
     }
     println!(
-        "block fill           {} extrinsics at most, {:.1} on average over {} busy blocks",
-        fills.iter().max().copied().unwrap_or(0),
-        busy.iter().sum::<usize>() as f64 / busy.len().max(1) as f64,
+        "block fill           at most {} extrinsics and {:.0}% of normal weight; on average {:.1} extrinsics and {:.0}% over {} busy blocks",
+        fills.iter().map(|f| f.0).max().unwrap_or(0),
+        fills.iter().map(|f| f.1).fold(0.0, f64::max) * 100.0,
+        busy.iter().map(|f| f.0).sum::<usize>() as f64 / busy.len().max(1) as f64,
+        busy.iter().map(|f| f.1).sum::<f64>() * 100.0 / busy.len().max(1) as f64,
         busy.len()
     );
     println!(
@@ -290,5 +464,11 @@ async fn load(
         "adjudication         one layer, at most {heaviest} cost units (MACs + bytes); the whole model {whole}: {:.1}%",
         heaviest as f64 * 100.0 / whole.max(1) as f64
     );
+    if included < sent.accepted {
+        println!(
+            "missing              {} jobs accepted by the node were never included",
+            sent.accepted - included
+        );
+    }
     Ok(())
 }

@@ -8,7 +8,7 @@
 //! decide. It prints each verdict and what it earned or lost. When the node goes away it
 //! reconnects with backoff.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Subcommand;
@@ -58,7 +58,8 @@ struct Challenger {
     key: Keypair,
     me: AccountId,
     models: HashMap<[u8; 32], ValidatedModel>,
-    checked: HashSet<u64>,
+    /// Claims already checked: job id to the end of its window (forgotten after it).
+    checked: HashMap<u64, u32>,
     claims_checked: u64,
     disputes_won: u64,
     disputes_lost: u64,
@@ -77,7 +78,7 @@ async fn run(args: ChainArgs) -> Result<()> {
         key,
         me,
         models: HashMap::new(),
-        checked: HashSet::new(),
+        checked: HashMap::new(),
         claims_checked: 0,
         disputes_won: 0,
         disputes_lost: 0,
@@ -171,37 +172,25 @@ async fn open_claims(api: &Client) -> Result<Vec<u64>> {
         .await
         .context("cannot read the chain")?;
     let now = at.block_number() as u32;
-    let mut entries = at
-        .storage()
-        .iter(api::storage().inference().jobs(), ())
-        .await
-        .context("cannot list Inference.Jobs")?;
-    let mut open = Vec::new();
-    while let Some(entry) = entries.next().await {
-        let entry = entry.context("cannot read a job")?;
-        let job = entry.value().decode().context("cannot decode a job")?;
-        if job.status == JobStatus::Claimed && job.deadline >= now {
-            let (job_id,) = entry
-                .key()
-                .context("job key")?
-                .decode()
-                .context("job key")?;
-            open.push(job_id);
-        }
-    }
-    open.sort_unstable();
-    Ok(open)
+    Ok(chain::open_jobs(&at)
+        .await?
+        .into_iter()
+        .filter(|(_, job)| job.status == JobStatus::Claimed && job.deadline >= now)
+        .map(|(job_id, _)| job_id)
+        .collect())
 }
 
 /// Re-execute job `job_id`'s claim and challenge it if it is false.
 async fn check(api: &Client, ch: &mut Challenger, job_id: u64) -> Result<()> {
-    if !ch.checked.insert(job_id) {
+    if ch.checked.contains_key(&job_id) {
         return Ok(());
     }
     let Some((now, view)) = chain::fetch_job(api, job_id).await? else {
         bail!("no such job on chain");
     };
+    ch.checked.retain(|_, window_end| *window_end >= now);
     let job = view.job;
+    ch.checked.insert(job_id, job.deadline);
     if job.status != JobStatus::Claimed || now > job.deadline {
         return Ok(());
     }

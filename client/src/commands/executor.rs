@@ -1,25 +1,30 @@
 //! `vigil executor run`: an executor's loop.
 //!
 //! 1. Connect; register with `--bond` unless the account is already an executor.
-//! 2. Follow finalized blocks; before the first, look through `Inference.Jobs` for jobs already
-//!    assigned to this account (so a restarted executor resumes where it stopped).
-//! 3. For every job assigned to it (`JobSubmitted`, `JobReassigned`): fetch the model's bytes from
-//!    `Models.ModelBytes` (once per model), run the engine, post the claim (output and trace).
-//! 4. When the node goes away, reconnect with backoff (1 s doubling to 5 s, shorter than a claim timeout) and go back to 2.
+//! 2. Follow finalized blocks; before the first, look through the open jobs (found via
+//!    `Inference.SettlementQueue`) for jobs assigned to this account, so a restarted executor
+//!    resumes where it stopped.
+//! 3. For the jobs assigned to it in each block (`JobSubmitted`, `JobReassigned`): read them at
+//!    that block (concurrently), fetch the model's bytes from `Models.ModelBytes` (once per
+//!    model), run the engine and hand the claims (output and trace) to the node one after the
+//!    other without waiting for inclusion. A claim counts as done when its `ClaimPosted` event
+//!    arrives; one that has not arrived by the job's claim deadline is reported.
+//! 4. When the node goes away, reconnect with backoff (1 s doubling to 5 s, shorter than a claim
+//!    timeout) and go back to 2.
 //!
 //! With `--lie layer=K,rate=P` the executor posts a false claim for a fraction P of its jobs:
 //! layer K's output is corrupted and the later layers recomputed from it, so a challenger finds K
 //! to be the first wrong layer. This is for demonstrations and tests.
 
 use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Subcommand;
 use subxt_signer::sr25519::Keypair;
 use vigil_engine::{as_i8, as_u8, decode_model, ValidatedModel};
 
-use crate::chain::{self, api, AccountId, ChainArgs, Client, JobStatus, Pipeline};
+use crate::chain::{self, api, AccountId, ChainArgs, Client, Job, JobStatus, Pipeline};
 use crate::commands::{timestamp, Backoff};
 use crate::verify::{lies_about, Activations, LiePlan};
 
@@ -70,7 +75,8 @@ struct Executor {
     bond: u128,
     lie: Option<LiePlan>,
     models: HashMap<[u8; 32], ValidatedModel>,
-    claimed: HashSet<u64>,
+    /// Claims handed to the node and not yet seen on chain: job id to claim deadline.
+    pending: HashMap<u64, u32>,
     honest: u64,
     false_claims: u64,
     paid: u128,
@@ -87,7 +93,7 @@ async fn run(bond: u128, lie: Option<LiePlan>, args: ChainArgs) -> Result<()> {
         bond,
         lie,
         models: HashMap::new(),
-        claimed: HashSet::new(),
+        pending: HashMap::new(),
         honest: 0,
         false_claims: 0,
         paid: 0,
@@ -143,6 +149,9 @@ async fn session(args: &ChainArgs, ex: &mut Executor, backoff: &mut Backoff) -> 
     };
     backoff.reset();
     ex.pipeline.reset();
+    // Claims sent over the last connection may have been lost with a restarted node's pool: the
+    // look at the open jobs below sends again every claim the chain does not have.
+    ex.pending.clear();
     log(format!("connected to {}", args.url));
     if let Err(e) = ensure_registered(&api, ex).await {
         return classify(&api, e).await;
@@ -152,18 +161,26 @@ async fn session(args: &ChainArgs, ex: &mut Executor, backoff: &mut Backoff) -> 
         Ok(blocks) => blocks,
         Err(e) => return Stop::Lost(anyhow!("cannot follow finalized blocks: {e}")),
     };
-    match assigned_jobs(&api, &ex.me).await {
-        Ok(jobs) => {
+    let resumed = async {
+        let at = api
+            .at_current_block()
+            .await
+            .context("cannot read the chain")?;
+        let mut jobs = chain::open_jobs(&at).await?;
+        jobs.retain(|(_, job)| job.status == JobStatus::Assigned && job.executor == ex.me);
+        Ok::<_, anyhow::Error>((at.block_number() as u32, jobs))
+    }
+    .await;
+    match resumed {
+        Ok((now, jobs)) => {
             if !jobs.is_empty() {
                 log(format!(
                     "resuming {} job(s) already assigned to me",
                     jobs.len()
                 ));
             }
-            for job_id in jobs {
-                if let Err(stop) = take_job(&api, ex, job_id).await {
-                    return stop;
-                }
+            if let Err(stop) = take_jobs(&api, ex, jobs, now).await {
+                return stop;
             }
         }
         Err(e) => return classify(&api, e).await,
@@ -173,14 +190,17 @@ async fn session(args: &ChainArgs, ex: &mut Executor, backoff: &mut Backoff) -> 
             Ok(block) => block,
             Err(e) => return Stop::Lost(anyhow!("lost finalized blocks: {e}")),
         };
-        let events = match block.at().await {
-            Ok(at) => match at.events().fetch().await {
-                Ok(events) => events,
-                Err(e) => return Stop::Lost(anyhow!("cannot read events: {e}")),
-            },
-            Err(e) => return Stop::Lost(anyhow!("cannot open block: {e}")),
+        let number = block.number() as u32;
+        let at = match block.at().await {
+            Ok(at) => at,
+            Err(e) => return Stop::Lost(anyhow!("cannot open block #{number}: {e}")),
+        };
+        let events = match at.events().fetch().await {
+            Ok(events) => events,
+            Err(e) => return Stop::Lost(anyhow!("cannot read the events of #{number}: {e}")),
         };
         let mut mine = Vec::new();
+        let mut paid = (0usize, 0u128);
         use api::inference::events as ev;
         for e in events.find::<ev::JobSubmitted>().flatten() {
             if e.executor == ex.me {
@@ -192,16 +212,25 @@ async fn session(args: &ChainArgs, ex: &mut Executor, backoff: &mut Backoff) -> 
                 mine.push(e.job_id);
             }
         }
+        for e in events.find::<ev::ClaimPosted>().flatten() {
+            if e.executor == ex.me {
+                ex.pending.remove(&e.job_id);
+            }
+        }
         for e in events.find::<ev::ClaimFinalized>().flatten() {
             if e.executor == ex.me {
-                ex.paid += e.fee;
-                log(format!(
-                    "job {}: finalized, paid {} (total {})",
-                    e.job_id,
-                    chain::format_balance(e.fee),
-                    chain::format_balance(ex.paid)
-                ));
+                paid.0 += 1;
+                paid.1 += e.fee;
             }
+        }
+        if paid.0 > 0 {
+            ex.paid += paid.1;
+            log(format!(
+                "#{number}: {} claim(s) finalized, paid {} (total {})",
+                paid.0,
+                chain::format_balance(paid.1),
+                chain::format_balance(ex.paid)
+            ));
         }
         for e in events.find::<ev::Slashed>().flatten() {
             if e.who == ex.me {
@@ -214,10 +243,24 @@ async fn session(args: &ChainArgs, ex: &mut Executor, backoff: &mut Backoff) -> 
                 ));
             }
         }
-        for job_id in mine {
-            if let Err(stop) = take_job(&api, ex, job_id).await {
-                return stop;
+        ex.pending.retain(|job_id, deadline| {
+            let alive = *deadline >= number;
+            if !alive {
+                log(format!(
+                    "job {job_id}: the claim was not included by its deadline #{deadline}"
+                ));
             }
+            alive
+        });
+        if mine.is_empty() {
+            continue;
+        }
+        let jobs = match chain::fetch_jobs(&at, &mine).await {
+            Ok(jobs) => jobs,
+            Err(e) => return classify(&api, e).await,
+        };
+        if let Err(stop) = take_jobs(&api, ex, jobs, number).await {
+            return stop;
         }
     }
     Stop::Lost(anyhow!("the node closed the block subscription"))
@@ -265,62 +308,57 @@ async fn ensure_registered(api: &Client, ex: &Executor) -> Result<()> {
     Ok(())
 }
 
-/// Jobs assigned to `me` and waiting for a claim, oldest first.
-async fn assigned_jobs(api: &Client, me: &AccountId) -> Result<Vec<u64>> {
-    let at = api
-        .at_current_block()
-        .await
-        .context("cannot read the chain")?;
-    let mut entries = at
-        .storage()
-        .iter(api::storage().inference().jobs(), ())
-        .await
-        .context("cannot list Inference.Jobs")?;
-    let mut mine = Vec::new();
-    while let Some(entry) = entries.next().await {
-        let entry = entry.context("cannot read a job")?;
-        let job = entry.value().decode().context("cannot decode a job")?;
-        if job.status == JobStatus::Assigned && &job.executor == me {
-            let (job_id,) = entry
-                .key()
-                .context("job key")?
-                .decode()
-                .context("job key")?;
-            mine.push(job_id);
+/// Run the jobs read at block `now` and hand their claims to the node. Errors that concern only
+/// one job are logged and skipped; losing the node ends the session.
+async fn take_jobs(
+    api: &Client,
+    ex: &mut Executor,
+    jobs: Vec<(u64, Job)>,
+    now: u32,
+) -> Result<(), Stop> {
+    let quiet = jobs.len() > 3;
+    let (mut sent, mut lies) = (0usize, 0usize);
+    for (job_id, job) in jobs {
+        if ex.pending.contains_key(&job_id)
+            || job.status != JobStatus::Assigned
+            || job.executor != ex.me
+        {
+            // Already sent, claimed, settled, or moved to another executor meanwhile.
+            continue;
+        }
+        match claim_job(api, ex, job_id, &job, now, quiet).await {
+            Ok(lied) => {
+                sent += 1;
+                lies += lied as usize;
+            }
+            Err(e) => match classify(api, e).await {
+                Stop::Fatal(e) => log(format!("job {job_id}: {e:#}")),
+                lost => return Err(lost),
+            },
         }
     }
-    mine.sort_unstable();
-    Ok(mine)
-}
-
-/// Run job `job_id` and post its claim. Errors that concern only this job are logged and
-/// skipped; losing the node ends the session.
-async fn take_job(api: &Client, ex: &mut Executor, job_id: u64) -> Result<(), Stop> {
-    if ex.claimed.contains(&job_id) {
-        return Ok(());
-    }
-    match claim_job(api, ex, job_id).await {
-        Ok(()) => Ok(()),
-        Err(e) => match classify(api, e).await {
-            Stop::Fatal(e) => {
-                log(format!("job {job_id}: {e:#}"));
-                Ok(())
+    if quiet && sent > 0 {
+        log(format!(
+            "#{now}: sent {sent} claim(s){}",
+            if lies > 0 {
+                format!(", {lies} of them FALSE")
+            } else {
+                String::new()
             }
-            lost => Err(lost),
-        },
+        ));
     }
+    Ok(())
 }
 
-async fn claim_job(api: &Client, ex: &mut Executor, job_id: u64) -> Result<()> {
-    let Some((now, view)) = chain::fetch_job(api, job_id).await? else {
-        bail!("no such job on chain");
-    };
-    let job = view.job;
-    if job.status != JobStatus::Assigned || job.executor != ex.me {
-        // Settled, claimed already, or moved to another executor meanwhile.
-        ex.claimed.insert(job_id);
-        return Ok(());
-    }
+/// Run one job and hand its claim to the node. Returns whether the claim is a lie.
+async fn claim_job(
+    api: &Client,
+    ex: &mut Executor,
+    job_id: u64,
+    job: &Job,
+    now: u32,
+    quiet: bool,
+) -> Result<bool> {
     let model = cached_model(api, &mut ex.models, &job.model_id).await?;
     let honest = Activations::run(model, as_i8(&job.input.0))?;
     let lie = ex.lie.filter(|plan| lies_about(job_id, plan.rate));
@@ -335,30 +373,28 @@ async fn claim_job(api: &Client, ex: &mut Executor, job_id: u64) -> Result<()> {
         .post_claim(job_id, output, trace);
     let deadline = job.deadline;
     ex.pipeline
-        .send(api, &call, move |outcome| {
-            if let Err(e) = outcome {
-                log(format!(
-                    "job {job_id}: the claim failed (due by #{deadline}): {e:#}"
-                ));
-            }
-        })
+        .send(api, &call)
         .await
         .with_context(|| format!("cannot post the claim (claim due by #{deadline})"))?;
-    ex.claimed.insert(job_id);
+    ex.pending.insert(job_id, deadline);
     match lie {
         Some(plan) => {
             ex.false_claims += 1;
-            log(format!(
-                "job {job_id}: sent a FALSE claim (wrong from layer {}) at about #{now}",
-                plan.layer
-            ));
+            if !quiet {
+                log(format!(
+                    "job {job_id}: sent a FALSE claim (wrong from layer {}) at about #{now}",
+                    plan.layer
+                ));
+            }
         }
         None => {
             ex.honest += 1;
-            log(format!("job {job_id}: claim sent at about #{now}"));
+            if !quiet {
+                log(format!("job {job_id}: claim sent at about #{now}"));
+            }
         }
     }
-    Ok(())
+    Ok(lie.is_some())
 }
 
 /// The model `model_id` from `cache`, fetched from the chain the first time.

@@ -2,10 +2,13 @@
 
 #![allow(dead_code)]
 
+pub mod chain;
+pub mod processes;
+
 use std::{
     fs::File,
     net::TcpListener,
-    path::PathBuf,
+    path::{Path, PathBuf},
     process::{Child, Command, Stdio},
     time::{Duration, Instant},
 };
@@ -57,23 +60,32 @@ pub struct DevNode {
 impl DevNode {
     /// Start `vigil-node --dev` with a temporary base path, RPC and p2p on free loopback ports.
     pub fn start(extra_args: &[&str]) -> DevNode {
+        DevNode::spawn(None, free_port(), extra_args)
+    }
+
+    /// Start `vigil-node --dev` keeping its state in `base_path`, with RPC on `rpc_port`: started
+    /// again with the same two, the node carries on from the chain it stopped with.
+    pub fn start_persistent(base_path: &Path, rpc_port: u16, extra_args: &[&str]) -> DevNode {
+        DevNode::spawn(Some(base_path), rpc_port, extra_args)
+    }
+
+    fn spawn(base_path: Option<&Path>, rpc_port: u16, extra_args: &[&str]) -> DevNode {
         let binary = node_binary();
-        let rpc_port = free_port();
         let p2p_port = free_port();
         let log_path = std::env::temp_dir().join(format!(
-            "vigil-node-test-{}-{}.log",
+            "vigil-node-test-{}-{}-{}.log",
             std::process::id(),
-            rpc_port
+            rpc_port,
+            p2p_port
         ));
         let log = File::create(&log_path).expect("create the node's log file");
-        let child = Command::new(&binary)
-            .args([
-                "--dev",
-                "--tmp",
-                "--no-prometheus",
-                "--no-telemetry",
-                "--no-mdns",
-            ])
+        let mut command = Command::new(&binary);
+        command.args(["--dev", "--no-prometheus", "--no-telemetry", "--no-mdns"]);
+        match base_path {
+            Some(path) => command.arg("--base-path").arg(path),
+            None => command.arg("--tmp"),
+        };
+        let child = command
             .args(["--rpc-port", &rpc_port.to_string()])
             .args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{p2p_port}")])
             .args(extra_args)
@@ -87,6 +99,30 @@ impl DevNode {
             rpc_port,
             log_path,
         }
+    }
+
+    /// Stop the node as an operator would: SIGTERM to its PID, then wait for it to shut down
+    /// (it flushes its database); SIGKILL if it has not exited within [`STARTUP_TIMEOUT`].
+    pub fn stop(mut self) {
+        let pid = self.child.id().to_string();
+        let signalled = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+        let deadline = Instant::now() + STARTUP_TIMEOUT;
+        while signalled && Instant::now() < deadline {
+            if self
+                .child
+                .try_wait()
+                .expect("poll the node process")
+                .is_some()
+            {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        // Drop kills and reaps it.
     }
 
     /// The node's WebSocket RPC URL.

@@ -1,0 +1,62 @@
+//! Reading the chain's accounts and executors directly, to check what the programs did.
+
+use subxt::{dynamic, ext::scale_decode::DecodeAsType, utils::AccountId32, SubstrateConfig};
+use subxt_signer::sr25519::Keypair;
+
+/// The account of a key.
+pub fn account(key: &Keypair) -> AccountId32 {
+    AccountId32::from(key.public_key().0)
+}
+
+/// `System.Account`, the part read here.
+#[derive(Debug, DecodeAsType)]
+#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
+pub struct AccountInfo {
+    pub data: AccountData,
+}
+
+/// An account's free and reserved (held) balance.
+#[derive(Debug, DecodeAsType)]
+#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
+pub struct AccountData {
+    pub free: u128,
+    pub reserved: u128,
+}
+
+/// `Inference.Executors`: an executor's bond and what of it is locked.
+#[derive(Debug, DecodeAsType)]
+#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
+pub struct ExecutorInfo {
+    pub bond: u128,
+    pub locked: u128,
+    pub open_jobs: u32,
+    #[allow(dead_code)]
+    pub unbonding_at: Option<u32>,
+}
+
+/// A subxt client of the node.
+pub type Api = subxt::OnlineClient<SubstrateConfig>;
+
+/// `who`'s balances at the latest finalized block.
+pub async fn balances(api: &Api, who: &AccountId32) -> AccountData {
+    let at = api.at_current_block().await.expect("the current block");
+    let addr = dynamic::storage::<([u8; 32],), AccountInfo>("System", "Account");
+    let value = at
+        .storage()
+        .fetch(addr, (who.0,))
+        .await
+        .expect("read System.Account");
+    value.decode().expect("decode AccountInfo").data
+}
+
+/// `who`'s executor record at the latest finalized block, if it is one.
+pub async fn executor(api: &Api, who: &AccountId32) -> Option<ExecutorInfo> {
+    let at = api.at_current_block().await.expect("the current block");
+    let addr = dynamic::storage::<([u8; 32],), ExecutorInfo>("Inference", "Executors");
+    let value = at
+        .storage()
+        .try_fetch(addr, (who.0,))
+        .await
+        .expect("read Inference.Executors");
+    value.map(|v| v.decode().expect("decode ExecutorInfo"))
+}

@@ -1,0 +1,160 @@
+//! The `vigil` program run as a person would: one-shot commands and long-running processes
+//! (executors, challengers), each killed by PID when its guard drops.
+
+use std::{
+    fs::File,
+    path::{Path, PathBuf},
+    process::{Child, Command, Output, Stdio},
+    sync::atomic::{AtomicUsize, Ordering},
+    time::{Duration, Instant},
+};
+
+/// A failure guard for each wait; a healthy run needs a small fraction of it.
+pub const WAIT: Duration = Duration::from_secs(300);
+
+/// The `vigil` binary: `$VIGIL_BIN`, or `target/<profile>/vigil` beside this test's profile
+/// directory, which `cargo test --workspace` builds before running any test.
+pub fn vigil_binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("VIGIL_BIN") {
+        return PathBuf::from(path);
+    }
+    let exe = std::env::current_exe().expect("the test executable has a path");
+    // target/<profile>/deps/<test-binary>
+    let profile_dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target/<profile>/deps");
+    let candidate = profile_dir.join("vigil");
+    assert!(
+		candidate.exists(),
+		"{} does not exist: build it first (`cargo build -p vigil-client`), or point $VIGIL_BIN at it",
+		candidate.display()
+	);
+    candidate
+}
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is in the repository")
+        .into()
+}
+
+/// A long-running `vigil` process (executor, challenger), killed by PID when dropped.
+pub struct Proc {
+    name: &'static str,
+    child: Child,
+    log_path: PathBuf,
+}
+
+impl Proc {
+    pub fn start(name: &'static str, args: &[&str]) -> Proc {
+        static STARTED: AtomicUsize = AtomicUsize::new(0);
+        let n = STARTED.fetch_add(1, Ordering::Relaxed);
+        let log_path =
+            std::env::temp_dir().join(format!("vigil-e2e-{}-{n}-{name}.log", std::process::id()));
+        let log = File::create(&log_path).expect("create a log file");
+        let child = Command::new(vigil_binary())
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("clone the log handle"))
+            .stderr(log)
+            .spawn()
+            .unwrap_or_else(|e| panic!("start vigil {name}: {e}"));
+        Proc {
+            name,
+            child,
+            log_path,
+        }
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log_path).unwrap_or_default()
+    }
+
+    pub fn assert_running(&mut self) {
+        if let Some(status) = self.child.try_wait().expect("poll a process") {
+            panic!(
+                "vigil {} exited with {status}; log:\n{}",
+                self.name,
+                self.log()
+            );
+        }
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if std::thread::panicking() {
+            eprintln!("--- vigil {} log ---\n{}", self.name, self.log());
+        } else {
+            let _ = std::fs::remove_file(&self.log_path);
+        }
+    }
+}
+
+/// Run `vigil args…` to completion (killed by PID if it outlives [`WAIT`]); panic unless it
+/// succeeds; return its standard output.
+pub fn vigil(args: &[&str]) -> String {
+    let mut child = Command::new(vigil_binary())
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("start vigil {args:?}: {e}"));
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if child.try_wait().expect("poll vigil").is_some() {
+            break;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("vigil {args:?} did not finish within {WAIT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = child.wait_with_output().expect("collect vigil output");
+    let stdout = String::from_utf8_lossy(&stdout).into_owned();
+    assert!(
+        status.success(),
+        "vigil {args:?} failed with {status}:\n{stdout}\n{}",
+        String::from_utf8_lossy(&stderr)
+    );
+    stdout
+}
+
+/// Wait until `check` holds, polling; panic after [`WAIT`] with `what` and the processes' logs.
+pub async fn wait_until<F, Fut>(what: &str, procs: &mut [&mut Proc], mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if check().await {
+            return;
+        }
+        for p in procs.iter_mut() {
+            p.assert_running();
+        }
+        assert!(Instant::now() < deadline, "timed out waiting until {what}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The value after `label` on the line of `output` that starts with it.
+pub fn field<'a>(output: &'a str, label: &str) -> &'a str {
+    output
+        .lines()
+        .find_map(|l| l.strip_prefix(label))
+        .map(str::trim)
+        .unwrap_or_else(|| panic!("no `{label}` line in:\n{output}"))
+}
