@@ -154,25 +154,28 @@ pub async fn submit<Call: Payload>(
 }
 
 /// Transactions from one account handed to the node without waiting for each other: the nonce
-/// is counted here, so many can sit in the pool at once. Nothing is watched: whoever sends
-/// learns the outcome from the chain's events (e.g. `ClaimPosted`, `JobSubmitted`), which is
-/// what lets one connection carry hundreds of transactions per second.
+/// is counted here and transactions are signed locally, so many can be in flight and in the pool
+/// at once. Nothing is watched: whoever sends learns the outcome from the chain's events (e.g.
+/// `ClaimPosted`, `JobSubmitted`).
+///
+/// Round trips are what limit a sender: the node answers each RPC request only after tens of
+/// milliseconds when requests follow one another on a connection (its RPC sockets are not set to
+/// `TCP_NODELAY`). So signing needs no round trip and [`submit_all`] keeps many submissions in
+/// flight at once.
 pub struct Pipeline {
     key: Keypair,
     account: AccountId,
     next_nonce: Option<u64>,
-    /// A transactions client at a recent block, renewed every few seconds (opening one costs
-    /// round trips; transactions are mortal from the block they name).
-    txs: Option<(std::time::Instant, TxClient)>,
+    /// A recent finalized block: transactions are mortal from it. Renewed every few seconds.
+    at: Option<(std::time::Instant, AtBlock)>,
 }
 
-type TxClient = subxt::transactions::TransactionsClient<
-    SubstrateConfig,
-    subxt::client::OnlineClientAtBlockImpl<SubstrateConfig>,
->;
-
-/// How long a [`Pipeline`] reuses its transactions client.
-const TX_CLIENT_AGE: std::time::Duration = std::time::Duration::from_secs(4);
+/// How long a [`Pipeline`] signs against the same block.
+const SIGNING_BLOCK_AGE: std::time::Duration = std::time::Duration::from_secs(4);
+/// Blocks a transaction stays valid for after the block it names.
+const MORTALITY_BLOCKS: u64 = 64;
+/// Submissions in flight at once in [`submit_all`].
+const SUBMISSIONS_IN_FLIGHT: usize = 64;
 
 impl Pipeline {
     /// A pipeline for `key`'s account.
@@ -181,43 +184,28 @@ impl Pipeline {
             account: account_of(&key),
             key,
             next_nonce: None,
-            txs: None,
+            at: None,
         }
     }
 
     /// Forget the counted nonce: ask the node (pool included) before the next transaction.
     pub fn reset(&mut self) {
         self.next_nonce = None;
-        self.txs = None;
+        self.at = None;
     }
 
-    /// Sign `call` with the next nonce and hand it to the node's pool (`author_submitExtrinsic`).
-    /// Returns once the node has accepted it, with its hash; inclusion is not awaited. If the node
-    /// refuses it, the nonce is read again and the transaction resent once (another program may
-    /// have used the account meanwhile).
-    pub async fn send<Call: Payload>(&mut self, api: &Client, call: &Call) -> Result<[u8; 32]> {
-        match self.try_send(api, call).await {
-            Ok(hash) => Ok(hash),
-            Err(_) => {
-                self.reset();
-                self.try_send(api, call).await.map_err(|e| {
-                    self.reset();
-                    e
-                })
-            }
-        }
-    }
-
-    async fn try_send<Call: Payload>(&mut self, api: &Client, call: &Call) -> Result<[u8; 32]> {
-        let fresh = matches!(&self.txs, Some((at, _)) if at.elapsed() < TX_CLIENT_AGE);
+    /// Sign `call` with the next nonce, mortal from a recent block. Needs a round trip only to
+    /// learn the nonce after [`Pipeline::reset`] and to renew the block every few seconds.
+    pub async fn sign<Call: Payload>(&mut self, api: &Client, call: &Call) -> Result<Vec<u8>> {
+        let fresh = matches!(&self.at, Some((since, _)) if since.elapsed() < SIGNING_BLOCK_AGE);
         if !fresh {
-            let txs = api
-                .transactions()
+            let at = api
+                .at_current_block()
                 .await
                 .context("cannot reach the node's current block")?;
-            self.txs = Some((std::time::Instant::now(), txs));
+            self.at = Some((std::time::Instant::now(), at));
         }
-        let (_, txs) = self.txs.as_mut().expect("set just above; qed");
+        let (_, at) = self.at.as_ref().expect("set just above; qed");
         let nonce = match self.next_nonce {
             Some(nonce) => nonce,
             None => api
@@ -228,19 +216,53 @@ impl Pipeline {
         };
         let params = subxt::config::DefaultExtrinsicParamsBuilder::<SubstrateConfig>::new()
             .nonce(nonce)
+            .mortal_from_unchecked(MORTALITY_BLOCKS, at.block_number(), at.block_hash())
             .build();
-        let signed = txs
-            .create_signed(call, &self.key, params)
-            .await
+        let signed = at
+            .transactions()
+            .create_signable_offline(call, params)
+            .and_then(|mut signable| signable.sign(&self.key))
             .map_err(|e| anyhow!("cannot sign the transaction: {e}"))?;
-        let hash = api
-            .rpc()
-            .author_submit_extrinsic(signed.encoded())
-            .await
-            .map_err(|e| anyhow!("the node refused the transaction: {e}"))?;
         self.next_nonce = Some(nonce + 1);
-        Ok(hash.0)
+        Ok(signed.into_encoded())
     }
+
+    /// Sign `call` and hand it to the node's pool; returns its hash once the node accepted it.
+    /// If the node refuses it, the nonce is read again and the transaction signed and sent once
+    /// more (another program may have used the account meanwhile).
+    pub async fn send<Call: Payload>(&mut self, api: &Client, call: &Call) -> Result<[u8; 32]> {
+        let tx = self.sign(api, call).await?;
+        match submit_one(api, tx).await {
+            Ok(hash) => Ok(hash),
+            Err(_) => {
+                self.reset();
+                let tx = self.sign(api, call).await?;
+                submit_one(api, tx).await.inspect_err(|_| self.reset())
+            }
+        }
+    }
+}
+
+/// Hand one signed transaction to the node's pool (`author_submitExtrinsic`).
+pub async fn submit_one(api: &Client, tx: Vec<u8>) -> Result<[u8; 32]> {
+    let hash = api
+        .rpc()
+        .author_submit_extrinsic(&tx)
+        .await
+        .map_err(|e| anyhow!("the node refused the transaction: {e}"))?;
+    Ok(hash.0)
+}
+
+/// Hand signed transactions to the node's pool, many in flight at once; one outcome per
+/// transaction, in order. Transactions of one account may reach the pool out of nonce order;
+/// the pool holds a later nonce until the earlier ones arrive.
+pub async fn submit_all(api: &Client, txs: Vec<Vec<u8>>) -> Vec<Result<[u8; 32]>> {
+    use futures::stream::{self, StreamExt};
+    stream::iter(txs)
+        .map(|tx| submit_one(api, tx))
+        .buffered(SUBMISSIONS_IN_FLIGHT)
+        .collect()
+        .await
 }
 
 /// Plain words for a failed transaction.
@@ -376,34 +398,70 @@ pub type AtBlock = subxt::client::ClientAtBlock<
     subxt::client::OnlineClientAtBlockImpl<SubstrateConfig>,
 >;
 
-/// How many storage reads are in flight at once when many jobs are read together.
-const PARALLEL_READS: usize = 32;
+/// How many storage reads are in flight at once when many records are read together.
+const PARALLEL_READS: usize = 64;
 
-/// The jobs `ids` at block `at` (those that exist), read concurrently, in the order given.
-pub async fn fetch_jobs(at: &AtBlock, ids: &[u64]) -> Result<Vec<(u64, Job)>> {
+/// `read(id)` for every id, many in flight at once; the ids whose record exists, in order.
+async fn read_all<T, F, Fut>(ids: &[u64], read: F) -> Result<Vec<(u64, T)>>
+where
+    F: Fn(u64) -> Fut,
+    Fut: std::future::Future<Output = Result<Option<T>>>,
+{
     use futures::stream::{self, StreamExt, TryStreamExt};
-    let storage = at.storage();
-    let found: Vec<Option<(u64, Job)>> = stream::iter(ids.iter().copied())
+    let found: Vec<Option<(u64, T)>> = stream::iter(ids.iter().copied())
         .map(|id| {
-            let storage = &storage;
-            async move {
-                let Some(job) = storage
-                    .try_fetch(api::storage().inference().jobs(), (id,))
-                    .await
-                    .with_context(|| format!("cannot read job {id}"))?
-                else {
-                    return Ok(None);
-                };
-                let job = job
-                    .decode()
-                    .with_context(|| format!("cannot decode job {id}"))?;
-                Ok::<_, anyhow::Error>(Some((id, job)))
-            }
+            let read = &read;
+            async move { Ok::<_, anyhow::Error>(read(id).await?.map(|record| (id, record))) }
         })
         .buffered(PARALLEL_READS)
         .try_collect()
         .await?;
     Ok(found.into_iter().flatten().collect())
+}
+
+/// The jobs `ids` at block `at` (those that exist), read concurrently, in the order given.
+pub async fn fetch_jobs(at: &AtBlock, ids: &[u64]) -> Result<Vec<(u64, Job)>> {
+    let storage = at.storage();
+    read_all(ids, |id| {
+        let storage = &storage;
+        async move {
+            match storage
+                .try_fetch(api::storage().inference().jobs(), (id,))
+                .await
+                .with_context(|| format!("cannot read job {id}"))?
+            {
+                Some(job) => Ok(Some(
+                    job.decode()
+                        .with_context(|| format!("cannot decode job {id}"))?,
+                )),
+                None => Ok(None),
+            }
+        }
+    })
+    .await
+}
+
+/// The claims of jobs `ids` at block `at` (those that exist), read concurrently, in order.
+pub async fn fetch_claims(at: &AtBlock, ids: &[u64]) -> Result<Vec<(u64, Claim)>> {
+    let storage = at.storage();
+    read_all(ids, |id| {
+        let storage = &storage;
+        async move {
+            match storage
+                .try_fetch(api::storage().inference().claims(), (id,))
+                .await
+                .with_context(|| format!("cannot read the claim of job {id}"))?
+            {
+                Some(claim) => {
+                    Ok(Some(claim.decode().with_context(|| {
+                        format!("cannot decode the claim of job {id}")
+                    })?))
+                }
+                None => Ok(None),
+            }
+        }
+    })
+    .await
 }
 
 /// The open jobs (assigned, or claimed and not yet settled) at block `at`, oldest first.

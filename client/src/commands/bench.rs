@@ -1,9 +1,10 @@
 //! `vigil bench load`: drive a chain with many jobs from several accounts and measure it.
 //!
-//! Every `--from` account sends its share of the jobs in its own task, nonces counted locally and
-//! nothing watched (one `author_submitExtrinsic` per job), optionally paced to `--rate` jobs/s in
-//! total. A follower reads every finalized block: the jobs it includes (`JobSubmitted` by one of
-//! the accounts), the jobs it settles, its extrinsics and how full its normal-class weight is.
+//! Every `--from` account sends its share of the jobs in its own task: signed locally with nonces
+//! counted there, handed to the node with `author_submitExtrinsic`, many in flight at once, nothing
+//! watched; optionally paced to `--rate` jobs/s in total. A follower reads every finalized block:
+//! the jobs it includes (`JobSubmitted` by one of the accounts), the jobs it settles, its
+//! extrinsics and how full its normal-class weight is.
 //!
 //! Figures printed: jobs/s handed to the node, jobs/s included in finalized blocks, claims/s
 //! finalized, block fill, the latency from a job's block to its settlement, and the cost of one
@@ -122,6 +123,10 @@ struct Sent {
     refused: usize,
     first_refusal: Option<String>,
 }
+
+/// Submissions one account keeps in flight: the node answers each after tens of milliseconds,
+/// so a sender that waited for every answer would manage only a few dozen jobs per second.
+const IN_FLIGHT_PER_ACCOUNT: usize = 256;
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
@@ -273,6 +278,20 @@ async fn load(load: Load) -> Result<()> {
                 t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
                 t
             });
+            let mut in_flight = tokio::task::JoinSet::new();
+            let count = |outcome: Result<Result<[u8; 32]>, tokio::task::JoinError>,
+                         sent: &mut Sent,
+                         pipeline: &mut Pipeline| {
+                match outcome.map_err(anyhow::Error::from).and_then(|r| r) {
+                    Ok(_) => sent.accepted += 1,
+                    Err(e) => {
+                        sent.refused += 1;
+                        sent.first_refusal.get_or_insert(format!("{e:#}"));
+                        pipeline.reset();
+                    }
+                }
+                progress.fetch_add(1, Ordering::Relaxed);
+            };
             for _ in 0..share {
                 if let Some(ticks) = ticks.as_mut() {
                     ticks.tick().await;
@@ -280,14 +299,21 @@ async fn load(load: Load) -> Result<()> {
                 let call = api::transactions()
                     .inference()
                     .submit_job(model_id, input.clone(), fee);
-                match pipeline.send(&api, &call).await {
-                    Ok(_) => sent.accepted += 1,
-                    Err(e) => {
-                        sent.refused += 1;
-                        sent.first_refusal.get_or_insert(format!("{e:#}"));
+                match pipeline.sign(&api, &call).await {
+                    Ok(tx) => {
+                        let api = api.clone();
+                        in_flight.spawn(async move { chain::submit_one(&api, tx).await });
+                    }
+                    Err(e) => count(Ok(Err(e)), &mut sent, &mut pipeline),
+                }
+                while in_flight.len() >= IN_FLIGHT_PER_ACCOUNT {
+                    if let Some(outcome) = in_flight.join_next().await {
+                        count(outcome, &mut sent, &mut pipeline);
                     }
                 }
-                progress.fetch_add(1, Ordering::Relaxed);
+            }
+            while let Some(outcome) = in_flight.join_next().await {
+                count(outcome, &mut sent, &mut pipeline);
             }
             sent
         }));

@@ -123,15 +123,26 @@ async fn session(args: &ChainArgs, ch: &mut Challenger, backoff: &mut Backoff) -
         Ok(blocks) => blocks,
         Err(e) => return anyhow!("cannot follow finalized blocks: {e}"),
     };
-    match open_claims(&api).await {
-        Ok(jobs) => {
-            for job_id in jobs {
-                if let Err(e) = check(&api, ch, job_id).await {
-                    if api.at_current_block().await.is_err() {
-                        return e;
-                    }
-                    log(format!("job {job_id}: {e:#}"));
-                }
+    // Claims still inside their window, then every claim posted from now on.
+    let startup = async {
+        let at = api
+            .at_current_block()
+            .await
+            .context("cannot read the chain")?;
+        let now = at.block_number() as u32;
+        let open: Vec<u64> = chain::open_jobs(&at)
+            .await?
+            .into_iter()
+            .filter(|(_, job)| job.status == JobStatus::Claimed && job.deadline >= now)
+            .map(|(job_id, _)| job_id)
+            .collect();
+        Ok::<_, anyhow::Error>((at, now, open))
+    }
+    .await;
+    match startup {
+        Ok((at, now, open)) => {
+            if let Err(e) = check_claims(&api, ch, &at, now, &open).await {
+                return e;
             }
         }
         Err(e) => return e,
@@ -141,56 +152,93 @@ async fn session(args: &ChainArgs, ch: &mut Challenger, backoff: &mut Backoff) -
             Ok(block) => block,
             Err(e) => return anyhow!("lost finalized blocks: {e}"),
         };
-        let events = match block.at().await {
-            Ok(at) => match at.events().fetch().await {
-                Ok(events) => events,
-                Err(e) => return anyhow!("cannot read events: {e}"),
-            },
-            Err(e) => return anyhow!("cannot open block: {e}"),
+        let now = block.number() as u32;
+        let at = match block.at().await {
+            Ok(at) => at,
+            Err(e) => return anyhow!("cannot open block #{now}: {e}"),
+        };
+        let events = match at.events().fetch().await {
+            Ok(events) => events,
+            Err(e) => return anyhow!("cannot read the events of #{now}: {e}"),
         };
         let posted: Vec<u64> = events
             .find::<api::inference::events::ClaimPosted>()
             .flatten()
             .map(|e| e.job_id)
             .collect();
-        for job_id in posted {
-            if let Err(e) = check(&api, ch, job_id).await {
-                if api.at_current_block().await.is_err() {
-                    return e;
-                }
-                log(format!("job {job_id}: {e:#}"));
-            }
+        if let Err(e) = check_claims(&api, ch, &at, now, &posted).await {
+            return e;
         }
     }
     anyhow!("the node closed the block subscription")
 }
 
-/// Jobs whose claim is inside its challenge window, oldest first.
-async fn open_claims(api: &Client) -> Result<Vec<u64>> {
-    let at = api
-        .at_current_block()
-        .await
-        .context("cannot read the chain")?;
-    let now = at.block_number() as u32;
-    Ok(chain::open_jobs(&at)
-        .await?
-        .into_iter()
-        .filter(|(_, job)| job.status == JobStatus::Claimed && job.deadline >= now)
-        .map(|(job_id, _)| job_id)
-        .collect())
-}
-
-/// Re-execute job `job_id`'s claim and challenge it if it is false.
-async fn check(api: &Client, ch: &mut Challenger, job_id: u64) -> Result<()> {
-    if ch.checked.contains_key(&job_id) {
+/// Check the claims of jobs `ids` as they stand at block `at` (read concurrently). Errors that
+/// concern one claim are logged; an error is returned only when the node is gone.
+async fn check_claims(
+    api: &Client,
+    ch: &mut Challenger,
+    at: &chain::AtBlock,
+    now: u32,
+    ids: &[u64],
+) -> Result<(), anyhow::Error> {
+    ch.checked.retain(|_, window_end| *window_end >= now);
+    let ids: Vec<u64> = ids
+        .iter()
+        .copied()
+        .filter(|id| !ch.checked.contains_key(id))
+        .collect();
+    if ids.is_empty() {
         return Ok(());
     }
-    let Some((now, view)) = chain::fetch_job(api, job_id).await? else {
-        bail!("no such job on chain");
+    let read = async {
+        let jobs = chain::fetch_jobs(at, &ids).await?;
+        let claims: HashMap<u64, chain::Claim> =
+            chain::fetch_claims(at, &ids).await?.into_iter().collect();
+        Ok::<_, anyhow::Error>((jobs, claims))
+    }
+    .await;
+    let (jobs, mut claims) = match read {
+        Ok(read) => read,
+        Err(e) => {
+            if api.at_current_block().await.is_err() {
+                return Err(e);
+            }
+            log(format!("cannot read the claims of #{now}: {e:#}"));
+            return Ok(());
+        }
     };
-    ch.checked.retain(|_, window_end| *window_end >= now);
-    let job = view.job;
-    ch.checked.insert(job_id, job.deadline);
+    let quiet = jobs.len() > 3;
+    let checked_before = ch.claims_checked;
+    for (job_id, job) in jobs {
+        ch.checked.insert(job_id, job.deadline);
+        let claim = claims.remove(&job_id);
+        if let Err(e) = check(api, ch, now, job_id, job, claim, quiet).await {
+            if api.at_current_block().await.is_err() {
+                return Err(e);
+            }
+            log(format!("job {job_id}: {e:#}"));
+        }
+    }
+    if quiet {
+        log(format!(
+            "#{now}: {} claim(s) re-executed",
+            ch.claims_checked - checked_before
+        ));
+    }
+    Ok(())
+}
+
+/// Re-execute job `job_id`'s claim (as read at block `now`) and challenge it if it is false.
+async fn check(
+    api: &Client,
+    ch: &mut Challenger,
+    now: u32,
+    job_id: u64,
+    job: chain::Job,
+    claim: Option<chain::Claim>,
+    quiet: bool,
+) -> Result<()> {
     if job.status != JobStatus::Claimed || now > job.deadline {
         return Ok(());
     }
@@ -198,17 +246,17 @@ async fn check(api: &Client, ch: &mut Challenger, job_id: u64) -> Result<()> {
         log(format!("job {job_id}: my own claim, not checked"));
         return Ok(());
     }
-    let claim = view
-        .claim
-        .ok_or_else(|| anyhow!("the job is claimed but has no claim"))?;
+    let claim = claim.ok_or_else(|| anyhow!("the job is claimed but has no claim"))?;
     let model = cached_model(api, &mut ch.models, &job.model_id).await?;
     let ours = Activations::run(model, as_i8(&job.input.0))?;
     ch.claims_checked += 1;
     let Some(layer) = first_wrong_layer(&ours.trace(), &claim.trace.0) else {
-        log(format!(
-            "job {job_id}: claim by {} checks out",
-            job.executor
-        ));
+        if !quiet {
+            log(format!(
+                "job {job_id}: claim by {} checks out",
+                job.executor
+            ));
+        }
         return Ok(());
     };
     if layer >= model.layer_count() {

@@ -77,6 +77,8 @@ struct Executor {
     models: HashMap<[u8; 32], ValidatedModel>,
     /// Claims handed to the node and not yet seen on chain: job id to claim deadline.
     pending: HashMap<u64, u32>,
+    /// Jobs whose claim the node refused, tried again at the next block.
+    retry: Vec<u64>,
     honest: u64,
     false_claims: u64,
     paid: u128,
@@ -94,6 +96,7 @@ async fn run(bond: u128, lie: Option<LiePlan>, args: ChainArgs) -> Result<()> {
         lie,
         models: HashMap::new(),
         pending: HashMap::new(),
+        retry: Vec::new(),
         honest: 0,
         false_claims: 0,
         paid: 0,
@@ -152,6 +155,7 @@ async fn session(args: &ChainArgs, ex: &mut Executor, backoff: &mut Backoff) -> 
     // Claims sent over the last connection may have been lost with a restarted node's pool: the
     // look at the open jobs below sends again every claim the chain does not have.
     ex.pending.clear();
+    ex.retry.clear();
     log(format!("connected to {}", args.url));
     if let Err(e) = ensure_registered(&api, ex).await {
         return classify(&api, e).await;
@@ -252,6 +256,7 @@ async fn session(args: &ChainArgs, ex: &mut Executor, backoff: &mut Backoff) -> 
             }
             alive
         });
+        mine.append(&mut ex.retry);
         if mine.is_empty() {
             continue;
         }
@@ -308,8 +313,9 @@ async fn ensure_registered(api: &Client, ex: &Executor) -> Result<()> {
     Ok(())
 }
 
-/// Run the jobs read at block `now` and hand their claims to the node. Errors that concern only
-/// one job are logged and skipped; losing the node ends the session.
+/// Run the jobs read at block `now` and hand their claims to the node, all at once. Errors that
+/// concern only one job are logged (a refused claim is tried again at the next block); losing the
+/// node ends the session.
 async fn take_jobs(
     api: &Client,
     ex: &mut Executor,
@@ -317,24 +323,65 @@ async fn take_jobs(
     now: u32,
 ) -> Result<(), Stop> {
     let quiet = jobs.len() > 3;
-    let (mut sent, mut lies) = (0usize, 0usize);
+    let mut claims = Vec::new();
     for (job_id, job) in jobs {
         if ex.pending.contains_key(&job_id)
             || job.status != JobStatus::Assigned
             || job.executor != ex.me
+            || job.deadline < now
         {
-            // Already sent, claimed, settled, or moved to another executor meanwhile.
+            // Already sent, claimed, settled, too late, or moved to another executor meanwhile.
             continue;
         }
-        match claim_job(api, ex, job_id, &job, now, quiet).await {
-            Ok(lied) => {
-                sent += 1;
-                lies += lied as usize;
-            }
+        match prepare_claim(api, ex, job_id, &job).await {
+            Ok((tx, lie)) => claims.push((job_id, job.deadline, lie, tx)),
             Err(e) => match classify(api, e).await {
                 Stop::Fatal(e) => log(format!("job {job_id}: {e:#}")),
                 lost => return Err(lost),
             },
+        }
+    }
+    if claims.is_empty() {
+        return Ok(());
+    }
+    let txs = claims.iter().map(|c| c.3.clone()).collect();
+    let outcomes = chain::submit_all(api, txs).await;
+    let (mut sent, mut lies, mut refused) = (0usize, 0usize, 0usize);
+    for ((job_id, deadline, lie, _), outcome) in claims.into_iter().zip(outcomes) {
+        if let Err(e) = outcome {
+            refused += 1;
+            log(format!(
+                "job {job_id}: the node refused the claim (due by #{deadline}), trying again: {e:#}"
+            ));
+            ex.retry.push(job_id);
+            continue;
+        }
+        ex.pending.insert(job_id, deadline);
+        sent += 1;
+        match lie {
+            Some(plan) => {
+                ex.false_claims += 1;
+                lies += 1;
+                if !quiet {
+                    log(format!(
+                        "job {job_id}: sent a FALSE claim (wrong from layer {}) at about #{now}",
+                        plan.layer
+                    ));
+                }
+            }
+            None => {
+                ex.honest += 1;
+                if !quiet {
+                    log(format!("job {job_id}: claim sent at about #{now}"));
+                }
+            }
+        }
+    }
+    if refused > 0 {
+        // The counted nonce may be wrong now; or the node may be gone.
+        ex.pipeline.reset();
+        if api.at_current_block().await.is_err() {
+            return Err(Stop::Lost(anyhow!("the node stopped answering")));
         }
     }
     if quiet && sent > 0 {
@@ -350,15 +397,14 @@ async fn take_jobs(
     Ok(())
 }
 
-/// Run one job and hand its claim to the node. Returns whether the claim is a lie.
-async fn claim_job(
+/// Run one job and sign its claim (true, or false when `--lie` picks it). Returns the signed
+/// transaction and the lie told, if any.
+async fn prepare_claim(
     api: &Client,
     ex: &mut Executor,
     job_id: u64,
     job: &Job,
-    now: u32,
-    quiet: bool,
-) -> Result<bool> {
+) -> Result<(Vec<u8>, Option<LiePlan>)> {
     let model = cached_model(api, &mut ex.models, &job.model_id).await?;
     let honest = Activations::run(model, as_i8(&job.input.0))?;
     let lie = ex.lie.filter(|plan| lies_about(job_id, plan.rate));
@@ -371,30 +417,12 @@ async fn claim_job(
     let call = api::transactions()
         .inference()
         .post_claim(job_id, output, trace);
-    let deadline = job.deadline;
-    ex.pipeline
-        .send(api, &call)
+    let tx = ex
+        .pipeline
+        .sign(api, &call)
         .await
-        .with_context(|| format!("cannot post the claim (claim due by #{deadline})"))?;
-    ex.pending.insert(job_id, deadline);
-    match lie {
-        Some(plan) => {
-            ex.false_claims += 1;
-            if !quiet {
-                log(format!(
-                    "job {job_id}: sent a FALSE claim (wrong from layer {}) at about #{now}",
-                    plan.layer
-                ));
-            }
-        }
-        None => {
-            ex.honest += 1;
-            if !quiet {
-                log(format!("job {job_id}: claim sent at about #{now}"));
-            }
-        }
-    }
-    Ok(lie.is_some())
+        .with_context(|| format!("cannot sign the claim (due by #{})", job.deadline))?;
+    Ok((tx, lie))
 }
 
 /// The model `model_id` from `cache`, fetched from the chain the first time.
