@@ -246,6 +246,9 @@ pub const CHALLENGE_WINDOW: BlockNumber = 100;
 pub const CLAIM_TIMEOUT: BlockNumber = 10;
 /// How often a job moves on after a silent executor.
 pub const MAX_REASSIGNMENTS: u32 = 2;
+/// Blocks a settled job and its claim stay readable: 20 minutes of one-second blocks. At 250
+/// jobs per second that keeps about 300,000 settled jobs.
+pub const SETTLED_RETENTION: BlockNumber = 1_200;
 
 parameter_types! {
     pub const MaxModelBytes: u32 = 1024 * 1024;
@@ -300,6 +303,7 @@ impl pallet_inference::Config for Runtime {
     // block, about 1000 entries. Settling 512 a block drains a backlog faster than it builds up.
     type MaxSettlementsPerBucket = ConstU32<1024>;
     type MaxSettlementsPerBlock = ConstU32<512>;
+    type SettledRetention = ConstU32<SETTLED_RETENTION>;
     type MaxLayerCost = MaxLayerCost;
     type MaxModelBytes = MaxModelBytes;
     type WeightInfo = pallet_inference::weights::SubstrateWeight<Runtime>;

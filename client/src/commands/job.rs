@@ -126,7 +126,10 @@ pub fn describe(job_id: u64, now: u32, view: &JobView) -> Vec<String> {
             "  challenge window until {}",
             remaining(job.deadline)
         )),
-        _ => {}
+        _ => lines.push(format!(
+            "  kept      until block #{} (then removed from storage)",
+            job.settle_at
+        )),
     }
     if job.reassignments > 0 {
         lines.push(format!("  reassigned {} time(s)", job.reassignments));
@@ -151,12 +154,44 @@ pub fn describe(job_id: u64, now: u32, view: &JobView) -> Vec<String> {
 async fn status(job_id: u64, args: ChainArgs) -> Result<()> {
     let api = args.connect().await?;
     let Some((now, view)) = chain::fetch_job(&api, job_id).await? else {
-        bail!("there is no job {job_id} on chain");
+        return Err(missing(&api, job_id).await);
     };
     for line in describe(job_id, now, &view) {
         println!("{line}");
     }
     Ok(())
+}
+
+/// Why job `job_id` is not on chain: it never existed, or it settled long enough ago to have
+/// been removed.
+async fn missing(api: &chain::Client, job_id: u64) -> anyhow::Error {
+    let known = async {
+        let at = api.at_current_block().await?;
+        let next = at
+            .storage()
+            .try_fetch(api::storage().inference().next_job_id(), ())
+            .await?
+            .map(|n| n.decode())
+            .transpose()?
+            .unwrap_or(0);
+        let retention = at
+            .constants()
+            .entry(api::constants().inference().settled_retention())?;
+        Ok::<_, anyhow::Error>((next, retention))
+    }
+    .await;
+    match known {
+        Ok((next, retention)) if job_id < next => anyhow::anyhow!(
+            "job {job_id} is no longer on chain: it settled more than {retention} blocks ago and \
+             was removed (its outcome is in the events of the block that settled it)"
+        ),
+        Ok((0, _)) => anyhow::anyhow!("there is no job {job_id} on chain (no job yet)"),
+        Ok((next, _)) => anyhow::anyhow!(
+            "there is no job {job_id} on chain (the jobs so far are 0 to {})",
+            next - 1
+        ),
+        Err(_) => anyhow::anyhow!("there is no job {job_id} on chain"),
+    }
 }
 
 /// Whether a job is settled: no further change will come.
@@ -170,7 +205,7 @@ pub fn is_settled(status: &JobStatus) -> bool {
 async fn watch(job_id: u64, args: ChainArgs) -> Result<()> {
     let api = args.connect().await?;
     let Some((now, view)) = chain::fetch_job(&api, job_id).await? else {
-        bail!("there is no job {job_id} on chain");
+        return Err(missing(&api, job_id).await);
     };
     for line in describe(job_id, now, &view) {
         println!("{line}");

@@ -223,5 +223,28 @@ mod benchmarks {
         assert!(Jobs::<T>::get(job).unwrap().executor != silent);
     }
 
+    /// Removing a settled job and its claim when its retention ends.
+    #[benchmark]
+    fn expire_job() {
+        let who = executor::<T>(0);
+        let (model_id, model) = dense_model::<T>(16, 16);
+        let input = input_for(&model);
+        let job = submit::<T>(model_id, input.clone());
+        let run = model.run(as_i8(&input)).unwrap();
+        Inference::<T>::do_post_claim(who, job, as_u8(&run.output).to_vec(), run.trace).unwrap();
+        let settle_at: BlockNumberFor<T> = Jobs::<T>::get(job).unwrap().settle_at;
+        frame_system::Pallet::<T>::set_block_number(settle_at);
+        Inference::<T>::on_initialize(settle_at);
+        let expire_at: BlockNumberFor<T> = Jobs::<T>::get(job).unwrap().settle_at;
+        frame_system::Pallet::<T>::set_block_number(expire_at);
+
+        #[block]
+        {
+            Inference::<T>::expire_due(expire_at);
+        }
+
+        assert!(Jobs::<T>::get(job).is_none() && Claims::<T>::get(job).is_none());
+    }
+
     impl_benchmark_test_suite!(Inference, crate::mock::new_test_ext(), crate::mock::Test);
 }

@@ -47,6 +47,15 @@
 //! processes buckets in block order from [`SettlementCursor`], at most `MaxSettlementsPerBlock`
 //! jobs per block; what it cannot finish stays at the cursor for the next block, so nothing is
 //! skipped and the backlog drains in order. Entries of jobs already settled by hand are dropped.
+//! The queue mechanism is in [`queue`].
+//!
+//! ## Retention
+//!
+//! A settled job (finalized, refuted or timed out) and its claim stay readable for
+//! `SettledRetention` blocks, then `on_initialize` removes them: [`ExpiryQueue`] holds each
+//! under its removal block (the job's `settle_at`), processed like the settlement queue. So the
+//! jobs kept at any time are the open ones plus those settled within the retention, whatever the
+//! chain's age; the outcome of every job stays in the events of the block that settled it.
 //!
 //! ## Money: the fate of every hold
 //!
@@ -78,8 +87,10 @@
 //! ## Storage (readable by clients)
 //!
 //! [`Executors`], [`ExecutorList`] (the round robin order), [`Jobs`] (with their
-//! [`types::JobStatus`]), [`Claims`], [`OpenJobsPerModel`], [`SettlementQueue`].
-//! Settled jobs and their claims are kept so that clients can read outcomes and outputs.
+//! [`types::JobStatus`]), [`Claims`], [`OpenJobsPerModel`], [`SettlementQueue`] (which lists the
+//! open jobs: clients look for their work there rather than through every job), [`ExpiryQueue`].
+//! Settled jobs and their claims are kept for `SettledRetention` blocks so that clients can read
+//! outcomes and outputs.
 //!
 //! ## Invariants (checked by `try_state` after every test)
 //!
@@ -87,7 +98,9 @@
 //!   JobCollateral <= bond`; `open_jobs` equals the number of open jobs assigned to it.
 //! - A requester's `JobFee` hold equals the sum of the fees of its open jobs.
 //! - No `ChallengerBond` is held between blocks (disputes settle in one extrinsic).
-//! - Every open job is in the settlement queue under its `settle_at` block, at or after the cursor.
+//! - Every open job is in the settlement queue under its `settle_at` block, at or after the cursor;
+//!   every settled job is in the expiry queue under its `settle_at` block, at or after that
+//!   queue's cursor (or, should the expiry queue ever be full, kept with `settle_at` = max).
 //! - `OpenJobsPerModel` counts the open jobs of each model.
 //! - Total issuance changes only by what is slashed to `OnSlash` (checked by the mock).
 
@@ -102,6 +115,7 @@ mod benchmarking;
 mod impls;
 #[cfg(test)]
 mod mock;
+pub mod queue;
 #[cfg(test)]
 mod tests;
 pub mod types;
@@ -262,9 +276,15 @@ pub mod pallet {
         #[pallet::constant]
         type MaxSettlementsPerBucket: Get<u32>;
 
-        /// The most jobs `on_initialize` settles per block.
+        /// The most jobs `on_initialize` settles per block (and, separately, the most settled
+        /// jobs it removes).
         #[pallet::constant]
         type MaxSettlementsPerBlock: Get<u32>;
+
+        /// Blocks a settled job and its claim stay readable before they are removed (their
+        /// outcome stays in the events of the block that settled them).
+        #[pallet::constant]
+        type SettledRetention: Get<BlockNumberFor<Self>>;
 
         /// The most cost units (`macs + bytes`) of a disputed layer; the challenge weight is
         /// charged for this much and refunded down to the layer's real cost.
@@ -311,13 +331,8 @@ pub mod pallet {
 
     /// Jobs to settle, by block: claims whose window closed, assignments whose deadline passed.
     #[pallet::storage]
-    pub type SettlementQueue<T: Config> = StorageMap<
-        _,
-        Twox64Concat,
-        BlockNumberFor<T>,
-        BoundedVec<JobId, T::MaxSettlementsPerBucket>,
-        ValueQuery,
-    >;
+    pub type SettlementQueue<T: Config> =
+        StorageMap<_, Twox64Concat, BlockNumberFor<T>, queue::Bucket<T>, ValueQuery>;
 
     /// The challenge window of this chain, set at genesis (e.g. short on a development chain);
     /// at most, and by default, [`Config::ChallengeWindow`].
@@ -350,6 +365,17 @@ pub mod pallet {
     /// first job.
     #[pallet::storage]
     pub type SettlementCursor<T: Config> = StorageValue<_, BlockNumberFor<T>, OptionQuery>;
+
+    /// Settled jobs to remove (with their claims), by block: `SettledRetention` after they
+    /// settled.
+    #[pallet::storage]
+    pub type ExpiryQueue<T: Config> =
+        StorageMap<_, Twox64Concat, BlockNumberFor<T>, queue::Bucket<T>, ValueQuery>;
+
+    /// The earliest block whose bucket in [`ExpiryQueue`] may hold jobs; `None` before the first
+    /// settlement.
+    #[pallet::storage]
+    pub type ExpiryCursor<T: Config> = StorageValue<_, BlockNumberFor<T>, OptionQuery>;
 
     #[pallet::event]
     #[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -489,7 +515,7 @@ pub mod pallet {
     #[pallet::hooks]
     impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
         fn on_initialize(now: BlockNumberFor<T>) -> Weight {
-            Self::settle_due(now)
+            Self::settle_due(now).saturating_add(Self::expire_due(now))
         }
 
         fn integrity_test() {
@@ -517,6 +543,10 @@ pub mod pallet {
             assert!(
                 T::MaxSettlementsPerBlock::get() > 0,
                 "MaxSettlementsPerBlock > 0"
+            );
+            assert!(
+                !T::SettledRetention::get().is_zero(),
+                "SettledRetention > 0"
             );
         }
 
@@ -738,25 +768,27 @@ pub mod pallet {
         }
 
         /// Put `job_id` in the settlement bucket of `at`, or of the first later block with room
-        /// (at most 16 blocks later). Returns the block used.
+        /// (at most [`queue::SPILL_BLOCKS`] later). Returns the block used.
         pub(crate) fn schedule(
             job_id: JobId,
             at: BlockNumberFor<T>,
         ) -> Result<BlockNumberFor<T>, Error<T>> {
-            let mut block = at;
-            for _ in 0..16 {
-                let placed =
-                    SettlementQueue::<T>::mutate(block, |bucket| bucket.try_push(job_id).is_ok());
-                if placed {
-                    match SettlementCursor::<T>::get() {
-                        Some(cursor) if cursor <= block => {}
-                        _ => SettlementCursor::<T>::put(block),
-                    }
-                    return Ok(block);
+            queue::schedule::<T, queue::Settlement>(job_id, at)
+        }
+
+        /// Queue a job that just settled for removal `SettledRetention` blocks from now, and
+        /// record that block in its `settle_at`. Should every bucket in reach be full, the job is
+        /// kept (`settle_at` = the largest block number) rather than the settlement refused.
+        fn retire(job_id: JobId, job: &mut JobOf<T>) {
+            let at = frame_system::Pallet::<T>::block_number()
+                .saturating_add(T::SettledRetention::get());
+            job.settle_at = match queue::schedule::<T, queue::Expiry>(job_id, at) {
+                Ok(block) => block,
+                Err(_) => {
+                    log::warn!(target: "runtime::inference", "job {job_id} kept: expiry queue full");
+                    <BlockNumberFor<T> as sp_runtime::traits::Bounded>::max_value()
                 }
-                block = block.saturating_add(One::one());
-            }
-            Err(Error::<T>::SettlementQueueFull)
+            };
         }
 
         /// The job's model's id, counted as no longer used by this job.
@@ -889,6 +921,7 @@ pub mod pallet {
             Self::unlock_collateral(&job.executor);
             Self::close_job(&job);
             job.status = JobStatus::Finalized;
+            Self::retire(job_id, &mut job);
             let (executor, fee) = (job.executor.clone(), job.fee);
             Jobs::<T>::insert(job_id, job);
             Self::deposit_event(Event::ClaimFinalized {
@@ -984,6 +1017,7 @@ pub mod pallet {
             frame_support::defensive_assert!(refunded == job.fee, "the fee was held in full");
             Self::close_job(&job);
             job.status = JobStatus::TimedOut;
+            Self::retire(job_id, &mut job);
             let requester = job.requester.clone();
             Jobs::<T>::insert(job_id, job);
             Self::deposit_event(Event::JobTimedOut {
@@ -1020,47 +1054,36 @@ pub mod pallet {
         /// Settle the jobs whose deadlines passed, oldest bucket first, within the per-block
         /// budget; leave the rest at the cursor for the next block.
         pub(crate) fn settle_due(now: BlockNumberFor<T>) -> Weight {
-            let db = T::DbWeight::get();
-            let mut weight = db.reads(1);
-            let Some(mut cursor) = SettlementCursor::<T>::get() else {
-                return weight;
-            };
-            let mut budget = T::MaxSettlementsPerBlock::get();
-            // Empty buckets cost a read each; at most `budget + 2` of them are looked at per block,
-            // more than the one new bucket each block adds, so the cursor catches up.
-            let mut scans = budget.saturating_add(2);
-            while cursor <= now && scans > 0 {
-                scans -= 1;
-                let mut bucket = SettlementQueue::<T>::get(cursor);
-                weight.saturating_accrue(db.reads(1));
-                let mut taken = 0usize;
-                while taken < bucket.len() && budget > 0 {
-                    let job_id = bucket[taken];
-                    taken += 1;
-                    weight.saturating_accrue(db.reads(1));
-                    if Self::settle_one(job_id, cursor) {
-                        budget -= 1;
-                        weight.saturating_accrue(T::WeightInfo::settle_job());
-                    }
+            queue::process_due::<T, queue::Settlement>(
+                now,
+                T::MaxSettlementsPerBlock::get(),
+                T::WeightInfo::settle_job(),
+                Self::settle_one,
+            )
+        }
+
+        /// Remove one settled job and its claim if it is due at `bucket`. Returns whether it was
+        /// removed.
+        fn expire_one(job_id: JobId, bucket: BlockNumberFor<T>) -> bool {
+            match Jobs::<T>::get(job_id) {
+                Some(job) if !job.status.is_open() && job.settle_at == bucket => {
+                    Jobs::<T>::remove(job_id);
+                    Claims::<T>::remove(job_id);
+                    true
                 }
-                if taken < bucket.len() {
-                    bucket = bucket
-                        .into_iter()
-                        .skip(taken)
-                        .collect::<Vec<_>>()
-                        .try_into()
-                        .expect("a suffix of a bounded vector fits the same bound; qed");
-                    SettlementQueue::<T>::insert(cursor, bucket);
-                    weight.saturating_accrue(db.writes(1));
-                    break;
-                }
-                SettlementQueue::<T>::remove(cursor);
-                weight.saturating_accrue(db.writes(1));
-                cursor = cursor.saturating_add(One::one());
+                _ => false,
             }
-            SettlementCursor::<T>::put(cursor);
-            weight.saturating_accrue(db.writes(1));
-            weight
+        }
+
+        /// Remove the settled jobs (and claims) whose retention ended, oldest first, within the
+        /// per-block budget.
+        pub(crate) fn expire_due(now: BlockNumberFor<T>) -> Weight {
+            queue::process_due::<T, queue::Expiry>(
+                now,
+                T::MaxSettlementsPerBlock::get(),
+                T::WeightInfo::expire_job(),
+                Self::expire_one,
+            )
         }
 
         /// Adjudicate a challenge by `who`. Returns the disputed layer's cost and the model's
@@ -1136,6 +1159,7 @@ pub mod pallet {
                 )?;
                 Self::close_job(&job);
                 job.status = JobStatus::Refuted;
+                Self::retire(job_id, &mut job);
                 Jobs::<T>::insert(job_id, job);
             } else {
                 let compensation = T::FalseChallengeCompensation::get() * bond;
@@ -1166,8 +1190,16 @@ pub mod pallet {
             let mut fees: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
             let mut per_model: BTreeMap<ModelId, u32> = BTreeMap::new();
             let cursor = SettlementCursor::<T>::get();
+            let expiry_cursor = ExpiryCursor::<T>::get();
             for (id, job) in Jobs::<T>::iter() {
                 if !job.status.is_open() {
+                    ensure!(
+                        job.settle_at
+                            == <BlockNumberFor<T> as sp_runtime::traits::Bounded>::max_value()
+                            || ExpiryQueue::<T>::get(job.settle_at).contains(&id)
+                                && expiry_cursor.is_some_and(|c| c <= job.settle_at),
+                        "every settled job is queued for removal at its settle_at block"
+                    );
                     continue;
                 }
                 *open_per_executor.entry(job.executor.clone()).or_default() += 1;

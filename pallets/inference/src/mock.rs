@@ -69,6 +69,7 @@ pub const CHALLENGER_REWARD: Balance = 30;
 pub const CLAIM_TIMEOUT: u64 = 5;
 pub const WINDOW: u64 = 10;
 pub const UNBONDING: u64 = 30;
+pub const RETENTION: u64 = 100;
 
 impl pallet_inference::Config for Test {
     type RuntimeEvent = RuntimeEvent;
@@ -93,6 +94,7 @@ impl pallet_inference::Config for Test {
     type MaxLayerInputs = ConstU32<4>;
     type MaxSettlementsPerBucket = SettlementsPerBucket;
     type MaxSettlementsPerBlock = SettlementsPerBlock;
+    type SettledRetention = ConstU64<RETENTION>;
     type MaxLayerCost = ConstU64<1_000_000>;
     type MaxModelBytes = ConstU32<{ 1 << 20 }>;
     type WeightInfo = ();

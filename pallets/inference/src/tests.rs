@@ -845,3 +845,102 @@ mod challenge {
         assert!(large.ref_time() > small.ref_time());
     }
 }
+
+mod expiry {
+    use super::*;
+    use crate::{Claims, ExpiryQueue};
+
+    #[test]
+    fn a_finalized_job_and_its_claim_are_removed_after_the_retention() {
+        build_and_execute(|| {
+            let model = setup();
+            let job = submit(model);
+            claim_honestly(job);
+            let settled_at = 2 + WINDOW;
+            roll_to(settled_at);
+            let j = Jobs::<Test>::get(job).unwrap();
+            assert_eq!(j.status, JobStatus::Finalized);
+            assert_eq!(j.settle_at, settled_at + RETENTION);
+            assert!(ExpiryQueue::<Test>::get(j.settle_at).contains(&job));
+            roll_to(settled_at + RETENTION - 1);
+            assert!(Jobs::<Test>::contains_key(job) && Claims::<Test>::contains_key(job));
+            roll_to(settled_at + RETENTION);
+            assert!(!Jobs::<Test>::contains_key(job), "the job is removed");
+            assert!(!Claims::<Test>::contains_key(job), "and its claim");
+            assert!(
+                ExpiryQueue::<Test>::iter().next().is_none(),
+                "nothing left queued"
+            );
+            // Removal moves no money: the fee was paid at finalization.
+            assert_eq!(balances(EXEC1), (INITIAL - MIN_BOND + FEE, MIN_BOND));
+        });
+    }
+
+    #[test]
+    fn refuted_timed_out_and_hand_finalized_jobs_are_removed_too() {
+        build_and_execute(|| {
+            let model = setup();
+            // Refuted at block 1.
+            let refuted = submit(model);
+            claim_falsely(refuted);
+            let (_, _, acts) = honest(&input());
+            assert_ok!(Inference::challenge(
+                RuntimeOrigin::signed(CHALLENGER),
+                refuted,
+                1,
+                inputs_of(vec![acts[1].clone()])
+            ));
+            // Finalized by hand, with automatic settlement switched off.
+            let by_hand = submit(model);
+            claim_honestly(by_hand);
+            // Timed out: nobody else can take it (MaxReassignments reached with one executor).
+            let silent = submit(model);
+            SettlementsPerBlock::set(0);
+            System::set_block_number(2 + WINDOW);
+            assert_ok!(Inference::finalize_claim(
+                RuntimeOrigin::signed(CHALLENGER),
+                by_hand
+            ));
+            SettlementsPerBlock::set(4);
+            roll_to(40);
+            assert_eq!(
+                Jobs::<Test>::get(silent).unwrap().status,
+                JobStatus::TimedOut
+            );
+            let last = [refuted, by_hand, silent]
+                .map(|j| Jobs::<Test>::get(j).unwrap().settle_at)
+                .into_iter()
+                .max()
+                .unwrap();
+            roll_to(last);
+            for j in [refuted, by_hand, silent] {
+                assert!(!Jobs::<Test>::contains_key(j), "job {j} removed");
+                assert!(!Claims::<Test>::contains_key(j), "claim of {j} removed");
+            }
+        });
+    }
+
+    #[test]
+    fn removals_beyond_the_budget_wait_for_the_next_block() {
+        build_and_execute(|| {
+            SettlementsPerBlock::set(2);
+            let model = register_tiny_model(SEED);
+            register(EXEC1, 10 * COLLATERAL);
+            let jobs: Vec<u64> = (0..4).map(|_| submit(model)).collect();
+            for &j in &jobs {
+                claim_honestly(j);
+            }
+            // Two settle at 2 + WINDOW, two at 3 + WINDOW; they expire RETENTION later, two a
+            // block.
+            roll_to(2 + WINDOW + RETENTION);
+            let left = || {
+                jobs.iter()
+                    .filter(|j| Jobs::<Test>::contains_key(j))
+                    .count()
+            };
+            assert_eq!(left(), 2);
+            roll_to(3 + WINDOW + RETENTION);
+            assert_eq!(left(), 0);
+        });
+    }
+}

@@ -77,7 +77,8 @@ pub struct Job<AccountId, Balance, BlockNumber, MaxInput: Get<u32>> {
     /// `Assigned`: the last block at which the claim is accepted. `Claimed`: the last block at
     /// which a challenge is accepted.
     pub deadline: BlockNumber,
-    /// The block whose settlement queue holds the job (after `deadline`).
+    /// Open job: the block whose settlement queue holds it (after `deadline`). Settled job: the
+    /// block at which it and its claim are removed (see `SettledRetention`).
     pub settle_at: BlockNumber,
     /// How many times the job was reassigned after a silent executor.
     pub reassignments: u32,

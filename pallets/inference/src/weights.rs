@@ -48,6 +48,7 @@ pub trait WeightInfo {
 	fn challenge(k: u32, ) -> Weight;
 	fn load_model(n: u32, ) -> Weight;
 	fn settle_job() -> Weight;
+	fn expire_job() -> Weight;
 }
 
 /// Weights for `pallet_inference` using the runtime's database weights.
@@ -111,6 +112,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
+	fn expire_job() -> Weight {
+		Weight::from_parts(100_000_000, 265754)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
 }
 
 // For tests: the same figures with RocksDB's database weights.
@@ -163,5 +169,10 @@ impl WeightInfo for () {
 		Weight::from_parts(735_336_000, 265754)
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
+	}
+	fn expire_job() -> Weight {
+		Weight::from_parts(100_000_000, 265754)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 }
