@@ -8,7 +8,7 @@
 //! WASM-EXECUTION: `Compiled`, CHAIN: `Some("dev")`, DB CACHE: 1024
 
 // Command:
-// /root/.cache/vigil/target/debug/vigil-node
+// /root/.cache/vigil/target/release/vigil-node
 // benchmark
 // pallet
 // --chain
@@ -24,9 +24,9 @@
 // --repeat
 // 5
 // --template
-// scripts/weight-template.hbs
+// /work/main/scripts/weight-template.hbs
 // --output
-// pallets/inference/src/weights.rs
+// /work/main/pallets/inference/src/weights.rs
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens, unused_imports, missing_docs)]
@@ -56,26 +56,26 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_executor() -> Weight {
 		// Measured proof size: 3_593 bytes.
-		Weight::from_parts(856_457_000, 3593)
+		Weight::from_parts(60_921_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	fn unregister_executor() -> Weight {
 		// Measured proof size: 3_554 bytes.
-		Weight::from_parts(371_313_000, 3554)
+		Weight::from_parts(23_866_000, 3554)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	fn withdraw_bond() -> Weight {
 		// Measured proof size: 3_593 bytes.
-		Weight::from_parts(543_941_000, 3593)
+		Weight::from_parts(41_121_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	fn submit_job(e: u32, ) -> Weight {
-		// Measured proof size: 7_659 bytes.
-		Weight::from_parts(968_722_607, 7659)
-			.saturating_add(Weight::from_parts(55_687_145, 0).saturating_mul(e.into()))
+		// Measured proof size: 11_671 bytes.
+		Weight::from_parts(65_123_863, 11671)
+			.saturating_add(Weight::from_parts(3_104_346, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
@@ -83,96 +83,97 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	fn post_claim() -> Weight {
 		// Measured proof size: 265_754 bytes.
-		Weight::from_parts(371_544_000, 265754)
+		Weight::from_parts(22_644_000, 265754)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	fn finalize_claim() -> Weight {
 		// Measured proof size: 265_754 bytes.
-		Weight::from_parts(902_656_000, 265754)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+		Weight::from_parts(62_182_000, 265754)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	fn challenge(k: u32, ) -> Weight {
 		// Measured proof size: 1_052_077 bytes.
-		Weight::from_parts(2_264_063_845, 1052077)
-			.saturating_add(Weight::from_parts(2_777_402, 0).saturating_mul(k.into()))
-			.saturating_add(T::DbWeight::get().reads(12_u64))
-			.saturating_add(T::DbWeight::get().writes(9_u64))
+		Weight::from_parts(183_984_416, 1052077)
+			.saturating_add(Weight::from_parts(1_283_217, 0).saturating_mul(k.into()))
+			.saturating_add(T::DbWeight::get().reads(14_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	fn load_model(n: u32, ) -> Weight {
 		// Measured proof size: 1_052_077 bytes.
-		Weight::from_parts(101_158_947, 1052077)
-			.saturating_add(Weight::from_parts(2_737_979, 0).saturating_mul(n.into()))
+		Weight::from_parts(8_913_000, 1052077)
+			.saturating_add(Weight::from_parts(1_938_080, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	fn settle_job() -> Weight {
 		// Measured proof size: 265_754 bytes.
-		Weight::from_parts(735_336_000, 265754)
-			.saturating_add(T::DbWeight::get().reads(10_u64))
+		Weight::from_parts(55_362_000, 265754)
+			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	fn expire_job() -> Weight {
-		Weight::from_parts(100_000_000, 265754)
-			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+		// Measured proof size: 265_754 bytes.
+		Weight::from_parts(12_098_000, 265754)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 }
 
 // For tests: the same figures with RocksDB's database weights.
 impl WeightInfo for () {
 	fn register_executor() -> Weight {
-		Weight::from_parts(856_457_000, 3593)
+		Weight::from_parts(60_921_000, 3593)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn unregister_executor() -> Weight {
-		Weight::from_parts(371_313_000, 3554)
+		Weight::from_parts(23_866_000, 3554)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn withdraw_bond() -> Weight {
-		Weight::from_parts(543_941_000, 3593)
+		Weight::from_parts(41_121_000, 3593)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn submit_job(e: u32, ) -> Weight {
-		Weight::from_parts(968_722_607, 7659)
-			.saturating_add(Weight::from_parts(55_687_145, 0).saturating_mul(e.into()))
+		Weight::from_parts(65_123_863, 11671)
+			.saturating_add(Weight::from_parts(3_104_346, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 			.saturating_add(Weight::from_parts(0, 2564).saturating_mul(e.into()))
 	}
 	fn post_claim() -> Weight {
-		Weight::from_parts(371_544_000, 265754)
+		Weight::from_parts(22_644_000, 265754)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn finalize_claim() -> Weight {
-		Weight::from_parts(902_656_000, 265754)
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+		Weight::from_parts(62_182_000, 265754)
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
+			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 	fn challenge(k: u32, ) -> Weight {
-		Weight::from_parts(2_264_063_845, 1052077)
-			.saturating_add(Weight::from_parts(2_777_402, 0).saturating_mul(k.into()))
-			.saturating_add(RocksDbWeight::get().reads(12_u64))
-			.saturating_add(RocksDbWeight::get().writes(9_u64))
+		Weight::from_parts(183_984_416, 1052077)
+			.saturating_add(Weight::from_parts(1_283_217, 0).saturating_mul(k.into()))
+			.saturating_add(RocksDbWeight::get().reads(14_u64))
+			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
 	fn load_model(n: u32, ) -> Weight {
-		Weight::from_parts(101_158_947, 1052077)
-			.saturating_add(Weight::from_parts(2_737_979, 0).saturating_mul(n.into()))
+		Weight::from_parts(8_913_000, 1052077)
+			.saturating_add(Weight::from_parts(1_938_080, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 	}
 	fn settle_job() -> Weight {
-		Weight::from_parts(735_336_000, 265754)
-			.saturating_add(RocksDbWeight::get().reads(10_u64))
+		Weight::from_parts(55_362_000, 265754)
+			.saturating_add(RocksDbWeight::get().reads(11_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn expire_job() -> Weight {
-		Weight::from_parts(100_000_000, 265754)
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
+		Weight::from_parts(12_098_000, 265754)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 }

@@ -8,7 +8,7 @@
 //! WASM-EXECUTION: `Compiled`, CHAIN: `Some("dev")`, DB CACHE: 1024
 
 // Command:
-// /root/.cache/vigil/target/debug/vigil-node
+// /root/.cache/vigil/target/release/vigil-node
 // benchmark
 // pallet
 // --chain
@@ -24,7 +24,7 @@
 // --repeat
 // 5
 // --template
-// scripts/weight-template.hbs
+// /work/main/scripts/weight-template.hbs
 // --output
 // /work/main/pallets/models/src/weights.rs
 
@@ -48,14 +48,14 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_model(n: u32, ) -> Weight {
 		// Measured proof size: 7_659 bytes.
-		Weight::from_parts(637_160_198, 7659)
-			.saturating_add(Weight::from_parts(8_906_512, 0).saturating_mul(n.into()))
+		Weight::from_parts(48_461_154, 7659)
+			.saturating_add(Weight::from_parts(8_405_103, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	fn remove_model() -> Weight {
 		// Measured proof size: 7_659 bytes.
-		Weight::from_parts(558_262_000, 7659)
+		Weight::from_parts(44_836_000, 7659)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -64,13 +64,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests: the same figures with RocksDB's database weights.
 impl WeightInfo for () {
 	fn register_model(n: u32, ) -> Weight {
-		Weight::from_parts(637_160_198, 7659)
-			.saturating_add(Weight::from_parts(8_906_512, 0).saturating_mul(n.into()))
+		Weight::from_parts(48_461_154, 7659)
+			.saturating_add(Weight::from_parts(8_405_103, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn remove_model() -> Weight {
-		Weight::from_parts(558_262_000, 7659)
+		Weight::from_parts(44_836_000, 7659)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
