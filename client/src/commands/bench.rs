@@ -111,6 +111,8 @@ struct BlockSeen {
     normal_fill: f64,
     /// Jobs submitted by one of the benchmark's accounts.
     submitted: Vec<u64>,
+    /// Why each of the benchmark's `submit_job` extrinsics in the block failed, if any did.
+    failed: Vec<String>,
     /// Jobs settled: claims finalized, claims refuted, jobs timed out.
     settled: Vec<u64>,
     /// How many of `settled` were finalized claims.
@@ -128,6 +130,22 @@ struct Sent {
 /// so a sender that waited for every answer would manage only a few dozen jobs per second.
 const IN_FLIGHT_PER_ACCOUNT: usize = 256;
 
+/// `Pallet::Error` for a dispatch error in an event.
+fn describe_error(
+    metadata: &subxt::Metadata,
+    error: &api::runtime_types::sp_runtime::DispatchError,
+) -> String {
+    use api::runtime_types::sp_runtime::DispatchError as E;
+    if let E::Module(m) = error {
+        if let Some(pallet) = metadata.pallet_by_error_index(m.index) {
+            if let Some(variant) = pallet.error_variant_by_index(m.error[0]) {
+                return format!("{}::{}", pallet.name(), variant.name);
+            }
+        }
+    }
+    format!("{error:?}")
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -136,11 +154,13 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[i]
 }
 
-/// Follow finalized blocks and send what each one did to `tx`.
+/// Follow finalized blocks and send what each one did to `tx`; `ready` fires once the
+/// subscription is in place (or failed), so that no job is sent before the follower can see it.
 async fn follow(
     api: Client,
     requesters: HashSet<[u8; 32]>,
     tx: mpsc::UnboundedSender<Result<BlockSeen>>,
+    ready: tokio::sync::oneshot::Sender<()>,
 ) {
     let max_normal = api::constants().system().block_weights();
     let max_normal = match api.at_current_block().await {
@@ -162,12 +182,39 @@ async fn follow(
             return;
         }
     };
+    let _ = ready.send(());
     while let Some(block) = blocks.next().await {
         let seen = async {
             let block = block?;
             let at = block.at().await?;
-            let extrinsics = at.extrinsics().fetch().await?.len();
+            let extrinsics = at.extrinsics().fetch().await?;
+            // Our `submit_job` extrinsics, by index: those that failed are jobs lost.
+            let ours: HashSet<usize> = extrinsics
+                .iter()
+                .flatten()
+                .filter(|x| x.pallet_name() == "Inference" && x.call_name() == "submit_job")
+                .filter(|x| {
+                    x.address_bytes()
+                        .is_some_and(|a| a.len() >= 32 && requesters.contains(&a[a.len() - 32..]))
+                })
+                .map(|x| x.index())
+                .collect();
+            let extrinsics = extrinsics.len();
             let events = at.events().fetch().await?;
+            let mut failed = Vec::new();
+            for event in events.iter().flatten() {
+                let subxt::events::Phase::ApplyExtrinsic(index) = event.phase() else {
+                    continue;
+                };
+                if !ours.contains(&(index as usize)) {
+                    continue;
+                }
+                if let Some(Ok(e)) =
+                    event.decode_fields_as::<api::system::events::ExtrinsicFailed>()
+                {
+                    failed.push(describe_error(at.metadata_ref(), &e.dispatch_error));
+                }
+            }
             let weight = at
                 .storage()
                 .try_fetch(api::storage().system().block_weight(), ())
@@ -203,6 +250,7 @@ async fn follow(
                 extrinsics: extrinsics as usize,
                 normal_fill: normal as f64 / max_normal.max(1) as f64,
                 submitted,
+                failed,
                 settled,
                 finalized,
             })
@@ -244,7 +292,10 @@ async fn load(load: Load) -> Result<()> {
     // Follow finalized blocks from now on.
     let requesters: HashSet<[u8; 32]> = keys.iter().map(|k| chain::account_of(k).0).collect();
     let (tx, mut rx) = mpsc::unbounded_channel::<Result<BlockSeen>>();
-    let follower = tokio::spawn(follow(api.clone(), requesters, tx));
+    let (ready_tx, ready) = tokio::sync::oneshot::channel();
+    let follower = tokio::spawn(follow(api.clone(), requesters, tx, ready_tx));
+    // Jobs sent before the follower subscribed could be included in blocks it never sees.
+    let _ = ready.await;
 
     // Each account sends its share from its own task, paced to its share of --rate.
     let accounts = keys.len();
@@ -346,6 +397,8 @@ async fn load(load: Load) -> Result<()> {
     let mut sending: Option<Vec<tokio::task::JoinHandle<Sent>>> = Some(senders);
     let mut sent_total: Option<(Duration, Sent)> = None;
     let mut idle_blocks = 0u32;
+    let mut failed_count = 0usize;
+    let mut failures: std::collections::BTreeMap<String, usize> = Default::default();
     let deadline = tokio::time::Instant::now() + load.timeout;
     loop {
         if sending
@@ -379,7 +432,7 @@ async fn load(load: Load) -> Result<()> {
             sent_total = Some((took, total));
         }
         if let Some((_, sent)) = &sent_total {
-            let all_included = submitted_at.len() >= sent.accepted;
+            let all_included = submitted_at.len() + failed_count >= sent.accepted;
             // Jobs the pool took but no block ever included: give up on them after 30 quiet blocks.
             if settled_count >= submitted_at.len() && (all_included || idle_blocks >= 30) {
                 break;
@@ -397,7 +450,11 @@ async fn load(load: Load) -> Result<()> {
         };
         let seen = seen?;
         fills.push((seen.extrinsics, seen.normal_fill));
-        if seen.submitted.is_empty() {
+        failed_count += seen.failed.len();
+        for why in &seen.failed {
+            *failures.entry(why.clone()).or_default() += 1;
+        }
+        if seen.submitted.is_empty() && seen.failed.is_empty() {
             idle_blocks += 1;
         } else {
             idle_blocks = 0;
@@ -419,9 +476,14 @@ async fn load(load: Load) -> Result<()> {
         }
         settled_count += ours;
         finalized_count += seen.finalized.min(ours);
-        if ours > 0 || !seen.submitted.is_empty() {
+        if ours > 0 || !seen.submitted.is_empty() || !seen.failed.is_empty() {
+            let failed = if seen.failed.is_empty() {
+                String::new()
+            } else {
+                format!(", {} FAILED ({})", seen.failed.len(), seen.failed[0])
+            };
             eprintln!(
-                "  #{}: {} extrinsics, {:.0}% of normal weight, {} jobs included, {} settled (total {settled_count}/{})",
+                "  #{}: {} extrinsics, {:.0}% of normal weight, {} jobs included{failed}, {} settled (total {settled_count}/{})",
                 seen.number,
                 seen.extrinsics,
                 seen.normal_fill * 100.0,
@@ -448,11 +510,14 @@ async fn load(load: Load) -> Result<()> {
     let whole = total.macs + total.bytes;
     let included = submitted_at.len();
     println!(
-        "jobs                 {jobs}: {} accepted by the node, {} refused, {included} included, {finalized_count} finalized, {} settled otherwise",
+        "jobs                 {jobs}: {} accepted by the node, {} refused, {included} included, {failed_count} failed on chain, {finalized_count} finalized, {} settled otherwise",
         sent.accepted,
         sent.refused,
         settled_count - finalized_count
     );
+    for (why, n) in &failures {
+        println!("failed               {n} × {why}");
+    }
     println!(
         "submitted            {:.1} jobs/s handed to the node",
         sent.accepted as f64 / sent_in.as_secs_f64()
@@ -490,10 +555,10 @@ async fn load(load: Load) -> Result<()> {
         "adjudication         one layer, at most {heaviest} cost units (MACs + bytes); the whole model {whole}: {:.1}%",
         heaviest as f64 * 100.0 / whole.max(1) as f64
     );
-    if included < sent.accepted {
+    if included + failed_count < sent.accepted {
         println!(
             "missing              {} jobs accepted by the node were never included",
-            sent.accepted - included
+            sent.accepted - included - failed_count
         );
     }
     Ok(())
