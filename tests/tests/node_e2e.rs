@@ -1,5 +1,6 @@
 //! End-to-end: start the built `vigil-node --dev` on loopback, see it produce blocks, and get a
-//! signed balance transfer from Alice to Bob included and finalized.
+//! signed balance transfer from Alice to Bob included and finalized; with `--instant-seal` and no
+//! timer, the transaction itself gets a block sealed.
 
 mod common;
 
@@ -62,7 +63,37 @@ async fn node_produces_blocks_and_includes_a_signed_transfer() {
     .unwrap_or_else(|_| panic!("no block #2 within {WAIT:?}; log:\n{}", node.log_tail()));
     assert!(seen >= 2);
 
-    // Alice sends Bob one unit.
+    alice_pays_bob(&node, &api).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_instant_seal_and_no_timer_a_transaction_seals_its_own_block() {
+    let mut node = DevNode::start(&["--block-time-ms", "0", "--instant-seal"]);
+    let api = node.client().await;
+    let head = api
+        .at_current_block()
+        .await
+        .expect("the current block")
+        .block_number();
+    assert_eq!(
+        head, 0,
+        "without the timer nothing is sealed before a transaction"
+    );
+    let block_hash = alice_pays_bob(&node, &api).await;
+    let sealed = api
+        .at_block(block_hash)
+        .await
+        .expect("open the transfer's block")
+        .block_number();
+    assert!(sealed >= 1, "the transfer was sealed in block #{sealed}");
+}
+
+/// Alice sends Bob one unit; checks it is finalized, emitted `Balances.Transfer` and moved
+/// exactly the amount. Returns the transfer's block.
+async fn alice_pays_bob(
+    node: &DevNode,
+    api: &subxt::OnlineClient<SubstrateConfig>,
+) -> subxt::utils::H256 {
     let alice = dev::alice();
     let bob = dev::bob();
     let amount: u128 = 1_000_000_000_000;
@@ -73,7 +104,7 @@ async fn node_produces_blocks_and_includes_a_signed_transfer() {
         .await
         .expect("the current block")
         .block_hash();
-    let bob_before = free_balance(&api, before_hash, bob_id).await;
+    let bob_before = free_balance(api, before_hash, bob_id).await;
 
     let tx = dynamic::transaction(
         "Balances",
@@ -111,10 +142,11 @@ async fn node_produces_blocks_and_includes_a_signed_transfer() {
         .any(|e| e.pallet_name() == "Balances" && e.event_name() == "Transfer");
     assert!(transferred, "the extrinsic emitted Balances.Transfer");
 
-    let bob_after = free_balance(&api, block_hash, bob_id).await;
+    let bob_after = free_balance(api, block_hash, bob_id).await;
     assert_eq!(
         bob_after,
         bob_before + amount,
         "Bob received exactly the amount sent"
     );
+    block_hash
 }
