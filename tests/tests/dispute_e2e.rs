@@ -14,7 +14,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::chain::{account, balances, executor};
-use common::processes::{field, repo_root, vigil, wait_until, Proc, WAIT};
+use common::processes::{field, register_digits, repo_root, vigil, wait_until, Proc, WAIT};
 use common::DevNode;
 use subxt_signer::sr25519::dev;
 const UNIT: u128 = 1_000_000_000_000;
@@ -43,18 +43,7 @@ async fn honest_claims_finalize_and_a_false_claim_is_caught_and_slashed() {
     );
 
     // Alice registers the digits model.
-    let model_path = repo_root().join("models/digits.vgm");
-    let out = vigil(&[
-        "model",
-        "register",
-        model_path.to_str().unwrap(),
-        "--url",
-        &url,
-        "--seed",
-        "//Alice",
-    ]);
-    let model_id = field(&out, "model id").to_string();
-    assert!(model_id.starts_with("0x") && model_id.len() == 66, "{out}");
+    let model_id = register_digits(&url);
     let _ = alice;
 
     // Bob (honest), Charlie (lies about layer 3 of every job) and Dave (challenger).
@@ -251,17 +240,7 @@ async fn a_false_challenge_costs_its_bond_and_a_silent_executors_job_completes_e
     let (bob, dave, eve, ferdie) = (dev::bob(), dev::dave(), dev::eve(), dev::ferdie());
     let (bob_id, dave_id, ferdie_id) = (account(&bob), account(&dave), account(&ferdie));
 
-    let model_path = repo_root().join("models/digits.vgm");
-    let out = vigil(&[
-        "model",
-        "register",
-        model_path.to_str().unwrap(),
-        "--url",
-        &url,
-        "--seed",
-        "//Alice",
-    ]);
-    let model_id = field(&out, "model id").to_string();
+    let model_id = register_digits(&url);
 
     // Ferdie registers as an executor, then his process dies: he will answer nothing.
     let mut ferdie_proc = Proc::start(

@@ -8,7 +8,7 @@
 mod common;
 
 use common::chain::{account, executor};
-use common::processes::{field, repo_root, vigil, wait_until, Proc};
+use common::processes::{field, register_digits, vigil, wait_until, Proc};
 use common::DevNode;
 use subxt_signer::sr25519::dev;
 
@@ -19,17 +19,7 @@ async fn bench_load_accounts_for_every_job() {
     let mut node = DevNode::start(&["--block-time-ms", "1000"]);
     let api = node.client().await;
     let url = node.url();
-    let model_path = repo_root().join("models/digits.vgm");
-    let out = vigil(&[
-        "model",
-        "register",
-        model_path.to_str().unwrap(),
-        "--url",
-        &url,
-        "--seed",
-        "//Alice",
-    ]);
-    let model_id = field(&out, "model id").to_string();
+    let model_id = register_digits(&url);
 
     let mut bob = Proc::start(
         "executor-bob",

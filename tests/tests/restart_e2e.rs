@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use common::chain::{account, executor, Api};
-use common::processes::{field, repo_root, vigil, wait_until, Proc, WAIT};
+use common::processes::{field, register_digits, repo_root, vigil, wait_until, Proc, WAIT};
 use common::{free_port, DevNode};
 use subxt_signer::sr25519::dev;
 
@@ -109,17 +109,7 @@ async fn an_executor_answers_its_jobs_across_its_own_and_the_nodes_restarts() {
     let url = node.url();
     let bob_id = account(&dev::bob()).to_string();
 
-    let model_path = repo_root().join("models/digits.vgm");
-    let out = vigil(&[
-        "model",
-        "register",
-        model_path.to_str().unwrap(),
-        "--url",
-        &url,
-        "--seed",
-        "//Alice",
-    ]);
-    let model_id = field(&out, "model id").to_string();
+    let model_id = register_digits(&url);
     let images =
         std::fs::read(repo_root().join("models/digits_test_inputs.bin")).expect("test images");
     let input = state

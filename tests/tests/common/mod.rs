@@ -22,7 +22,13 @@ pub const STARTUP_TIMEOUT: Duration = Duration::from_secs(180);
 /// executable's profile directory (`target/<profile>/vigil-node`), which `cargo test --workspace`
 /// builds before running any test.
 pub fn node_binary() -> PathBuf {
-    if let Some(path) = std::env::var_os("VIGIL_NODE") {
+    built_binary("vigil-node", "VIGIL_NODE", "vigil-node")
+}
+
+/// A binary of the workspace: `$env_var` if set, else `target/<profile>/<name>` beside this test
+/// executable (which `cargo test --workspace` builds before running any test).
+pub fn built_binary(name: &str, env_var: &str, package: &str) -> PathBuf {
+    if let Some(path) = std::env::var_os(env_var) {
         return PathBuf::from(path);
     }
     let exe = std::env::current_exe().expect("the test executable has a path");
@@ -31,11 +37,11 @@ pub fn node_binary() -> PathBuf {
         .parent()
         .and_then(|deps| deps.parent())
         .expect("target/<profile>/deps");
-    let candidate = profile_dir.join("vigil-node");
+    let candidate = profile_dir.join(name);
     assert!(
         candidate.exists(),
-        "{} does not exist: build the node first (`cargo build -p vigil-node`, or run \
-		 `cargo test --workspace`, which builds it), or point $VIGIL_NODE at a binary",
+        "{} does not exist: build it first (`cargo build -p {package}`, or run `cargo test \
+         --workspace`, which builds it), or point ${env_var} at a binary",
         candidate.display()
     );
     candidate

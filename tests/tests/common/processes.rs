@@ -13,26 +13,12 @@ use std::{
 pub const WAIT: Duration = Duration::from_secs(300);
 
 /// The `vigil` binary: `$VIGIL_BIN`, or `target/<profile>/vigil` beside this test's profile
-/// directory, which `cargo test --workspace` builds before running any test.
+/// directory.
 pub fn vigil_binary() -> PathBuf {
-    if let Some(path) = std::env::var_os("VIGIL_BIN") {
-        return PathBuf::from(path);
-    }
-    let exe = std::env::current_exe().expect("the test executable has a path");
-    // target/<profile>/deps/<test-binary>
-    let profile_dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target/<profile>/deps");
-    let candidate = profile_dir.join("vigil");
-    assert!(
-		candidate.exists(),
-		"{} does not exist: build it first (`cargo build -p vigil-client`), or point $VIGIL_BIN at it",
-		candidate.display()
-	);
-    candidate
+    super::built_binary("vigil", "VIGIL_BIN", "vigil-client")
 }
 
+/// The repository's root directory.
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -157,4 +143,24 @@ pub fn field<'a>(output: &'a str, label: &str) -> &'a str {
         .find_map(|l| l.strip_prefix(label))
         .map(str::trim)
         .unwrap_or_else(|| panic!("no `{label}` line in:\n{output}"))
+}
+
+/// Alice registers the bundled digits classifier on the node at `url`; returns its model id.
+pub fn register_digits(url: &str) -> String {
+    let model_path = repo_root().join("models/digits.vgm");
+    let out = vigil(&[
+        "model",
+        "register",
+        model_path.to_str().unwrap(),
+        "--url",
+        url,
+        "--seed",
+        "//Alice",
+    ]);
+    let model_id = field(&out, "model id").to_string();
+    assert!(
+        model_id.starts_with("0x") && model_id.len() == 66,
+        "no model id in:\n{out}"
+    );
+    model_id
 }
