@@ -80,7 +80,7 @@ async fn honest_claims_finalize_and_a_false_claim_is_caught_and_slashed() {
         &mut [&mut honest, &mut liar, &mut challenger],
         || {
             let api = api.clone();
-            let (b, c) = (bob_id.clone(), charlie_id.clone());
+            let (b, c) = (bob_id, charlie_id);
             async move { executor(&api, &b).await.is_some() && executor(&api, &c).await.is_some() }
         },
     )
@@ -248,7 +248,7 @@ async fn a_false_challenge_costs_its_bond_and_a_silent_executors_job_completes_e
         &["executor", "run", "--url", &url, "--seed", "//Ferdie"],
     );
     wait_until("Ferdie is registered", &mut [&mut ferdie_proc], || {
-        let (api, f) = (api.clone(), ferdie_id.clone());
+        let (api, f) = (api.clone(), ferdie_id);
         async move { executor(&api, &f).await.is_some() }
     })
     .await;
@@ -258,7 +258,7 @@ async fn a_false_challenge_costs_its_bond_and_a_silent_executors_job_completes_e
         &["executor", "run", "--url", &url, "--seed", "//Bob"],
     );
     wait_until("Bob is registered", &mut [&mut honest], || {
-        let (api, b) = (api.clone(), bob_id.clone());
+        let (api, b) = (api.clone(), bob_id);
         async move { executor(&api, &b).await.is_some() }
     })
     .await;

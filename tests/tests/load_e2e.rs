@@ -52,7 +52,7 @@ async fn bench_load_accounts_for_every_job() {
         "both executors are registered",
         &mut [&mut bob, &mut charlie],
         || {
-            let (api, ids) = (api.clone(), ids.clone());
+            let (api, ids) = (api.clone(), ids);
             async move {
                 for id in &ids {
                     if executor(&api, id).await.is_none() {

@@ -93,7 +93,7 @@ async fn wait_for_log_count(proc: &mut Proc, text: &str, count: usize) {
 async fn bob_is_registered(api: &Api, bob: &mut Proc) {
     let bob_id = account(&dev::bob());
     wait_until("Bob is registered", &mut [bob], || {
-        let (api, b) = (api.clone(), bob_id.clone());
+        let (api, b) = (api.clone(), bob_id);
         async move { executor(&api, &b).await.is_some() }
     })
     .await;

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 use tokio::sync::mpsc;
 
 use crate::chain::{self, api, ChainArgs, Client, Pipeline};
@@ -29,77 +29,52 @@ use crate::commands::executor::fetch_model;
 #[derive(Subcommand, Debug)]
 pub enum BenchCommand {
     /// Submit many jobs from several accounts; print throughput, block fill and latency.
-    Load {
-        /// The registered model's id.
-        #[arg(long)]
-        model: String,
-        /// The input tensor (raw int8 bytes); zeros of the model's input length if absent.
-        #[arg(long)]
-        input: Option<PathBuf>,
-        /// How many jobs.
-        #[arg(long, default_value_t = 2000)]
-        jobs: usize,
-        /// Jobs per second to aim for, over all accounts; 0 sends as fast as the node accepts.
-        #[arg(long, default_value_t = 0.0)]
-        rate: f64,
-        /// The requesters: comma-separated secret URIs; each sends from its own task.
-        #[arg(long, default_value = "//Eve,//Ferdie,//Alice")]
-        from: String,
-        /// Each job's fee.
-        #[arg(long, default_value = "0.001UNIT")]
-        fee: String,
-        /// Give up after this many seconds.
-        #[arg(long, default_value_t = 600)]
-        timeout_secs: u64,
-        #[command(flatten)]
-        chain: ChainArgs,
-    },
+    Load(Load),
+}
+
+/// What `vigil bench load` sends, from whom, and where.
+#[derive(Args, Debug)]
+pub struct Load {
+    /// The registered model's id.
+    #[arg(long)]
+    model: String,
+    /// The input tensor (raw int8 bytes); zeros of the model's input length if absent.
+    #[arg(long)]
+    input: Option<PathBuf>,
+    /// How many jobs.
+    #[arg(long, default_value_t = 2000)]
+    jobs: usize,
+    /// Jobs per second to aim for, over all accounts; 0 sends as fast as the node accepts.
+    #[arg(long, default_value_t = 0.0)]
+    rate: f64,
+    /// The requesters: comma-separated secret URIs; each sends from its own task.
+    #[arg(long, default_value = "//Eve,//Ferdie,//Alice")]
+    from: String,
+    /// Each job's fee.
+    #[arg(long, default_value = "0.001UNIT")]
+    fee: String,
+    /// Give up after this many seconds.
+    #[arg(long, default_value_t = 600)]
+    timeout_secs: u64,
+    #[command(flatten)]
+    chain: ChainArgs,
 }
 
 impl BenchCommand {
     /// Runs the command.
     pub fn execute(self) -> Result<()> {
         match self {
-            BenchCommand::Load {
-                model,
-                input,
-                jobs,
-                rate,
-                from,
-                fee,
-                timeout_secs,
-                chain,
-            } => {
-                if !(rate >= 0.0 && rate.is_finite()) {
+            BenchCommand::Load(load) => {
+                if !(load.rate >= 0.0 && load.rate.is_finite()) {
                     bail!("--rate must be a number of jobs per second, 0 for as fast as possible");
                 }
-                if jobs == 0 {
+                if load.jobs == 0 {
                     bail!("--jobs must be at least 1");
                 }
-                super::block_on(load(Load {
-                    model,
-                    input,
-                    jobs,
-                    rate,
-                    from,
-                    fee,
-                    timeout: Duration::from_secs(timeout_secs),
-                    chain,
-                }))
+                super::block_on(self::load(load))
             }
         }
     }
-}
-
-struct Load {
-    model: String,
-    input: Option<PathBuf>,
-    jobs: usize,
-    rate: f64,
-    from: String,
-    fee: String,
-    timeout: Duration,
-    chain: ChainArgs,
 }
 
 /// What the follower saw in one finalized block.
@@ -399,7 +374,8 @@ async fn load(load: Load) -> Result<()> {
     let mut idle_blocks = 0u32;
     let mut failed_count = 0usize;
     let mut failures: std::collections::BTreeMap<String, usize> = Default::default();
-    let deadline = tokio::time::Instant::now() + load.timeout;
+    let timeout = Duration::from_secs(load.timeout_secs);
+    let deadline = tokio::time::Instant::now() + timeout;
     loop {
         if sending
             .as_ref()
@@ -442,7 +418,7 @@ async fn load(load: Load) -> Result<()> {
             seen = rx.recv() => seen,
             _ = tokio::time::sleep_until(deadline) => bail!(
                 "timed out after {} s: {settled_count} of {jobs} jobs settled",
-                load.timeout.as_secs()
+                timeout.as_secs()
             ),
         };
         let Some(seen) = seen else {
