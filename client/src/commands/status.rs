@@ -52,36 +52,55 @@ async fn status(args: ChainArgs) -> Result<()> {
         );
     }
 
-    let mut jobs = storage
-        .iter(api::storage().inference().jobs(), ())
-        .await
-        .context("cannot list Inference.Jobs")?;
-    let mut open = Vec::new();
-    let mut settled = [0u64; 3];
-    while let Some(entry) = jobs.next().await {
-        let entry = entry.context("cannot read a job")?;
-        let (job_id,) = entry
-            .key()
-            .context("job key")?
-            .decode()
-            .context("job key")?;
-        let job = entry.value().decode().context("cannot decode a job")?;
-        match job.status {
-            JobStatus::Finalized => settled[0] += 1,
-            JobStatus::Refuted => settled[1] += 1,
-            JobStatus::TimedOut => settled[2] += 1,
-            _ => open.push((job_id, job)),
-        }
-    }
+    // Open jobs through the settlement queue; settled ones still kept through the expiry queue
+    // (neither read costs more than the jobs it is about).
+    let mut open = chain::open_jobs(&at).await?;
     open.sort_by_key(|(id, _)| *id);
+    let next_id = storage
+        .try_fetch(api::storage().inference().next_job_id(), ())
+        .await
+        .context("cannot read Inference.NextJobId")?
+        .map(|n| n.decode())
+        .transpose()
+        .context("cannot decode Inference.NextJobId")?
+        .unwrap_or(0);
+    let mut buckets = storage
+        .iter(api::storage().inference().expiry_queue(), ())
+        .await
+        .context("cannot list Inference.ExpiryQueue")?;
+    let mut kept = Vec::new();
+    while let Some(bucket) = buckets.next().await {
+        let bucket = bucket.context("cannot read an expiry bucket")?;
+        kept.extend(
+            bucket
+                .value()
+                .decode()
+                .context("cannot decode an expiry bucket")?
+                .0,
+        );
+    }
+    let settled = if kept.len() <= MAX_SETTLED_READ {
+        let mut counts = [0usize; 3];
+        for (_, job) in chain::fetch_jobs(&at, &kept).await? {
+            match job.status {
+                JobStatus::Finalized => counts[0] += 1,
+                JobStatus::Refuted => counts[1] += 1,
+                JobStatus::TimedOut => counts[2] += 1,
+                _ => {}
+            }
+        }
+        format!(
+            "{} finalized, {} refuted, {} timed out",
+            counts[0], counts[1], counts[2]
+        )
+    } else {
+        format!("{} (too many to read one by one)", kept.len())
+    };
     println!(
-        "jobs      {} open; settled: {} finalized, {} refuted, {} timed out",
-        open.len(),
-        settled[0],
-        settled[1],
-        settled[2]
+        "jobs      {next_id} submitted; {} open; settled and still kept: {settled}",
+        open.len()
     );
-    for (job_id, job) in &open {
+    for (job_id, job) in open.iter().take(MAX_OPEN_LISTED) {
         let left = job.deadline.saturating_sub(now);
         let what = match job.status {
             JobStatus::Assigned => format!(
@@ -95,5 +114,13 @@ async fn status(args: ChainArgs) -> Result<()> {
         };
         println!("  job {job_id}: {what} ({left} blocks left)");
     }
+    if open.len() > MAX_OPEN_LISTED {
+        println!("  ... and {} more", open.len() - MAX_OPEN_LISTED);
+    }
     Ok(())
 }
+
+/// Open jobs listed one per line; the rest are counted.
+const MAX_OPEN_LISTED: usize = 20;
+/// Settled jobs read to break them down by outcome; above this only their number is shown.
+const MAX_SETTLED_READ: usize = 2000;
