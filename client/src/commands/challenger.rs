@@ -1,12 +1,15 @@
 //! `vigil challenger run`: a watcher that re-executes every claim inside its challenge window.
 //!
-//! For each claim (every `ClaimPosted`, and at start-up every claim whose window is still open) it
-//! fetches the job and the claim, runs the model itself, and compares the traces. On the first
-//! layer `i` whose hash differs it calls `Inference.challenge(job_id, i, inputs)` with the
-//! activations feeding layer `i` (`layer_inputs` ids: `0` the job's input, `k` layer `k - 1`'s
-//! output); those hash to what the claim committed to, so the chain can re-run layer `i` alone and
-//! decide. It prints each verdict and what it earned or lost. When the node goes away it
-//! reconnects with backoff.
+//! For each block it reads the claims posted in it (`ClaimPosted`; at start-up, every claim whose
+//! window is still open) with their jobs, concurrently, runs the model itself and compares the
+//! traces. On the first layer `i` whose hash differs it sends `Inference.challenge(job_id, i,
+//! inputs)` with the activations feeding layer `i` (`layer_inputs` ids: `0` the job's input, `k`
+//! layer `k - 1`'s output); those hash to what the claim committed to, so the chain can re-run
+//! layer `i` alone and decide. Challenges are signed locally and handed to the node without
+//! waiting for each other: under load, a challenger that waited for each verdict would let the
+//! windows of later lies close. Verdicts, rewards and lost bonds are read from the events
+//! (`DisputeResolved`, `Slashed`) of the following blocks. When the node goes away it reconnects
+//! with backoff and checks again every claim still in its window.
 
 use std::collections::HashMap;
 
@@ -15,7 +18,7 @@ use clap::Subcommand;
 use subxt_signer::sr25519::Keypair;
 use vigil_engine::{as_i8, ValidatedModel};
 
-use crate::chain::{self, api, AccountId, ChainArgs, Client, JobStatus};
+use crate::chain::{self, api, AccountId, ChainArgs, Client, JobStatus, Pipeline};
 use crate::commands::executor::cached_model;
 use crate::commands::{timestamp, Backoff};
 use crate::verify::{first_wrong_layer, Activations};
@@ -55,8 +58,12 @@ impl ChallengerCommand {
 }
 
 struct Challenger {
-    key: Keypair,
+    /// Challenges go out without waiting for each other: a lie caught while another dispute is
+    /// on its way must not wait for it, or its window may close first.
+    pipeline: Pipeline,
     me: AccountId,
+    /// Challenges handed to the node and not yet decided: job id to the end of its window.
+    disputes: HashMap<u64, u32>,
     models: HashMap<[u8; 32], ValidatedModel>,
     /// Claims already checked: job id to the end of its window (forgotten after it).
     checked: HashMap<u64, u32>,
@@ -75,8 +82,9 @@ async fn run(args: ChainArgs) -> Result<()> {
     let key = args.signer()?;
     let me = chain::account_of(&key);
     let mut ch = Challenger {
-        key,
+        pipeline: Pipeline::new(key),
         me,
+        disputes: HashMap::new(),
         models: HashMap::new(),
         checked: HashMap::new(),
         claims_checked: 0,
@@ -118,6 +126,12 @@ async fn session(args: &ChainArgs, ch: &mut Challenger, backoff: &mut Backoff) -
         Err(e) => return e,
     };
     backoff.reset();
+    ch.pipeline.reset();
+    // Challenges sent over the last connection may have been lost with a restarted node's pool:
+    // their claims are checked again below, like every claim still in its window.
+    for (job_id, _) in ch.disputes.drain() {
+        ch.checked.remove(&job_id);
+    }
     log(format!("connected to {}", args.url));
     let mut blocks = match api.stream_blocks().await {
         Ok(blocks) => blocks,
@@ -161,6 +175,7 @@ async fn session(args: &ChainArgs, ch: &mut Challenger, backoff: &mut Backoff) -
             Ok(events) => events,
             Err(e) => return anyhow!("cannot read the events of #{now}: {e}"),
         };
+        record_verdicts(ch, now, &events);
         let posted: Vec<u64> = events
             .find::<api::inference::events::ClaimPosted>()
             .flatten()
@@ -267,20 +282,82 @@ async fn check(
         job.executor, job.deadline
     ));
     let inputs = ours.layer_inputs(model, layer);
-    let outcome = dispute(api, &ch.key, &ch.me, job_id, layer as u32, inputs).await?;
-    ch.earned += outcome.earned;
-    ch.lost += outcome.lost;
-    if outcome.executor_was_wrong {
-        ch.disputes_won += 1;
-    } else {
-        ch.disputes_lost += 1;
-    }
-    log(format!(
-        "earnings so far: {} earned, {} lost",
-        chain::format_balance(ch.earned),
-        chain::format_balance(ch.lost)
-    ));
+    let call =
+        api::transactions()
+            .inference()
+            .challenge(job_id, layer as u32, bounded_inputs(inputs));
+    ch.pipeline
+        .send(api, &call)
+        .await
+        .context("the node refused the challenge")?;
+    ch.disputes.insert(job_id, job.deadline);
     Ok(())
+}
+
+/// The activations feeding a layer, as the `challenge` call takes them.
+fn bounded_inputs(
+    inputs: Vec<Vec<u8>>,
+) -> api::runtime_types::bounded_collections::bounded_vec::BoundedVec<
+    api::runtime_types::bounded_collections::bounded_vec::BoundedVec<u8>,
+> {
+    use api::runtime_types::bounded_collections::bounded_vec::BoundedVec;
+    BoundedVec(inputs.into_iter().map(BoundedVec).collect())
+}
+
+/// What block `now`'s events say of this challenger's disputes: verdicts, rewards, bonds lost;
+/// and which disputes ran out of window without a verdict.
+fn record_verdicts(
+    ch: &mut Challenger,
+    now: u32,
+    events: &subxt::events::Events<subxt::SubstrateConfig>,
+) {
+    use api::inference::events as ev;
+    for e in events.find::<ev::DisputeResolved>().flatten() {
+        if e.challenger != ch.me {
+            continue;
+        }
+        ch.disputes.remove(&e.job_id);
+        if e.executor_was_wrong {
+            ch.disputes_won += 1;
+            log(format!(
+                "job {}: dispute resolved at layer {}: the executor was wrong",
+                e.job_id, e.layer
+            ));
+        } else {
+            ch.disputes_lost += 1;
+            log(format!(
+                "job {}: dispute resolved at layer {}: the claim stood; the challenger's bond is lost",
+                e.job_id, e.layer
+            ));
+        }
+    }
+    let mut changed = false;
+    for e in events.find::<ev::Slashed>().flatten() {
+        if e.beneficiary.as_ref() == Some(&ch.me) {
+            ch.earned += e.rewarded;
+            changed = true;
+        }
+        if e.who == ch.me {
+            ch.lost += e.amount;
+            changed = true;
+        }
+    }
+    if changed {
+        log(format!(
+            "earnings so far: {} earned, {} lost",
+            chain::format_balance(ch.earned),
+            chain::format_balance(ch.lost)
+        ));
+    }
+    ch.disputes.retain(|job_id, window_end| {
+        let open = *window_end >= now;
+        if !open {
+            log(format!(
+                "job {job_id}: the challenge was not decided by the end of the window (#{window_end})"
+            ));
+        }
+        open
+    });
 }
 
 /// What one dispute did to the challenger.
@@ -299,11 +376,9 @@ async fn dispute(
     layer: u32,
     inputs: Vec<Vec<u8>>,
 ) -> Result<DisputeOutcome> {
-    use api::runtime_types::bounded_collections::bounded_vec::BoundedVec;
-    let inputs = BoundedVec(inputs.into_iter().map(BoundedVec).collect());
     let call = api::transactions()
         .inference()
-        .challenge(job_id, layer, inputs);
+        .challenge(job_id, layer, bounded_inputs(inputs));
     let events = chain::submit(api, &call, key)
         .await
         .context("the challenge failed")?;
