@@ -9,12 +9,29 @@
 
 mod common;
 
-use common::chain::{account, executor};
+use common::chain::{account, executor, Api};
 use common::processes::{field, register_digits, vigil, wait_until, Proc};
 use common::DevNode;
 use subxt_signer::sr25519::dev;
 
 const JOBS: usize = 60;
+
+/// Wait until Bob and Charlie are registered executors (their processes register them).
+async fn bob_and_charlie_are_executors(api: &Api, procs: &mut [&mut Proc]) {
+    let ids = [account(&dev::bob()), account(&dev::charlie())];
+    wait_until("Bob and Charlie are registered", procs, || {
+        let api = api.clone();
+        async move {
+            for id in &ids {
+                if executor(&api, id).await.is_none() {
+                    return false;
+                }
+            }
+            true
+        }
+    })
+    .await;
+}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn bench_load_accounts_for_every_job() {
@@ -49,24 +66,8 @@ async fn bench_load_accounts_for_every_job() {
             "20000UNIT",
         ],
     );
-    let ids = [account(&dev::bob()), account(&dev::charlie())];
-    wait_until(
-        "both executors are registered",
-        &mut [&mut bob, &mut charlie],
-        || {
-            let (api, ids) = (api.clone(), ids);
-            async move {
-                for id in &ids {
-                    if executor(&api, id).await.is_none() {
-                        return false;
-                    }
-                }
-                true
-            }
-        },
-    )
-    .await;
 
+    bob_and_charlie_are_executors(&api, &mut [&mut bob, &mut charlie]).await;
     let jobs = JOBS.to_string();
     let out = vigil(&[
         "bench",
@@ -172,24 +173,8 @@ async fn under_load_every_false_claim_is_refuted() {
         "challenger-dave",
         &["challenger", "run", "--url", &url, "--seed", "//Dave"],
     );
-    let ids = [account(&dev::bob()), account(&dev::charlie())];
-    wait_until(
-        "both executors are registered",
-        &mut [&mut bob, &mut charlie, &mut dave],
-        || {
-            let (api, ids) = (api.clone(), ids.clone());
-            async move {
-                for id in &ids {
-                    if executor(&api, id).await.is_none() {
-                        return false;
-                    }
-                }
-                true
-            }
-        },
-    )
-    .await;
 
+    bob_and_charlie_are_executors(&api, &mut [&mut bob, &mut charlie, &mut dave]).await;
     let jobs = JOBS.to_string();
     let out = vigil(&[
         "bench",
