@@ -20,7 +20,7 @@ use vigil_engine::{as_i8, ValidatedModel};
 
 use crate::chain::{self, api, AccountId, ChainArgs, Client, JobStatus, Pipeline};
 use crate::commands::executor::cached_model;
-use crate::commands::{timestamp, Backoff};
+use crate::commands::{stop_requested, timestamp, Backoff};
 use crate::verify::{first_wrong_layer, Activations};
 
 /// Run a challenger.
@@ -98,14 +98,7 @@ async fn run(args: ChainArgs) -> Result<()> {
     loop {
         let ended = tokio::select! {
             ended = session(&args, &mut ch, &mut backoff) => ended,
-            _ = tokio::signal::ctrl_c() => {
-                log(format!(
-                    "stopping: {} claims checked, {} disputes won, {} lost; earned {}, lost {}",
-                    ch.claims_checked, ch.disputes_won, ch.disputes_lost,
-                    chain::format_balance(ch.earned), chain::format_balance(ch.lost)
-                ));
-                return Ok(());
-            }
+            _ = stop_requested() => break,
         };
         let delay = backoff.next_delay();
         log(format!(
@@ -114,9 +107,18 @@ async fn run(args: ChainArgs) -> Result<()> {
         ));
         tokio::select! {
             _ = tokio::time::sleep(delay) => {}
-            _ = tokio::signal::ctrl_c() => return Ok(()),
+            _ = stop_requested() => break,
         }
     }
+    log(format!(
+        "stopping: {} claims checked, {} disputes won, {} lost; earned {}, lost {}",
+        ch.claims_checked,
+        ch.disputes_won,
+        ch.disputes_lost,
+        chain::format_balance(ch.earned),
+        chain::format_balance(ch.lost)
+    ));
+    Ok(())
 }
 
 /// One connection's worth of work; returns why it ended (the node went away).

@@ -25,7 +25,7 @@ use subxt_signer::sr25519::Keypair;
 use vigil_engine::{as_i8, as_u8, decode_model, ValidatedModel};
 
 use crate::chain::{self, api, AccountId, ChainArgs, Client, Job, JobStatus, Pipeline};
-use crate::commands::{timestamp, Backoff};
+use crate::commands::{stop_requested, timestamp, Backoff};
 use crate::verify::{lies_about, Activations, LiePlan};
 
 /// Run an executor.
@@ -114,14 +114,7 @@ async fn run(bond: u128, lie: Option<LiePlan>, args: ChainArgs) -> Result<()> {
     loop {
         let outcome = tokio::select! {
             outcome = session(&args, &mut ex, &mut backoff) => outcome,
-            _ = tokio::signal::ctrl_c() => {
-                log(format!(
-                    "stopping: {} honest claims, {} false claims, paid {}, slashed {}",
-                    ex.honest, ex.false_claims, chain::format_balance(ex.paid),
-                    chain::format_balance(ex.slashed)
-                ));
-                return Ok(());
-            }
+            _ = stop_requested() => break,
         };
         match outcome {
             Stop::Fatal(e) => return Err(e),
@@ -133,11 +126,19 @@ async fn run(bond: u128, lie: Option<LiePlan>, args: ChainArgs) -> Result<()> {
                 ));
                 tokio::select! {
                     _ = tokio::time::sleep(delay) => {}
-                    _ = tokio::signal::ctrl_c() => return Ok(()),
+                    _ = stop_requested() => break,
                 }
             }
         }
     }
+    log(format!(
+        "stopping: {} honest claims, {} false claims, paid {}, slashed {}",
+        ex.honest,
+        ex.false_claims,
+        chain::format_balance(ex.paid),
+        chain::format_balance(ex.slashed)
+    ));
+    Ok(())
 }
 
 fn log(line: String) {

@@ -50,6 +50,23 @@ impl Backoff {
     }
 }
 
+/// Resolves when the process is asked to stop: Ctrl-C (SIGINT) or SIGTERM (what scripts and
+/// service managers send), so that long-running commands print their summary either way.
+pub async fn stop_requested() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
 /// The current time, for log lines of long-running commands.
 pub fn timestamp() -> String {
     let now = std::time::SystemTime::now()
