@@ -1,4 +1,4 @@
-//! `vigil status`: the chain at a glance: head, executors, open jobs and their windows.
+//! `vigil status`: the chain at a glance: head, executors, open jobs and their windows, disputes.
 
 use anyhow::{Context, Result};
 
@@ -79,6 +79,7 @@ async fn status(args: ChainArgs) -> Result<()> {
                 .0,
         );
     }
+    let mut refuted = None;
     let settled = if kept.len() <= MAX_SETTLED_READ {
         let mut counts = [0usize; 3];
         for (_, job) in chain::fetch_jobs(&at, &kept).await? {
@@ -89,6 +90,7 @@ async fn status(args: ChainArgs) -> Result<()> {
                 _ => {}
             }
         }
+        refuted = Some(counts[1]);
         format!(
             "{} finalized, {} refuted, {} timed out",
             counts[0], counts[1], counts[2]
@@ -117,6 +119,17 @@ async fn status(args: ChainArgs) -> Result<()> {
     if open.len() > MAX_OPEN_LISTED {
         println!("  ... and {} more", open.len() - MAX_OPEN_LISTED);
     }
+    let challengeable = open
+        .iter()
+        .filter(|(_, job)| job.status == JobStatus::Claimed)
+        .count();
+    println!(
+        "disputes  {challengeable} claim(s) open to challenge; a dispute is decided in the block that \
+         carries it{}",
+        refuted
+            .map(|n| format!("; {n} claim(s) refuted among the settled jobs kept"))
+            .unwrap_or_default()
+    );
     Ok(())
 }
 
