@@ -14,7 +14,9 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::chain::{account, balances, executor};
-use common::processes::{field, register_digits, repo_root, vigil, wait_until, Proc, WAIT};
+use common::processes::{
+    field, register_digits, repo_root, submit_job, vigil, wait_until, Proc, WAIT,
+};
 use common::DevNode;
 use subxt_signer::sr25519::dev;
 const UNIT: u128 = 1_000_000_000_000;
@@ -111,28 +113,7 @@ async fn honest_claims_finalize_and_a_false_claim_is_caught_and_slashed() {
     for i in 0..JOBS {
         let path = dir.join(format!("image_{i}.bin"));
         std::fs::write(&path, &images[i * 64..(i + 1) * 64]).unwrap();
-        let fee = JOB_FEE.to_string();
-        let out = vigil(&[
-            "job",
-            "submit",
-            "--model",
-            &model_id,
-            "--input",
-            path.to_str().unwrap(),
-            "--fee",
-            &fee,
-            "--url",
-            &url,
-            "--seed",
-            "//Eve",
-        ]);
-        let job_id: u64 = field(&out, "job")
-            .split_whitespace()
-            .next()
-            .and_then(|n| n.parse().ok())
-            .unwrap_or_else(|| panic!("no job id in:\n{out}"));
-        let executor = field(&out, "executor").to_string();
-        jobs.push((job_id, executor));
+        jobs.push(submit_job(&url, &model_id, &path, &JOB_FEE.to_string()));
     }
     let _ = std::fs::remove_dir_all(&dir);
 
@@ -271,28 +252,7 @@ async fn a_false_challenge_costs_its_bond_and_a_silent_executors_job_completes_e
     std::fs::write(&input, &images[..64]).unwrap();
     let mut jobs = Vec::new();
     for _ in 0..2 {
-        let fee = JOB_FEE.to_string();
-        let out = vigil(&[
-            "job",
-            "submit",
-            "--model",
-            &model_id,
-            "--input",
-            input.to_str().unwrap(),
-            "--fee",
-            &fee,
-            "--url",
-            &url,
-            "--seed",
-            "//Eve",
-        ]);
-        let job_id: u64 = field(&out, "job")
-            .split_whitespace()
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
-        jobs.push((job_id, field(&out, "executor").to_string()));
+        jobs.push(submit_job(&url, &model_id, &input, &JOB_FEE.to_string()));
     }
     let _ = std::fs::remove_file(&input);
     let _ = eve;

@@ -15,11 +15,11 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use common::chain::{account, executor, Api};
-use common::processes::{field, register_digits, repo_root, vigil, wait_until, Proc, WAIT};
+use common::processes::{register_digits, repo_root, submit_job, vigil, wait_until, Proc, WAIT};
 use common::{free_port, DevNode};
 use subxt_signer::sr25519::dev;
 
@@ -37,30 +37,6 @@ fn start_bob(url: &str) -> Proc {
         "executor-bob",
         &["executor", "run", "--url", url, "--seed", "//Bob"],
     )
-}
-
-/// Eve submits a job for the digits model; returns its id and executor.
-fn submit(url: &str, model_id: &str, input: &Path) -> (u64, String) {
-    let out = vigil(&[
-        "job",
-        "submit",
-        "--model",
-        model_id,
-        "--input",
-        input.to_str().unwrap(),
-        "--fee",
-        "1UNIT",
-        "--url",
-        url,
-        "--seed",
-        "//Eve",
-    ]);
-    let job_id = field(&out, "job")
-        .split_whitespace()
-        .next()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("no job id in:\n{out}"));
-    (job_id, field(&out, "executor").to_string())
 }
 
 /// Follow job `job_id` to its end and return the first line of its status.
@@ -122,7 +98,7 @@ async fn an_executor_answers_its_jobs_across_its_own_and_the_nodes_restarts() {
 
     // 1. Bob's process stops; the chain assigns him a job; a new process takes it up.
     drop(bob);
-    let (first, executor_of_first) = submit(&url, &model_id, &input);
+    let (first, executor_of_first) = submit_job(&url, &model_id, &input, "1UNIT");
     assert_eq!(executor_of_first, bob_id, "Bob is the only executor");
     let mut bob = start_bob(&url);
     wait_for_log(&mut bob, "resuming 1 job(s) already assigned to me").await;
@@ -140,12 +116,12 @@ async fn an_executor_answers_its_jobs_across_its_own_and_the_nodes_restarts() {
         "the restarted node kept the chain"
     );
     wait_for_log_count(&mut bob, "connected to", 2).await;
-    let (second, _) = submit(&url, &model_id, &input);
+    let (second, _) = submit_job(&url, &model_id, &input, "1UNIT");
     assert_eq!(outcome(&url, second), format!("job {second}: finalized"));
 
     // 3. A job is assigned to Bob; Bob and the node stop; the node returns, then Bob resumes.
     drop(bob);
-    let (third, _) = submit(&url, &model_id, &input);
+    let (third, _) = submit_job(&url, &model_id, &input, "1UNIT");
     drop(api);
     node.stop();
     let mut node = DevNode::start_persistent(&state.0, rpc_port, &node_args);

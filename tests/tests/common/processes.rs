@@ -164,3 +164,28 @@ pub fn register_digits(url: &str) -> String {
     );
     model_id
 }
+
+/// Eve submits a job for model `model_id` on `input` with `fee` (base units or e.g. `1UNIT`);
+/// returns the job's id and the executor the chain assigned.
+pub fn submit_job(url: &str, model_id: &str, input: &Path, fee: &str) -> (u64, String) {
+    let out = vigil(&[
+        "job",
+        "submit",
+        "--model",
+        model_id,
+        "--input",
+        input.to_str().unwrap(),
+        "--fee",
+        fee,
+        "--url",
+        url,
+        "--seed",
+        "//Eve",
+    ]);
+    let job_id = field(&out, "job")
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no job id in:\n{out}"));
+    (job_id, field(&out, "executor").to_string())
+}
