@@ -489,6 +489,19 @@ pub async fn open_jobs(at: &AtBlock) -> Result<Vec<(u64, Job)>> {
     Ok(jobs)
 }
 
+/// The id the next job will get: jobs `0..next_job_id` have been submitted.
+pub async fn next_job_id(at: &AtBlock) -> Result<u64> {
+    Ok(at
+        .storage()
+        .try_fetch(api::storage().inference().next_job_id(), ())
+        .await
+        .context("cannot read Inference.NextJobId")?
+        .map(|n| n.decode())
+        .transpose()
+        .context("cannot decode Inference.NextJobId")?
+        .unwrap_or(0))
+}
+
 /// The words for a job status.
 pub fn status_name(status: &JobStatus) -> &'static str {
     match status {

@@ -95,6 +95,7 @@ struct BlockSeen {
 }
 
 /// What the sending tasks did.
+#[derive(Default)]
 struct Sent {
     accepted: usize,
     refused: usize,
@@ -294,11 +295,7 @@ async fn load(load: Load) -> Result<()> {
         let progress = progress.clone();
         senders.push(tokio::spawn(async move {
             let mut pipeline = Pipeline::new(key);
-            let mut sent = Sent {
-                accepted: 0,
-                refused: 0,
-                first_refusal: None,
-            };
+            let mut sent = Sent::default();
             let mut ticks = interval.map(|i| {
                 let mut t = tokio::time::interval(i);
                 t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
@@ -382,11 +379,7 @@ async fn load(load: Load) -> Result<()> {
             .is_some_and(|s| s.iter().all(|h| h.is_finished()))
         {
             let handles = sending.take().expect("checked just above; qed");
-            let mut total = Sent {
-                accepted: 0,
-                refused: 0,
-                first_refusal: None,
-            };
+            let mut total = Sent::default();
             for handle in handles {
                 let sent = handle.await.context("a sending task failed")?;
                 total.accepted += sent.accepted;

@@ -167,13 +167,7 @@ async fn status(job_id: u64, args: ChainArgs) -> Result<()> {
 async fn missing(api: &chain::Client, job_id: u64) -> anyhow::Error {
     let known = async {
         let at = api.at_current_block().await?;
-        let next = at
-            .storage()
-            .try_fetch(api::storage().inference().next_job_id(), ())
-            .await?
-            .map(|n| n.decode())
-            .transpose()?
-            .unwrap_or(0);
+        let next = chain::next_job_id(&at).await?;
         let retention = at
             .constants()
             .entry(api::constants().inference().settled_retention())?;

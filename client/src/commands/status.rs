@@ -56,14 +56,7 @@ async fn status(args: ChainArgs) -> Result<()> {
     // (neither read costs more than the jobs it is about).
     let mut open = chain::open_jobs(&at).await?;
     open.sort_by_key(|(id, _)| *id);
-    let next_id = storage
-        .try_fetch(api::storage().inference().next_job_id(), ())
-        .await
-        .context("cannot read Inference.NextJobId")?
-        .map(|n| n.decode())
-        .transpose()
-        .context("cannot decode Inference.NextJobId")?
-        .unwrap_or(0);
+    let next_id = chain::next_job_id(&at).await?;
     let mut buckets = storage
         .iter(api::storage().inference().expiry_queue(), ())
         .await
