@@ -1,5 +1,6 @@
 //! The node's RPC extensions beyond the ones `sc-service` always serves (chain, state, author,
-//! system, ...): `system_accountNextIndex`, `payment_*` and the manual-seal `engine_*` methods.
+//! system, ...): `system_accountNextIndex`, `payment_*` and, on a dev chain only, the manual-seal `engine_*`
+//! methods.
 
 use std::sync::Arc;
 
@@ -21,8 +22,9 @@ pub struct FullDeps<C, P> {
     pub client: Arc<C>,
     /// The transaction pool.
     pub pool: Arc<P>,
-    /// The channel to the block sealing task.
-    pub command_sink: mpsc::Sender<EngineCommand<Hash>>,
+    /// The channel to the block sealing task, when the block-making RPC is served
+    /// (see `service::serves_block_making_rpc`).
+    pub command_sink: Option<mpsc::Sender<EngineCommand<Hash>>>,
 }
 
 /// Build the node's RPC extensions.
@@ -52,6 +54,8 @@ where
     let mut module = RpcModule::new(());
     module.merge(System::new(client.clone(), pool).into_rpc())?;
     module.merge(TransactionPayment::new(client).into_rpc())?;
-    module.merge(ManualSeal::new(command_sink).into_rpc())?;
+    if let Some(command_sink) = command_sink {
+        module.merge(ManualSeal::new(command_sink).into_rpc())?;
+    }
     Ok(module)
 }

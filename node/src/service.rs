@@ -129,6 +129,15 @@ pub fn new_full(
     // with `--instant-seal`, the transaction pool.
     let (command_sink, rpc_commands) = mpsc::channel::<EngineCommand<Hash>>(1024);
 
+    let block_making_rpc = serves_block_making_rpc(&config);
+    if block_making_rpc {
+        log::info!(
+            "🔧 engine_createBlock/engine_finalizeBlock served (dev chain, unsafe RPC on loopback)"
+        );
+    } else {
+        log::info!("🔒 engine_* block-making RPC not served (only on a dev chain with unsafe RPC)");
+    }
+
     let rpc_extensions_builder = {
         let client = client.clone();
         let pool = transaction_pool.clone();
@@ -136,7 +145,7 @@ pub fn new_full(
             let deps = crate::rpc::FullDeps {
                 client: client.clone(),
                 pool: pool.clone(),
-                command_sink: command_sink.clone(),
+                command_sink: block_making_rpc.then(|| command_sink.clone()),
             };
             crate::rpc::create_full(deps).map_err(Into::into)
         })
@@ -207,6 +216,36 @@ pub fn new_full(
         .spawn_blocking("manual-seal", None, authorship);
 
     Ok(task_manager)
+}
+
+/// Whether the manual-seal RPC (`engine_createBlock`, `engine_finalizeBlock`) is served.
+///
+/// Whoever can make blocks on demand moves the chain's clock, and with it every challenge window
+/// and claim deadline. So these methods are served only on a development chain (`--dev` or
+/// `--chain dev`), and only when every RPC endpoint would serve unsafe methods anyway: with
+/// `--rpc-methods unsafe`, or with the default `auto` on a loopback address. Any other chain
+/// (`--chain local`, a chain spec file), or `--rpc-methods safe`, or `--rpc-external` with `auto`,
+/// does not serve them at all.
+fn serves_block_making_rpc(config: &Configuration) -> bool {
+    use sc_service::{config::RpcMethods, ChainSpec, ChainType};
+    if ChainSpec::chain_type(&*config.chain_spec) != ChainType::Development {
+        return false;
+    }
+    let unsafe_allowed = |addr: &std::net::SocketAddr, methods: RpcMethods| match methods {
+        RpcMethods::Unsafe => true,
+        RpcMethods::Auto => addr.ip().is_loopback(),
+        RpcMethods::Safe => false,
+    };
+    match &config.rpc.addr {
+        Some(endpoints) => endpoints
+            .iter()
+            .all(|e| unsafe_allowed(&e.listen_addr, e.rpc_methods)),
+        // sc-service's default: 127.0.0.1 on the configured port.
+        None => unsafe_allowed(
+            &std::net::SocketAddr::from(([127, 0, 0, 1], config.rpc.port)),
+            config.rpc.methods,
+        ),
+    }
 }
 
 /// A command that seals one block on the best block and finalizes it.
