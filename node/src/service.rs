@@ -125,11 +125,11 @@ pub fn new_full(
 
     let prometheus_registry = config.prometheus_registry().cloned();
 
-    // Commands to the sealing task come from the RPC (`engine_createBlock`), the timer and,
-    // with `--instant-seal`, the transaction pool.
-    let (command_sink, rpc_commands) = mpsc::channel::<EngineCommand<Hash>>(1024);
-
+    // Commands to the sealing task come from the RPC (`engine_createBlock`, on a dev chain only),
+    // the timer and, with `--instant-seal`, the transaction pool.
     let block_making_rpc = serves_block_making_rpc(&config);
+    let (command_sink, rpc_commands) = mpsc::channel::<EngineCommand<Hash>>(1024);
+    let command_sink = block_making_rpc.then_some(command_sink);
     if block_making_rpc {
         log::info!(
             "🔧 engine_createBlock/engine_finalizeBlock served (dev chain, unsafe RPC on loopback)"
@@ -145,7 +145,7 @@ pub fn new_full(
             let deps = crate::rpc::FullDeps {
                 client: client.clone(),
                 pool: pool.clone(),
-                command_sink: block_making_rpc.then(|| command_sink.clone()),
+                command_sink: command_sink.clone(),
             };
             crate::rpc::create_full(deps).map_err(Into::into)
         })
@@ -175,8 +175,13 @@ pub fn new_full(
         telemetry.as_ref().map(|x| x.handle()),
     );
 
+    // The sealing task is essential: it must not end when no source is left (timer off, no
+    // instant seal, no RPC), so a never-ending source is always there.
     let mut sources: Vec<stream::BoxStream<'static, EngineCommand<Hash>>> =
-        vec![rpc_commands.boxed()];
+        vec![stream::pending().boxed()];
+    if block_making_rpc {
+        sources.push(rpc_commands.boxed());
+    }
     if sealing.block_time_ms > 0 {
         let period = Duration::from_millis(sealing.block_time_ms);
         log::info!("⏱️  Sealing a block every {} ms", sealing.block_time_ms);

@@ -91,8 +91,9 @@ impl Node {
         stream.set_read_timeout(Some(STARTUP_TIMEOUT))?;
         write!(
             stream,
-            "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+            "POST / HTTP/1.1\r\nHost: localhost:{}\r\nContent-Type: application/json\r\n\
              Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.rpc_port,
             body.len()
         )?;
         let mut response = String::new();
@@ -145,7 +146,14 @@ fn dev_chain_on_loopback_makes_blocks_on_demand() {
 
 #[test]
 fn local_chain_does_not_serve_block_making() {
-    let node = Node::start(&["--chain", "local", "--alice"]);
+    // A fixed network key: a node of a chain other than --dev does not make one up.
+    let node = Node::start(&[
+        "--chain",
+        "local",
+        "--alice",
+        "--node-key",
+        "0000000000000000000000000000000000000000000000000000000000000001",
+    ]);
     let response = node.call(CREATE_BLOCK.0, CREATE_BLOCK.1).unwrap();
     assert!(
         is_method_not_found(&response),
