@@ -3,7 +3,8 @@
 use alloc::vec::Vec;
 
 use crate::model::{
-    Clamp, FullyConnected, Layer, Model, Multiplier, Op, Softmax, TensorInfo, FORMAT_VERSION,
+    Clamp, Concatenation, FullyConnected, Layer, Mean, Model, Multiplier, Op, Pad, Softmax,
+    TensorInfo, FORMAT_VERSION,
 };
 
 /// A deterministic stream of pseudo-random values (xorshift64*), for building test data.
@@ -124,4 +125,95 @@ pub fn single_dense(seed: u64, depth: u32, units: u32) -> Model {
             op: dense(&mut rng, depth, units, Clamp::FULL),
         }],
     }
+}
+
+/// One `PAD` layer that turns an input of shape `[1, 1]` into `[1, width]`: a model of a few dozen
+/// bytes whose output is as large as one likes. A registry must refuse it when `width` exceeds what
+/// a claim may carry, or an honest executor could not post its claim.
+pub fn pad_to_width(width: u32) -> Model {
+    Model {
+        version: FORMAT_VERSION,
+        input: tensor(&[1, 1], 0),
+        layers: alloc::vec![Layer {
+            source_index: 0,
+            inputs: alloc::vec![0],
+            output: tensor(&[1, width], 0),
+            op: Op::Pad(Pad {
+                paddings: alloc::vec![(0, 0), (0, width.saturating_sub(1))],
+                value: 7,
+            }),
+        }],
+    }
+}
+
+/// `inputs - 1` reshapes of a `[1, width]` input, then one `CONCATENATION` of the input and all of
+/// them: a last layer that takes `inputs` activations. A registry must refuse it when a challenge
+/// cannot carry that many activations, or a lie on the last layer could not be disputed.
+pub fn wide_concatenation(inputs: u32, width: u32) -> Model {
+    let copies = inputs.saturating_sub(1);
+    let mut layers: Vec<Layer> = (0..copies)
+        .map(|i| Layer {
+            source_index: i,
+            inputs: alloc::vec![0],
+            output: tensor(&[1, width], 0),
+            op: Op::Reshape,
+        })
+        .collect();
+    layers.push(Layer {
+        source_index: copies,
+        inputs: (0..inputs).collect(),
+        output: tensor(&[1, width * inputs], 0),
+        op: Op::Concatenation(Concatenation { axis: 1 }),
+    });
+    Model {
+        version: FORMAT_VERSION,
+        input: tensor(&[1, width], 0),
+        layers,
+    }
+}
+
+/// A `[1, width]` input padded to `[1, wide]` by one layer, then averaged back to `[1, 1]` by a
+/// `MEAN`: an inner activation of `wide` bytes between a small input and a small output. A
+/// registry must refuse it when a challenge cannot carry an activation that large.
+pub fn wide_inner_activation(width: u32, wide: u32) -> Model {
+    Model {
+        version: FORMAT_VERSION,
+        input: tensor(&[1, width], 0),
+        layers: alloc::vec![
+            Layer {
+                source_index: 0,
+                inputs: alloc::vec![0],
+                output: tensor(&[1, wide], 0),
+                op: Op::Pad(Pad {
+                    paddings: alloc::vec![(0, 0), (0, wide.saturating_sub(width))],
+                    value: 0,
+                }),
+            },
+            Layer {
+                source_index: 1,
+                inputs: alloc::vec![1],
+                output: tensor(&[1, 1], 0),
+                op: Op::Mean(Mean {
+                    axes: alloc::vec![1],
+                    rescale: None,
+                }),
+            },
+        ],
+    }
+}
+
+/// [`wide_concatenation`] followed by one more `RESHAPE` of its output: a model at the edge of
+/// what a dispute can carry when `inputs` is the most activations a challenge carries and
+/// `inputs × width` the largest activation. Layer `inputs - 1` reads `inputs` activations;
+/// layer `inputs` reads one activation of `inputs × width` bytes.
+pub fn widest_dispute(inputs: u32, width: u32) -> Model {
+    let mut model = wide_concatenation(inputs, width);
+    let wide = width.saturating_mul(inputs);
+    model.layers.push(Layer {
+        source_index: inputs,
+        inputs: alloc::vec![inputs],
+        output: tensor(&[1, wide], 0),
+        op: Op::Reshape,
+    });
+    model
 }

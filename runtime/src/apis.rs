@@ -151,6 +151,28 @@ impl_runtime_apis! {
         }
     }
 
+    /// `try-runtime` (built with the `try-runtime` feature): re-executes real blocks, or runs the
+    /// migrations, against a live chain's state and checks every pallet's `try_state`, so that
+    /// the invariants the pallets' tests check on a mock are also checked on a real chain.
+    #[cfg(feature = "try-runtime")]
+    impl frame_try_runtime::TryRuntime<Block> for Runtime {
+        fn on_runtime_upgrade(checks: frame_try_runtime::UpgradeCheckSelect) -> (Weight, Weight) {
+            let weight = Executive::try_runtime_upgrade(checks)
+                .expect("the runtime upgrade and its checks succeed");
+            (weight, crate::RuntimeBlockWeights::get().max_block)
+        }
+
+        fn execute_block(
+            block: <Block as BlockT>::LazyBlock,
+            state_root_check: bool,
+            signature_check: bool,
+            select: frame_try_runtime::TryStateSelect,
+        ) -> Weight {
+            Executive::try_execute_block(block, state_root_check, signature_check, select)
+                .expect("the block executes and every try_state holds")
+        }
+    }
+
     #[cfg(feature = "runtime-benchmarks")]
     impl frame_benchmarking::Benchmark<Block> for Runtime {
         fn benchmark_metadata(extra: bool) -> (

@@ -250,11 +250,26 @@ pub const MAX_REASSIGNMENTS: u32 = 2;
 /// jobs per second that keeps about 300,000 settled jobs.
 pub const SETTLED_RETENTION: BlockNumber = 1_200;
 
+// What a model may ask of the chain, in one place: the registry refuses any model beyond these,
+// and the inference pallet's storage bounds are these same values (its `integrity_test` checks
+// that they cover the registry's).
 parameter_types! {
     pub const MaxModelBytes: u32 = 1024 * 1024;
     pub const MaxLayers: u32 = 256;
     /// Cost units (`macs + bytes`) of the heaviest layer a model may have.
     pub const MaxLayerCost: u64 = 1 << 24;
+    /// The largest model input: what a job carries.
+    pub const MaxInputBytes: u32 = 256 * 1024;
+    /// The largest model output: what a claim carries.
+    pub const MaxOutputBytes: u32 = 256 * 1024;
+    /// The most activations one layer reads: what a challenge carries.
+    pub const MaxLayerInputs: u32 = 8;
+    /// The largest activation a layer reads: one input of a challenge. With `MaxLayerInputs`,
+    /// a challenge carries at most 2 MiB, within a block's 3.75 MiB for normal extrinsics.
+    pub const MaxActivationBytes: u32 = 256 * 1024;
+}
+
+parameter_types! {
     pub const ModelDepositBase: Balance = UNIT;
     pub const ModelDepositPerByte: Balance = MILLI_UNIT / 100;
     pub const FalseChallengeCompensation: Perbill = Perbill::from_percent(50);
@@ -270,6 +285,10 @@ impl pallet_models::Config for Runtime {
     type MaxModelBytes = MaxModelBytes;
     type MaxLayers = MaxLayers;
     type MaxLayerCost = MaxLayerCost;
+    type MaxInputBytes = MaxInputBytes;
+    type MaxOutputBytes = MaxOutputBytes;
+    type MaxLayerInputs = MaxLayerInputs;
+    type MaxActivationBytes = MaxActivationBytes;
     type ModelDepositBase = ModelDepositBase;
     type ModelDepositPerByte = ModelDepositPerByte;
     type ModelUsage = Inference;
@@ -289,15 +308,18 @@ impl pallet_inference::Config for Runtime {
     type ChallengerReward = ConstU128<{ 50 * UNIT }>;
     type FalseChallengeCompensation = FalseChallengeCompensation;
     type MinJobFee = ConstU128<MILLI_UNIT>;
+    // A job keeps its input, its claim's output and one hash per layer for `SettledRetention`
+    // blocks after it settles: paid for by the requester at the models' rate per byte.
+    type JobDepositBase = ConstU128<MILLI_UNIT>;
+    type JobDepositPerByte = ModelDepositPerByte;
     type ClaimTimeout = ConstU32<CLAIM_TIMEOUT>;
     type ChallengeWindow = ConstU32<CHALLENGE_WINDOW>;
     type UnbondingDelay = UnbondingDelay;
     type MaxReassignments = ConstU32<MAX_REASSIGNMENTS>;
     type MaxExecutors = ConstU32<64>;
-    type MaxInputBytes = ConstU32<{ 256 * 1024 }>;
-    type MaxOutputBytes = ConstU32<{ 256 * 1024 }>;
+    type MaxInputBytes = MaxInputBytes;
+    type MaxOutputBytes = MaxOutputBytes;
     type MaxLayers = MaxLayers;
-    type MaxLayerInputs = ConstU32<8>;
     // A block's bucket takes the claim timeouts of the jobs submitted `ClaimTimeout + 1` blocks
     // earlier and the windows of the claims posted `window + 1` blocks earlier: at 500 jobs per
     // block, about 1000 entries. Settling 512 a block drains a backlog faster than it builds up.
@@ -313,4 +335,29 @@ impl pallet_sudo::Config for Runtime {
     type RuntimeEvent = RuntimeEvent;
     type RuntimeCall = RuntimeCall;
     type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use frame_support::dispatch::DispatchClass;
+
+    /// The largest challenge the registry allows (every input of the widest layer at the
+    /// largest activation) fits in one normal extrinsic, with room for the rest of the call and
+    /// the signature: a lie on any layer of any registered model can be disputed.
+    #[test]
+    fn the_largest_challenge_fits_a_normal_extrinsic() {
+        let normal = *RuntimeBlockLength::get().max.get(DispatchClass::Normal) as u64;
+        let inputs = u64::from(MaxLayerInputs::get()) * u64::from(MaxActivationBytes::get());
+        assert!(inputs + 4096 <= normal, "{inputs} + 4096 > {normal}");
+    }
+
+    /// The largest job and the largest claim fit in one normal extrinsic too.
+    #[test]
+    fn the_largest_job_and_claim_fit_a_normal_extrinsic() {
+        let normal = *RuntimeBlockLength::get().max.get(DispatchClass::Normal) as u64;
+        let claim = u64::from(MaxOutputBytes::get()) + 32 * u64::from(MaxLayers::get());
+        assert!(u64::from(MaxInputBytes::get()) + 4096 <= normal);
+        assert!(claim + 4096 <= normal);
+    }
 }

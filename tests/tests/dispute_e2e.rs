@@ -13,7 +13,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::chain::{account, balances, executor};
+use common::chain::{account, balances, executor, job_deposit};
 use common::processes::{
     field, register_digits, repo_root, submit_job, vigil, wait_until, Proc, WAIT,
 };
@@ -201,9 +201,16 @@ async fn honest_claims_finalize_and_a_false_claim_is_caught_and_slashed() {
         eve_spent >= paid && eve_spent < paid + FEE_ALLOWANCE as i128,
         "Eve spent {eve_spent}, paid {paid}"
     );
+    // What Eve still has on hold is the storage deposits of her jobs, kept for the retention.
+    let mut deposits = 0u128;
+    for (job_id, _) in &jobs {
+        deposits += job_deposit(&api, *job_id).await;
+    }
+    assert!(deposits > 0, "every job holds a storage deposit");
     assert_eq!(
-        eve_after.reserved, eve_before.reserved,
-        "no fee is still held"
+        eve_after.reserved - eve_before.reserved,
+        deposits,
+        "no fee is still held, only the jobs' storage deposits"
     );
 
     drop(challenger);

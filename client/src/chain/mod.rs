@@ -513,6 +513,85 @@ pub fn status_name(status: &JobStatus) -> &'static str {
     }
 }
 
+/// `Pallet::Error: its documentation` for an error the runtime reported in an event (e.g.
+/// `System.ExtrinsicFailed`), the error's own words otherwise.
+pub fn describe_runtime_error(
+    metadata: &subxt::Metadata,
+    error: &api::runtime_types::sp_runtime::DispatchError,
+) -> String {
+    use api::runtime_types::sp_runtime::DispatchError as E;
+    if let E::Module(m) = error {
+        if let Some(pallet) = metadata.pallet_by_error_index(m.index) {
+            if let Some(variant) = pallet.error_variant_by_index(m.error[0]) {
+                let docs = variant.docs.join(" ");
+                let docs = docs.trim();
+                return if docs.is_empty() {
+                    format!("{}::{}", pallet.name(), variant.name)
+                } else {
+                    format!("{}::{}: {docs}", pallet.name(), variant.name)
+                };
+            }
+        }
+    }
+    format!("{error:?}")
+}
+
+/// The calls `pallet.call` signed by `signer` in the block `at` that failed, with the first field
+/// of each call read as a `u64` (the job id, for `post_claim` and `challenge`) and the reason the
+/// runtime gave. Senders that do not watch their transactions learn from this why the chain
+/// refused one.
+pub async fn failed_calls(
+    at: &AtBlock,
+    signer: &AccountId,
+    pallet: &str,
+    call: &str,
+) -> Result<Vec<(u64, String)>> {
+    use std::collections::HashMap;
+    let extrinsics = at
+        .extrinsics()
+        .fetch()
+        .await
+        .context("cannot read the block's extrinsics")?;
+    let ours: HashMap<usize, u64> = extrinsics
+        .iter()
+        .flatten()
+        .filter(|x| x.pallet_name() == pallet && x.call_name() == call)
+        .filter(|x| {
+            x.address_bytes()
+                .is_some_and(|a| a.len() >= 32 && a[a.len() - 32..] == signer.0[..])
+        })
+        .filter_map(|x| {
+            let field = x.call_data_field_bytes();
+            let first: [u8; 8] = field.get(..8)?.try_into().ok()?;
+            Some((x.index(), u64::from_le_bytes(first)))
+        })
+        .collect();
+    if ours.is_empty() {
+        return Ok(Vec::new());
+    }
+    let events = at
+        .events()
+        .fetch()
+        .await
+        .context("cannot read the block's events")?;
+    let mut failed = Vec::new();
+    for event in events.iter().flatten() {
+        let subxt::events::Phase::ApplyExtrinsic(index) = event.phase() else {
+            continue;
+        };
+        let Some(&id) = ours.get(&(index as usize)) else {
+            continue;
+        };
+        if let Some(Ok(e)) = event.decode_fields_as::<api::system::events::ExtrinsicFailed>() {
+            failed.push((
+                id,
+                describe_runtime_error(at.metadata_ref(), &e.dispatch_error),
+            ));
+        }
+    }
+    Ok(failed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

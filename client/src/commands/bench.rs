@@ -107,21 +107,6 @@ struct Sent {
 const IN_FLIGHT_PER_ACCOUNT: usize = 256;
 
 /// `Pallet::Error` for a dispatch error in an event.
-fn describe_error(
-    metadata: &subxt::Metadata,
-    error: &api::runtime_types::sp_runtime::DispatchError,
-) -> String {
-    use api::runtime_types::sp_runtime::DispatchError as E;
-    if let E::Module(m) = error {
-        if let Some(pallet) = metadata.pallet_by_error_index(m.index) {
-            if let Some(variant) = pallet.error_variant_by_index(m.error[0]) {
-                return format!("{}::{}", pallet.name(), variant.name);
-            }
-        }
-    }
-    format!("{error:?}")
-}
-
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -188,7 +173,10 @@ async fn follow(
                 if let Some(Ok(e)) =
                     event.decode_fields_as::<api::system::events::ExtrinsicFailed>()
                 {
-                    failed.push(describe_error(at.metadata_ref(), &e.dispatch_error));
+                    failed.push(chain::describe_runtime_error(
+                        at.metadata_ref(),
+                        &e.dispatch_error,
+                    ));
                 }
             }
             let weight = at

@@ -178,6 +178,17 @@ async fn session(args: &ChainArgs, ch: &mut Challenger, backoff: &mut Backoff) -
             Err(e) => return anyhow!("cannot read the events of #{now}: {e}"),
         };
         record_verdicts(ch, now, &events);
+        match chain::failed_calls(&at, &ch.me, "Inference", "challenge").await {
+            Ok(failed) => {
+                for (job_id, reason) in failed {
+                    ch.disputes.remove(&job_id);
+                    log(format!(
+                        "job {job_id}: the chain refused the challenge in #{now}: {reason}"
+                    ));
+                }
+            }
+            Err(e) => return e,
+        }
         let posted: Vec<u64> = events
             .find::<api::inference::events::ClaimPosted>()
             .flatten()
@@ -284,26 +295,15 @@ async fn check(
         job.executor, job.deadline
     ));
     let inputs = ours.layer_inputs(model, layer);
-    let call =
-        api::transactions()
-            .inference()
-            .challenge(job_id, layer as u32, bounded_inputs(inputs));
+    let call = api::transactions()
+        .inference()
+        .challenge(job_id, layer as u32, inputs);
     ch.pipeline
         .send(api, &call)
         .await
         .context("the node refused the challenge")?;
     ch.disputes.insert(job_id, job.deadline);
     Ok(())
-}
-
-/// The activations feeding a layer, as the `challenge` call takes them.
-fn bounded_inputs(
-    inputs: Vec<Vec<u8>>,
-) -> api::runtime_types::bounded_collections::bounded_vec::BoundedVec<
-    api::runtime_types::bounded_collections::bounded_vec::BoundedVec<u8>,
-> {
-    use api::runtime_types::bounded_collections::bounded_vec::BoundedVec;
-    BoundedVec(inputs.into_iter().map(BoundedVec).collect())
 }
 
 /// What block `now`'s events say of this challenger's disputes: verdicts, rewards, bonds lost;
@@ -380,7 +380,7 @@ async fn dispute(
 ) -> Result<DisputeOutcome> {
     let call = api::transactions()
         .inference()
-        .challenge(job_id, layer, bounded_inputs(inputs));
+        .challenge(job_id, layer, inputs);
     let events = chain::submit(api, &call, key)
         .await
         .context("the challenge failed")?;

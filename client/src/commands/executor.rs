@@ -237,6 +237,29 @@ async fn session(args: &ChainArgs, ex: &mut Executor, backoff: &mut Backoff) -> 
                 chain::format_balance(ex.paid)
             ));
         }
+        match chain::failed_calls(&at, &ex.me, "Inference", "post_claim").await {
+            Ok(failed) => {
+                for (job_id, reason) in failed {
+                    ex.pending.remove(&job_id);
+                    log(format!(
+                        "job {job_id}: the chain refused the claim in #{number}: {reason}"
+                    ));
+                }
+            }
+            Err(e) => return Stop::Lost(e),
+        }
+        if events
+            .find::<ev::ExecutorSuspended>()
+            .flatten()
+            .any(|e| e.executor == ex.me)
+        {
+            log(format!(
+                "#{number}: suspended after a missed claim deadline: no new jobs until registered again"
+            ));
+            if let Err(e) = ensure_registered(&api, ex).await {
+                return classify(&api, e).await;
+            }
+        }
         for e in events.find::<ev::Slashed>().flatten() {
             if e.who == ex.me {
                 ex.slashed += e.amount;
@@ -295,11 +318,35 @@ async fn ensure_registered(api: &Client, ex: &Executor) -> Result<()> {
         if let Some(at) = info.unbonding_at {
             bail!("this account is unbonding (withdrawable from block #{at}) and takes no jobs");
         }
+        let listed = at
+            .storage()
+            .try_fetch(api::storage().inference().executor_list(), ())
+            .await
+            .context("cannot read Inference.ExecutorList")?
+            .map(|list| list.decode())
+            .transpose()
+            .context("cannot decode Inference.ExecutorList")?
+            .is_some_and(|list| list.0.contains(&ex.me));
+        if listed {
+            log(format!(
+                "registered executor: bond {}, {} open job(s)",
+                chain::format_balance(info.bond),
+                info.open_jobs
+            ));
+            return Ok(());
+        }
+        // Suspended after a missed deadline: take jobs again, topping the bond up to --bond.
+        let top_up = ex.bond.saturating_sub(info.bond);
         log(format!(
-            "registered executor: bond {}, {} open job(s)",
+            "suspended (a claim deadline was missed; bond {}): registering again, adding {} ...",
             chain::format_balance(info.bond),
-            info.open_jobs
+            chain::format_balance(top_up)
         ));
+        let call = api::transactions().inference().register_executor(top_up);
+        chain::submit(api, &call, &ex.key)
+            .await
+            .context("cannot register again as an executor")?;
+        log("registered again".to_string());
         return Ok(());
     }
     log(format!(

@@ -138,7 +138,7 @@ pub fn describe(job_id: u64, now: u32, view: &JobView) -> Vec<String> {
         lines.push(format!(
             "  claim     posted at #{}, output {}",
             claim.posted_at,
-            hex::encode(&claim.output.0)
+            short_hex(&claim.output.0)
         ));
         if let Some(last) = claim.trace.0.last() {
             lines.push(format!(
@@ -304,4 +304,19 @@ pub fn job_events(
         }
     }
     lines
+}
+
+/// Bytes shown as hex, the first 64 of them only when there are more (a model's output may be
+/// hundreds of KiB; the whole is in the chain's storage and the trace commits to it).
+fn short_hex(bytes: &[u8]) -> String {
+    const SHOWN: usize = 64;
+    if bytes.len() <= SHOWN {
+        hex::encode(bytes)
+    } else {
+        format!(
+            "{}… ({} bytes in all)",
+            hex::encode(&bytes[..SHOWN]),
+            bytes.len()
+        )
+    }
 }

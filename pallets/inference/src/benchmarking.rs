@@ -179,10 +179,7 @@ mod benchmarks {
         *trace.last_mut().unwrap() = false_hash;
         Inference::<T>::do_post_claim(who, job, output, trace).unwrap();
         let challenger = funded::<T>("challenger", 0);
-        let inputs: BoundedVec<BoundedVec<u8, T::MaxInputBytes>, T::MaxLayerInputs> =
-            vec![BoundedVec::try_from(input).unwrap()]
-                .try_into()
-                .unwrap();
+        let inputs: Vec<Vec<u8>> = vec![input];
 
         #[extrinsic_call]
         _(RawOrigin::Signed(challenger), job, 0, inputs);

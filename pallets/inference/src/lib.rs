@@ -15,8 +15,12 @@
 //! - *Claim* ([`types::Claim`]): the output and the trace; `trace[i]` is
 //!   `hash_activation(output of layer i)`, so the last entry is the hash of the output.
 //! - *Challenge*: a dispute of layer `i` with the activations feeding it. The challenger's bond
-//!   [`Config::ChallengerBond`] is held ([`HoldReason::ChallengerBond`]) for the dispute, which
-//!   is settled in the same extrinsic.
+//!   [`Config::ChallengerBond`] is held ([`HoldReason::ChallengerBond`]) before anything is hashed
+//!   or re-executed, for the dispute, which is settled in the same extrinsic.
+//! - *Limits*: what a model may ask of the chain is the registry's
+//!   ([`pallet_models::ModelLimits`]): it refuses any model whose input a job, whose output a
+//!   claim, or whose layers' inputs a challenge could not carry. This pallet's own bounds only
+//!   size its storage, and `integrity_test` checks that they cover the registry's.
 //!
 //! ## Lifecycle
 //!
@@ -29,16 +33,19 @@
 //! ```
 //!
 //! - `submit_job`: the chain picks the executor round robin over registered executors, skipping
-//!   those whose free collateral is below `JobCollateral` (and the one that just missed a
-//!   deadline). The claim is due by `now + ClaimTimeout`.
+//!   those whose free collateral is below `JobCollateral`. The claim is due by
+//!   `now + ClaimTimeout`.
 //! - `post_claim`: only the assigned executor, only once, before the claim deadline; the trace has
 //!   one hash per layer and its last entry is the hash of the output. The window closes at
 //!   `challenge_deadline = now + window` (a challenge is accepted while `now <= challenge_deadline`),
 //!   `window` being [`ChallengeWindowBlocks`], set at genesis, at most `ChallengeWindow`.
 //! - Finalization: automatic in `on_initialize`, or by anyone with [`Pallet::finalize_claim`] once
 //!   `now > challenge_deadline`. The fee goes to the executor; its collateral is unlocked.
-//! - Timeout: at `claim deadline + 1` the silent executor loses `JobCollateral`; the job moves to
-//!   the next executor with free collateral (at most `MaxReassignments` times) or is refunded.
+//! - Timeout: at `claim deadline + 1` the silent executor loses `JobCollateral` and is
+//!   *suspended*: taken out of the round robin ([`Event::ExecutorSuspended`]) until it calls
+//!   `register_executor` again, so an executor that is down does not keep receiving jobs it will
+//!   miss, and a job never comes back to an executor that already let it time out. The job moves
+//!   to the next executor with free collateral (at most `MaxReassignments` times) or is refunded.
 //!
 //! ## Settlement queue
 //!
@@ -46,7 +53,10 @@
 //! most `MaxSettlementsPerBucket`; a full bucket spills into the next blocks). `on_initialize`
 //! processes buckets in block order from [`SettlementCursor`], at most `MaxSettlementsPerBlock`
 //! jobs per block; what it cannot finish stays at the cursor for the next block, so nothing is
-//! skipped and the backlog drains in order. Entries of jobs already settled by hand are dropped.
+//! skipped and the backlog drains in order. Entries of jobs already settled by hand or rescheduled
+//! are dropped; they count against a bound of twice that budget, so the hook's work per block is
+//! bounded whatever the backlog ([`queue::process_due`]), and `integrity_test` checks that both
+//! queues' worst case together fit in half a block.
 //! The queue mechanism is in [`queue`].
 //!
 //! ## Retention
@@ -61,6 +71,10 @@
 //!
 //! - Requester's fee: paid to the executor on finalization; released to the requester if the
 //!   claim is refuted or the job times out.
+//! - Requester's storage deposit: `JobDepositBase + JobDepositPerByte × (input + output + 32 ×
+//!   layers)` bytes, held at `submit_job` for everything the job and its claim will keep on chain
+//!   (the executor pays nothing to store its answer, so it can always post it), released when
+//!   the job and its claim are removed, `SettledRetention` blocks after the job settled.
 //! - Executor's collateral (part of its bond): unlocked on finalization. Slashed in full if the
 //!   claim is refuted: `ChallengerReward` goes to the challenger, the rest to `OnSlash`. Slashed
 //!   in full if the executor misses its deadline: all to `OnSlash`.
@@ -95,9 +109,17 @@
 //! ## Invariants (checked by `try_state` after every test)
 //!
 //! - An executor's `ExecutorBond` hold equals its recorded `bond`; `locked = open_jobs ×
-//!   JobCollateral <= bond`; `open_jobs` equals the number of open jobs assigned to it.
-//! - A requester's `JobFee` hold equals the sum of the fees of its open jobs.
+//!   JobCollateral <= bond`; `open_jobs` equals the number of open jobs assigned to it. No other
+//!   account has an `ExecutorBond` hold. [`ExecutorList`] has no duplicates and holds registered
+//!   executors that are not unbonding.
+//! - A requester's `JobFee` hold equals the sum of the fees of its open jobs; accounts without
+//!   open jobs hold no `JobFee`. A requester's `StorageDeposit` hold equals the deposits of its
+//!   jobs still kept (open or within the retention).
 //! - No `ChallengerBond` is held between blocks (disputes settle in one extrinsic).
+//! - Every claim has its job; its last trace entry is the hash of its output and, while its model
+//!   is registered, it has one trace entry per layer and the model's output length. Every open
+//!   job's model is registered. [`NextJobId`] is above every job id.
+//! - No bucket of either queue sits behind that queue's cursor.
 //! - Every open job is in the settlement queue under its `settle_at` block, at or after the cursor;
 //!   every settled job is in the expiry queue under its `settle_at` block, at or after that
 //!   queue's cursor (or, should the expiry queue ever be full, kept with `settle_at` = max).
@@ -112,6 +134,8 @@ extern crate alloc;
 pub mod adjudication;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+#[cfg(test)]
+mod fuzz;
 mod impls;
 #[cfg(test)]
 mod mock;
@@ -189,6 +213,8 @@ pub mod pallet {
         JobFee,
         /// A challenger's bond, for the duration of a dispute.
         ChallengerBond,
+        /// A requester's deposit for the bytes its job and the job's claim keep on chain.
+        StorageDeposit,
     }
 
     #[pallet::config]
@@ -235,6 +261,15 @@ pub mod pallet {
         #[pallet::constant]
         type MinJobFee: Get<BalanceOf<Self>>;
 
+        /// The fixed part of a job's storage deposit (its record and queue entries).
+        #[pallet::constant]
+        type JobDepositBase: Get<BalanceOf<Self>>;
+
+        /// The storage deposit per byte a job and its claim keep: the input, the model's output
+        /// and one 32-byte hash per layer.
+        #[pallet::constant]
+        type JobDepositPerByte: Get<BalanceOf<Self>>;
+
         /// Blocks an executor has to post its claim after assignment.
         #[pallet::constant]
         type ClaimTimeout: Get<BlockNumberFor<Self>>;
@@ -256,21 +291,20 @@ pub mod pallet {
         #[pallet::constant]
         type MaxExecutors: Get<u32>;
 
-        /// The largest input tensor, in bytes.
+        /// The largest input tensor a job stores, in bytes; at least the registry's
+        /// [`pallet_models::ModelLimits::max_input_bytes`] (checked by `integrity_test`).
         #[pallet::constant]
         type MaxInputBytes: Get<u32>;
 
-        /// The largest output tensor, in bytes.
+        /// The largest output tensor a claim stores, in bytes; at least the registry's
+        /// [`pallet_models::ModelLimits::max_output_bytes`] (checked by `integrity_test`).
         #[pallet::constant]
         type MaxOutputBytes: Get<u32>;
 
-        /// The most layers a model may have (the trace length bound); at least the registry's.
+        /// The most layers a model may have (the trace length bound); at least the registry's
+        /// (checked by `integrity_test`).
         #[pallet::constant]
         type MaxLayers: Get<u32>;
-
-        /// The most activations a disputed layer takes.
-        #[pallet::constant]
-        type MaxLayerInputs: Get<u32>;
 
         /// The most jobs in one settlement bucket.
         #[pallet::constant]
@@ -287,11 +321,13 @@ pub mod pallet {
         type SettledRetention: Get<BlockNumberFor<Self>>;
 
         /// The most cost units (`macs + bytes`) of a disputed layer; the challenge weight is
-        /// charged for this much and refunded down to the layer's real cost.
+        /// charged for this much and refunded down to the layer's real cost. At least the
+        /// registry's (checked by `integrity_test`).
         #[pallet::constant]
         type MaxLayerCost: Get<u64>;
 
-        /// The largest model in bytes (to charge the decoding of the model in a dispute).
+        /// The largest model in bytes (to charge the decoding of the model in a dispute). At
+        /// least the registry's (checked by `integrity_test`).
         #[pallet::constant]
         type MaxModelBytes: Get<u32>;
 
@@ -385,6 +421,8 @@ pub mod pallet {
             executor: T::AccountId,
             bond: BalanceOf<T>,
         },
+        /// An executor missed a claim deadline and takes no new jobs until it registers again.
+        ExecutorSuspended { executor: T::AccountId },
         /// An executor stopped taking jobs; its bond can be withdrawn from `withdrawable_at`.
         ExecutorUnbonding {
             executor: T::AccountId,
@@ -510,6 +548,12 @@ pub mod pallet {
         LayerInputInvalid,
         /// The challenger cannot afford the challenger bond.
         InsufficientChallengerBond,
+        /// A challenge carries more activations than any registered layer reads
+        /// ([`pallet_models::ModelLimits::max_layer_inputs`]).
+        TooManyLayerInputs,
+        /// A challenge input is larger than any activation a registered layer reads
+        /// ([`pallet_models::ModelLimits::max_activation_bytes`]).
+        LayerInputTooLarge,
     }
 
     #[pallet::hooks]
@@ -548,6 +592,41 @@ pub mod pallet {
                 !T::SettledRetention::get().is_zero(),
                 "SettledRetention > 0"
             );
+            let hooks = queue::max_process_weight::<T>(
+                T::MaxSettlementsPerBlock::get(),
+                T::WeightInfo::settle_job(),
+            )
+            .saturating_add(queue::max_process_weight::<T>(
+                T::MaxSettlementsPerBlock::get(),
+                T::WeightInfo::expire_job(),
+            ));
+            let block = <T as frame_system::Config>::BlockWeights::get().max_block;
+            assert!(
+                hooks.all_lte(block / 2),
+                "the worst case of on_initialize fits in half a block"
+            );
+            // Whatever model the registry accepts, a job, a claim and a dispute can carry.
+            let limits = T::Models::limits();
+            assert!(
+                T::MaxInputBytes::get() >= limits.max_input_bytes,
+                "MaxInputBytes >= the registry's max_input_bytes"
+            );
+            assert!(
+                T::MaxOutputBytes::get() >= limits.max_output_bytes,
+                "MaxOutputBytes >= the registry's max_output_bytes"
+            );
+            assert!(
+                T::MaxLayers::get() >= limits.max_layers,
+                "MaxLayers >= the registry's max_layers"
+            );
+            assert!(
+                T::MaxLayerCost::get() >= limits.max_layer_cost,
+                "MaxLayerCost >= the registry's max_layer_cost (the challenge is charged for it)"
+            );
+            assert!(
+                T::MaxModelBytes::get() >= limits.max_model_bytes,
+                "MaxModelBytes >= the registry's max_model_bytes (the challenge is charged for it)"
+            );
         }
 
         #[cfg(feature = "try-runtime")]
@@ -558,37 +637,45 @@ pub mod pallet {
 
     #[pallet::call]
     impl<T: Config> Pallet<T> {
-        /// Register as an executor, holding `bond`.
+        /// Register as an executor, holding `bond`; or, for an executor suspended after a missed
+        /// deadline, take jobs again, holding `bond` more (which may be zero) so that the whole
+        /// bond is at least `MinExecutorBond`.
         ///
-        /// Emits [`Event::ExecutorRegistered`].
+        /// Emits [`Event::ExecutorRegistered`] with the whole bond.
         #[pallet::call_index(0)]
         #[pallet::weight(T::WeightInfo::register_executor())]
         pub fn register_executor(origin: OriginFor<T>, bond: BalanceOf<T>) -> DispatchResult {
             let who = ensure_signed(origin)?;
-            ensure!(
-                !Executors::<T>::contains_key(&who),
-                Error::<T>::AlreadyExecutor
-            );
-            ensure!(bond >= T::MinExecutorBond::get(), Error::<T>::BondTooLow);
             let mut list = ExecutorList::<T>::get();
+            ensure!(!list.contains(&who), Error::<T>::AlreadyExecutor);
+            let mut info = match Executors::<T>::get(&who) {
+                Some(info) => {
+                    ensure!(info.unbonding_at.is_none(), Error::<T>::AlreadyUnbonding);
+                    info
+                }
+                None => ExecutorInfo {
+                    bond: Zero::zero(),
+                    locked: Zero::zero(),
+                    open_jobs: 0,
+                    unbonding_at: None,
+                },
+            };
+            info.bond = info.bond.saturating_add(bond);
+            ensure!(
+                info.bond >= T::MinExecutorBond::get(),
+                Error::<T>::BondTooLow
+            );
             list.try_push(who.clone())
                 .map_err(|_| Error::<T>::TooManyExecutors)?;
 
             T::Currency::hold(&HoldReason::ExecutorBond.into(), &who, bond)
                 .map_err(|_| Error::<T>::InsufficientBalance)?;
             ExecutorList::<T>::put(list);
-            Executors::<T>::insert(
-                &who,
-                ExecutorInfo {
-                    bond,
-                    locked: Zero::zero(),
-                    open_jobs: 0,
-                    unbonding_at: None,
-                },
-            );
+            let total = info.bond;
+            Executors::<T>::insert(&who, info);
             Self::deposit_event(Event::ExecutorRegistered {
                 executor: who,
-                bond,
+                bond: total,
             });
             Ok(())
         }
@@ -681,6 +768,11 @@ pub mod pallet {
         /// Challenge one layer of a claim, supplying the activations that feed it (in the order
         /// of the layer's inputs). Settled at once: the liar is slashed.
         ///
+        /// `layer_inputs` is an unbounded vector in the call's encoding, so that an over-long one
+        /// decodes and is refused by name ([`Error::TooManyLayerInputs`],
+        /// [`Error::LayerInputTooLarge`]) rather than failing to decode; its length is bounded by
+        /// the block's length limit and paid for by the length fee.
+        ///
         /// Emits [`Event::DisputeResolved`] and [`Event::Slashed`].
         #[pallet::call_index(5)]
         #[pallet::weight(Pallet::<T>::challenge_weight(T::MaxLayerCost::get(), T::MaxModelBytes::get()))]
@@ -688,7 +780,7 @@ pub mod pallet {
             origin: OriginFor<T>,
             job_id: JobId,
             layer: u32,
-            layer_inputs: BoundedVec<BoundedVec<u8, T::MaxInputBytes>, T::MaxLayerInputs>,
+            layer_inputs: Vec<Vec<u8>>,
         ) -> DispatchResultWithPostInfo {
             let who = ensure_signed(origin)?;
             let (cost, model_len) = Self::do_challenge(who, job_id, layer, layer_inputs)?;
@@ -747,6 +839,22 @@ pub mod pallet {
             (None, len)
         }
 
+        /// Take a silent executor out of the round robin: it gets no new job until it calls
+        /// `register_executor` again. Its open jobs stay its own.
+        fn suspend(executor: &T::AccountId) {
+            let mut removed = false;
+            ExecutorList::<T>::mutate(|list| {
+                let before = list.len();
+                list.retain(|e| e != executor);
+                removed = list.len() != before;
+            });
+            if removed {
+                Self::deposit_event(Event::ExecutorSuspended {
+                    executor: executor.clone(),
+                });
+            }
+        }
+
         /// Lock one job's collateral of `executor`.
         fn lock_collateral(executor: &T::AccountId) {
             Executors::<T>::mutate(executor, |info| {
@@ -799,6 +907,18 @@ pub mod pallet {
             });
         }
 
+        /// The storage deposit of a job on `model`: the base, plus every byte the job and its
+        /// claim keep on chain (input, output, one hash per layer) at `JobDepositPerByte`.
+        pub fn job_deposit(model: &pallet_models::ModelSummary) -> BalanceOf<T> {
+            let bytes = u64::from(model.input_len)
+                .saturating_add(u64::from(model.output_len))
+                .saturating_add(32u64.saturating_mul(u64::from(model.layer_count)));
+            let bytes = u32::try_from(bytes).unwrap_or(u32::MAX);
+            T::JobDepositPerByte::get()
+                .saturating_mul(bytes.into())
+                .saturating_add(T::JobDepositBase::get())
+        }
+
         /// Submit and assign a job. Returns its id and how many executors were examined.
         pub fn do_submit_job(
             who: T::AccountId,
@@ -819,6 +939,9 @@ pub mod pallet {
 
             T::Currency::hold(&HoldReason::JobFee.into(), &who, fee)
                 .map_err(|_| Error::<T>::InsufficientBalance)?;
+            let deposit = Self::job_deposit(&model);
+            T::Currency::hold(&HoldReason::StorageDeposit.into(), &who, deposit)
+                .map_err(|_| Error::<T>::InsufficientBalance)?;
             let job_id = NextJobId::<T>::get();
             let claim_deadline =
                 frame_system::Pallet::<T>::block_number().saturating_add(T::ClaimTimeout::get());
@@ -833,6 +956,7 @@ pub mod pallet {
                     requester: who.clone(),
                     executor: executor.clone(),
                     fee,
+                    deposit,
                     input,
                     status: JobStatus::Assigned,
                     deadline: claim_deadline,
@@ -983,6 +1107,7 @@ pub mod pallet {
                 }
             });
             Self::unlock_collateral(&silent);
+            Self::suspend(&silent);
 
             if job.reassignments < T::MaxReassignments::get() {
                 if let (Some(next), _) = Self::select_executor(Some(&silent)) {
@@ -1067,6 +1192,17 @@ pub mod pallet {
         fn expire_one(job_id: JobId, bucket: BlockNumberFor<T>) -> bool {
             match Jobs::<T>::get(job_id) {
                 Some(job) if !job.status.is_open() && job.settle_at == bucket => {
+                    let released = T::Currency::release(
+                        &HoldReason::StorageDeposit.into(),
+                        &job.requester,
+                        job.deposit,
+                        Precision::BestEffort,
+                    )
+                    .unwrap_or_else(|_| Zero::zero());
+                    frame_support::defensive_assert!(
+                        released == job.deposit,
+                        "the storage deposit was held in full"
+                    );
                     Jobs::<T>::remove(job_id);
                     Claims::<T>::remove(job_id);
                     true
@@ -1092,10 +1228,21 @@ pub mod pallet {
             who: T::AccountId,
             job_id: JobId,
             layer: u32,
-            layer_inputs: BoundedVec<BoundedVec<u8, T::MaxInputBytes>, T::MaxLayerInputs>,
+            layer_inputs: Vec<Vec<u8>>,
         ) -> Result<(u64, u32), DispatchError> {
             use crate::adjudication::{check_inputs_committed, verdict, Rejection};
 
+            let limits = T::Models::limits();
+            ensure!(
+                layer_inputs.len() as u64 <= limits.max_layer_inputs as u64,
+                Error::<T>::TooManyLayerInputs
+            );
+            ensure!(
+                layer_inputs
+                    .iter()
+                    .all(|input| input.len() as u64 <= limits.max_activation_bytes as u64),
+                Error::<T>::LayerInputTooLarge
+            );
             let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
             ensure!(job.status == JobStatus::Claimed, Error::<T>::NotClaimed);
             ensure!(
@@ -1112,6 +1259,13 @@ pub mod pallet {
                 .get(layer_index)
                 .ok_or(Error::<T>::NoSuchLayer)?
                 .total();
+            // The challenger's bond is held before any work: an account without it cannot make
+            // the chain hash inputs or re-execute a layer. Should the challenge be refused below,
+            // the whole call is reverted, this hold with it.
+            let bond = T::ChallengerBond::get();
+            T::Currency::hold(&HoldReason::ChallengerBond.into(), &who, bond)
+                .map_err(|_| Error::<T>::InsufficientChallengerBond)?;
+
             let inputs: Vec<&[u8]> = layer_inputs.iter().map(|i| &i[..]).collect();
             let input_hash = vigil_engine::hash_activation(vigil_engine::as_i8(&job.input));
             let rejection = |r: Rejection| match r {
@@ -1124,11 +1278,6 @@ pub mod pallet {
                 .map_err(rejection)?;
             let outcome = verdict(&model, layer_index, &inputs, &claim.trace[layer_index])
                 .map_err(rejection)?;
-
-            // The challenger's bond is held for the dispute: a challenge without it is refused.
-            let bond = T::ChallengerBond::get();
-            T::Currency::hold(&HoldReason::ChallengerBond.into(), &who, bond)
-                .map_err(|_| Error::<T>::InsufficientChallengerBond)?;
 
             if outcome.executor_was_wrong() {
                 let slashed = Self::slash_and_reward(
@@ -1191,7 +1340,35 @@ pub mod pallet {
             let mut per_model: BTreeMap<ModelId, u32> = BTreeMap::new();
             let cursor = SettlementCursor::<T>::get();
             let expiry_cursor = ExpiryCursor::<T>::get();
+            let next_job_id = NextJobId::<T>::get();
+            let mut deposits: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+            for (id, claim) in Claims::<T>::iter() {
+                let job = Jobs::<T>::get(id);
+                ensure!(job.is_some(), "every claim has its job");
+                ensure!(
+                    claim.trace.last()
+                        == Some(&vigil_engine::hash_activation(vigil_engine::as_i8(
+                            &claim.output
+                        ))),
+                    "a claim's last trace entry is the hash of its output"
+                );
+                if let Some(model) = job.and_then(|job| T::Models::summary(&job.model_id)) {
+                    ensure!(
+                        claim.trace.len() as u32 == model.layer_count,
+                        "a claim's trace has one hash per layer of its model"
+                    );
+                    ensure!(
+                        claim.output.len() as u32 == model.output_len,
+                        "a claim's output has its model's output length"
+                    );
+                }
+            }
             for (id, job) in Jobs::<T>::iter() {
+                ensure!(id < next_job_id, "NextJobId is above every job id");
+                let deposit = deposits
+                    .entry(job.requester.clone())
+                    .or_insert_with(Zero::zero);
+                *deposit = deposit.saturating_add(job.deposit);
                 if !job.status.is_open() {
                     ensure!(
                         job.settle_at
@@ -1206,6 +1383,10 @@ pub mod pallet {
                 let fee = fees.entry(job.requester.clone()).or_insert_with(Zero::zero);
                 *fee = fee.saturating_add(job.fee);
                 *per_model.entry(job.model_id).or_default() += 1;
+                ensure!(
+                    T::Models::summary(&job.model_id).is_some(),
+                    "every open job's model is registered"
+                );
                 ensure!(
                     SettlementQueue::<T>::get(job.settle_at).contains(&id),
                     "every open job is queued for settlement at its settle_at block"
@@ -1240,6 +1421,10 @@ pub mod pallet {
                     "an executor's locked collateral is open_jobs × JobCollateral"
                 );
                 ensure!(
+                    info.locked <= info.bond,
+                    "an executor's locked collateral is within its bond"
+                );
+                ensure!(
                     T::Currency::balance_on_hold(&HoldReason::ChallengerBond.into(), &who)
                         .is_zero(),
                     "no challenger bond is held between blocks"
@@ -1249,10 +1434,53 @@ pub mod pallet {
                 open_per_executor.is_empty(),
                 "every open job's executor is registered"
             );
-            for who in ExecutorList::<T>::get() {
+            let list = ExecutorList::<T>::get();
+            for (i, who) in list.iter().enumerate() {
                 ensure!(
-                    Executors::<T>::get(&who).is_some_and(|i| i.unbonding_at.is_none()),
+                    Executors::<T>::get(who).is_some_and(|i| i.unbonding_at.is_none()),
                     "the executor list holds registered executors that are not unbonding"
+                );
+                ensure!(
+                    !list[..i].contains(who),
+                    "the executor list has no duplicates"
+                );
+            }
+            // Holds of accounts that are neither executors nor requesters with open jobs.
+            for who in frame_system::Account::<T>::iter_keys() {
+                if !Executors::<T>::contains_key(&who) {
+                    ensure!(
+                        T::Currency::balance_on_hold(&HoldReason::ExecutorBond.into(), &who)
+                            .is_zero(),
+                        "only executors have an ExecutorBond hold"
+                    );
+                }
+                ensure!(
+                    T::Currency::balance_on_hold(&HoldReason::StorageDeposit.into(), &who)
+                        == deposits.get(&who).copied().unwrap_or_else(Zero::zero),
+                    "a requester's StorageDeposit hold equals the deposits of its jobs kept"
+                );
+                if !fees.contains_key(&who) {
+                    ensure!(
+                        T::Currency::balance_on_hold(&HoldReason::JobFee.into(), &who).is_zero(),
+                        "only requesters with open jobs have a JobFee hold"
+                    );
+                }
+                ensure!(
+                    T::Currency::balance_on_hold(&HoldReason::ChallengerBond.into(), &who)
+                        .is_zero(),
+                    "no challenger bond is held between blocks"
+                );
+            }
+            for block in SettlementQueue::<T>::iter_keys() {
+                ensure!(
+                    cursor.is_some_and(|c| c <= block),
+                    "no settlement bucket sits behind the settlement cursor"
+                );
+            }
+            for block in ExpiryQueue::<T>::iter_keys() {
+                ensure!(
+                    expiry_cursor.is_some_and(|c| c <= block),
+                    "no expiry bucket sits behind the expiry cursor"
                 );
             }
             for (who, total) in fees {

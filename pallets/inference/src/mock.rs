@@ -40,6 +40,10 @@ impl pallet_models::Config for Test {
     type MaxModelBytes = ConstU32<{ 1 << 20 }>;
     type MaxLayers = ConstU32<8>;
     type MaxLayerCost = ConstU64<1_000_000>;
+    type MaxInputBytes = ConstU32<{ 1 << 16 }>;
+    type MaxOutputBytes = ConstU32<{ 1 << 16 }>;
+    type MaxLayerInputs = ConstU32<MAX_LAYER_INPUTS>;
+    type MaxActivationBytes = ConstU32<{ 1 << 16 }>;
     type ModelDepositBase = ConstU64<10>;
     type ModelDepositPerByte = ConstU64<0>;
     type ModelUsage = Inference;
@@ -50,6 +54,9 @@ parameter_types! {
     pub static Burned: Balance = 0;
     pub static SettlementsPerBucket: u32 = 4;
     pub static SettlementsPerBlock: u32 = 4;
+    /// Storage deposits are off unless a test turns them on.
+    pub static JobDepositBase: Balance = 0;
+    pub static JobDepositPerByte: Balance = 0;
     pub const Compensation: Perbill = Perbill::from_percent(50);
 }
 
@@ -70,6 +77,7 @@ pub const CLAIM_TIMEOUT: u64 = 5;
 pub const WINDOW: u64 = 10;
 pub const UNBONDING: u64 = 30;
 pub const RETENTION: u64 = 100;
+pub const MAX_LAYER_INPUTS: u32 = 4;
 
 impl pallet_inference::Config for Test {
     type RuntimeEvent = RuntimeEvent;
@@ -83,6 +91,8 @@ impl pallet_inference::Config for Test {
     type ChallengerReward = ConstU64<CHALLENGER_REWARD>;
     type FalseChallengeCompensation = Compensation;
     type MinJobFee = ConstU64<1>;
+    type JobDepositBase = JobDepositBase;
+    type JobDepositPerByte = JobDepositPerByte;
     type ClaimTimeout = ConstU64<CLAIM_TIMEOUT>;
     type ChallengeWindow = ConstU64<WINDOW>;
     type UnbondingDelay = ConstU64<UNBONDING>;
@@ -91,7 +101,6 @@ impl pallet_inference::Config for Test {
     type MaxInputBytes = ConstU32<{ 1 << 16 }>;
     type MaxOutputBytes = ConstU32<{ 1 << 16 }>;
     type MaxLayers = ConstU32<8>;
-    type MaxLayerInputs = ConstU32<4>;
     type MaxSettlementsPerBucket = SettlementsPerBucket;
     type MaxSettlementsPerBlock = SettlementsPerBlock;
     type SettledRetention = ConstU64<RETENTION>;

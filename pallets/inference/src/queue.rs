@@ -65,8 +65,11 @@ pub fn schedule<T: Config, Q: JobQueue<T>>(
 }
 
 /// Call `process(job_id, bucket_block)` for the jobs of the buckets up to `now`, oldest first,
-/// until `budget` calls returned `true` (work done, costing `per_item`); entries for which it
-/// returns `false` (stale: the job moved or is gone) cost one read. Returns the weight used.
+/// until `budget` calls returned `true` (work done, costing `per_item`) or `2 × budget` entries
+/// were looked at, whichever comes first. An entry for which `process` returns `false` (stale: the
+/// job moved or is gone) costs one read, and counts against the second bound, so a backlog of
+/// stale entries cannot make a block's hook run long: at most `budget + 2` bucket reads,
+/// `2 × budget` entry reads and `budget × per_item`. Returns the weight used.
 pub fn process_due<T: Config, Q: JobQueue<T>>(
     now: BlockNumberFor<T>,
     mut budget: u32,
@@ -78,6 +81,7 @@ pub fn process_due<T: Config, Q: JobQueue<T>>(
     let Some(mut cursor) = Q::Cursor::get() else {
         return weight;
     };
+    let mut entries = budget.saturating_mul(2);
     // Empty buckets cost a read each; at most `budget + 2` of them are looked at per block, more
     // than the one new bucket each block adds, so the cursor catches up.
     let mut scans = budget.saturating_add(2);
@@ -86,9 +90,10 @@ pub fn process_due<T: Config, Q: JobQueue<T>>(
         let bucket = Q::Buckets::get(cursor);
         weight.saturating_accrue(db.reads(1));
         let mut taken = 0usize;
-        while taken < bucket.len() && budget > 0 {
+        while taken < bucket.len() && budget > 0 && entries > 0 {
             let job_id = bucket[taken];
             taken += 1;
+            entries -= 1;
             weight.saturating_accrue(db.reads(1));
             if process(job_id, cursor) {
                 budget -= 1;
@@ -113,4 +118,13 @@ pub fn process_due<T: Config, Q: JobQueue<T>>(
     Q::Cursor::put(cursor);
     weight.saturating_accrue(db.writes(1));
     weight
+}
+
+/// The most weight [`process_due`] can use with `budget` and `per_item`.
+pub fn max_process_weight<T: Config>(budget: u32, per_item: Weight) -> Weight {
+    let db = T::DbWeight::get();
+    let budget = u64::from(budget);
+    db.reads(1 + (budget + 2) + 2 * budget)
+        .saturating_add(db.writes(budget + 3))
+        .saturating_add(per_item.saturating_mul(budget))
 }

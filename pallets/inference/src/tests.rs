@@ -6,8 +6,10 @@ use crate::{
 };
 use frame_support::{
     assert_noop, assert_ok,
-    traits::fungible::{Inspect, InspectHold},
-    BoundedVec,
+    traits::{
+        fungible::{Inspect, InspectHold},
+        Hooks,
+    },
 };
 use pallet_models::ModelId;
 use vigil_engine::{as_i8, as_u8, decode_model, hash_activation, testing::tiny_mlp};
@@ -92,15 +94,9 @@ fn claim_falsely(job: u64) {
     ));
 }
 
-fn inputs_of(data: Vec<Vec<u8>>) -> BoundedVec<BoundedVec<u8, ConstU32k>, ConstU32l> {
-    data.into_iter()
-        .map(|d| d.try_into().unwrap())
-        .collect::<Vec<_>>()
-        .try_into()
-        .unwrap()
+fn inputs_of(data: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+    data
 }
-type ConstU32k = frame_support::traits::ConstU32<{ 1 << 16 }>;
-type ConstU32l = frame_support::traits::ConstU32<4>;
 
 mod register_executor {
     use super::*;
@@ -634,6 +630,8 @@ mod timeouts {
                 }
                 .into(),
             );
+            System::assert_has_event(Event::ExecutorSuspended { executor: EXEC1 }.into());
+            assert_eq!(ExecutorList::<Test>::get().into_inner(), vec![EXEC2]);
             System::assert_last_event(
                 Event::JobReassigned {
                     job_id: job,
@@ -648,6 +646,70 @@ mod timeouts {
             roll_to(3 + 2 * CLAIM_TIMEOUT + WINDOW);
             assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Finalized);
             assert_eq!(balances(EXEC2).0, INITIAL - MIN_BOND + FEE);
+        });
+    }
+
+    /// A job never comes back to an executor that let it time out: A → B → refunded, not
+    /// A → B → A.
+    #[test]
+    fn a_job_never_returns_to_an_executor_that_let_it_time_out() {
+        build_and_execute(|| {
+            let model = setup();
+            register(EXEC2, MIN_BOND);
+            let job = submit(model);
+            roll_to(2 + CLAIM_TIMEOUT);
+            assert_eq!(Jobs::<Test>::get(job).unwrap().executor, EXEC2);
+            roll_to(3 + 2 * CLAIM_TIMEOUT);
+            let j = Jobs::<Test>::get(job).unwrap();
+            assert_eq!(
+                (j.status, j.executor, j.reassignments),
+                (JobStatus::TimedOut, EXEC2, 1)
+            );
+            assert!(ExecutorList::<Test>::get().is_empty());
+            assert_eq!(Burned::get(), 2 * COLLATERAL);
+        });
+    }
+
+    /// A suspended executor gets no new job until it registers again, topping its bond up to
+    /// `MinExecutorBond`.
+    #[test]
+    fn a_suspended_executor_gets_no_job_until_it_registers_again() {
+        build_and_execute(|| {
+            let model = setup();
+            register(EXEC2, MIN_BOND);
+            submit(model);
+            roll_to(2 + CLAIM_TIMEOUT);
+            // EXEC1 missed its deadline: every new job goes to EXEC2.
+            for _ in 0..3 {
+                let job = submit(model);
+                assert_eq!(Jobs::<Test>::get(job).unwrap().executor, EXEC2);
+            }
+            // Its bond is now below the minimum: registering again needs a top-up.
+            assert_noop!(
+                Inference::register_executor(RuntimeOrigin::signed(EXEC1), 0),
+                Error::<Test>::BondTooLow
+            );
+            assert_ok!(Inference::register_executor(
+                RuntimeOrigin::signed(EXEC1),
+                COLLATERAL
+            ));
+            assert_eq!(Executors::<Test>::get(EXEC1).unwrap().bond, MIN_BOND);
+            assert_eq!(held(HoldReason::ExecutorBond, EXEC1), MIN_BOND);
+            System::assert_last_event(
+                Event::ExecutorRegistered {
+                    executor: EXEC1,
+                    bond: MIN_BOND,
+                }
+                .into(),
+            );
+            assert_noop!(
+                Inference::register_executor(RuntimeOrigin::signed(EXEC1), 0),
+                Error::<Test>::AlreadyExecutor
+            );
+            let assigned: Vec<AccountId> = (0..2)
+                .map(|_| Jobs::<Test>::get(submit(model)).unwrap().executor)
+                .collect();
+            assert!(assigned.contains(&EXEC1), "EXEC1 takes jobs again");
         });
     }
 
@@ -811,6 +873,56 @@ mod challenge {
         });
     }
 
+    /// An over-long challenge decodes and is refused by name, with nothing changed: it must not
+    /// fail to decode (which, in a transaction pool, would trap the runtime).
+    #[test]
+    fn challenge_fails_for_too_many_or_too_large_inputs() {
+        build_and_execute(|| {
+            let model = setup();
+            let job = submit(model);
+            claim_falsely(job);
+            let (_, _, acts) = honest(&input());
+            assert_noop!(
+                challenge(
+                    CHALLENGER,
+                    job,
+                    1,
+                    vec![acts[1].clone(); MAX_LAYER_INPUTS as usize + 1]
+                ),
+                Error::<Test>::TooManyLayerInputs
+            );
+            assert_noop!(
+                challenge(CHALLENGER, job, 1, vec![vec![0u8; (1 << 16) + 1]]),
+                Error::<Test>::LayerInputTooLarge
+            );
+            // The call's encoding is an unbounded vector: what an attacker sends decodes.
+            let call = crate::Call::<Test>::challenge {
+                job_id: job,
+                layer: 1,
+                layer_inputs: vec![vec![1u8; 3]; 9],
+            };
+            let bytes = codec::Encode::encode(&call);
+            assert!(<crate::Call<Test> as codec::Decode>::decode(&mut &bytes[..]).is_ok());
+            // The honest challenge still wins.
+            assert_ok!(challenge(CHALLENGER, job, 1, vec![acts[1].clone()]));
+        });
+    }
+
+    /// The bond is held before anything is hashed or run: an account without it is refused for
+    /// the bond, whatever else is wrong with its challenge.
+    #[test]
+    fn a_challenger_without_the_bond_is_refused_before_any_work() {
+        build_and_execute(|| {
+            let model = setup();
+            let job = submit(model);
+            claim_falsely(job);
+            assert_noop!(
+                challenge(POOR, job, 1, vec![vec![9u8; 16]]),
+                Error::<Test>::InsufficientChallengerBond
+            );
+        });
+    }
+
     #[test]
     fn challenge_fails_if_committed_input_is_invalid() {
         build_and_execute(|| {
@@ -920,6 +1032,43 @@ mod expiry {
         });
     }
 
+    /// The requester pays for every byte its job and the job's claim keep, held from submission
+    /// until both are removed.
+    #[test]
+    fn the_storage_deposit_is_held_until_the_job_is_removed() {
+        build_and_execute(|| {
+            JobDepositBase::set(3);
+            JobDepositPerByte::set(2);
+            let model = setup();
+            // 16 input bytes, 4 output bytes, 3 layers of 32-byte hashes.
+            let deposit = 3 + 2 * (16 + 4 + 3 * 32);
+            let job = submit(model);
+            assert_eq!(Jobs::<Test>::get(job).unwrap().deposit, deposit);
+            assert_eq!(held(HoldReason::StorageDeposit, REQUESTER), deposit);
+            claim_honestly(job);
+            roll_to(2 + WINDOW);
+            assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Finalized);
+            assert_eq!(held(HoldReason::StorageDeposit, REQUESTER), deposit);
+            let removal = Jobs::<Test>::get(job).unwrap().settle_at;
+            roll_to(removal);
+            assert!(!Jobs::<Test>::contains_key(job));
+            assert_eq!(held(HoldReason::StorageDeposit, REQUESTER), 0);
+            assert_eq!(balances(REQUESTER), (INITIAL - FEE, 0));
+        });
+    }
+
+    #[test]
+    fn a_requester_who_cannot_pay_the_deposit_is_refused() {
+        build_and_execute(|| {
+            JobDepositBase::set(INITIAL);
+            let model = setup();
+            assert_noop!(
+                Inference::submit_job(RuntimeOrigin::signed(REQUESTER), model, input(), FEE),
+                Error::<Test>::InsufficientBalance
+            );
+        });
+    }
+
     #[test]
     fn removals_beyond_the_budget_wait_for_the_next_block() {
         build_and_execute(|| {
@@ -942,5 +1091,176 @@ mod expiry {
             roll_to(3 + WINDOW + RETENTION);
             assert_eq!(left(), 0);
         });
+    }
+}
+
+mod hooks {
+    use super::*;
+    use crate::{SettlementCursor, SettlementQueue};
+
+    /// Entries of jobs that are gone or moved count against the hook's bound: a backlog of them
+    /// drains over several blocks instead of in one long block.
+    #[test]
+    fn stale_queue_entries_count_against_the_per_block_bound() {
+        build_and_execute(|| {
+            SettlementsPerBlock::set(2);
+            // Three buckets of four entries for jobs that do not exist.
+            for block in 1..=3u64 {
+                SettlementQueue::<Test>::insert(
+                    block,
+                    frame_support::BoundedVec::try_from(vec![900u64, 901, 902, 903]).unwrap(),
+                );
+            }
+            SettlementCursor::<Test>::put(1);
+            System::set_block_number(3);
+            Inference::on_initialize(3);
+            let left: usize = (1..=3u64)
+                .map(|b| SettlementQueue::<Test>::get(b).len())
+                .sum();
+            // At most 2 × budget = 4 entries looked at.
+            assert_eq!(left, 8);
+            for n in 4..=5 {
+                System::set_block_number(n);
+                Inference::on_initialize(n);
+            }
+            let left: usize = (1..=3u64)
+                .map(|b| SettlementQueue::<Test>::get(b).len())
+                .sum();
+            assert_eq!(left, 0);
+            assert_eq!(SettlementCursor::<Test>::get(), Some(6));
+        });
+    }
+}
+
+mod invariants {
+    use super::*;
+    use crate::{NextJobId, SettlementCursor, SettlementQueue};
+
+    fn broken(expected: &'static str) {
+        let error = Inference::do_try_state().expect_err("the corrupted state is caught");
+        assert_eq!(error, sp_runtime::TryRuntimeError::Other(expected));
+    }
+
+    /// A chain with one claimed job, for each test to corrupt one way.
+    fn with_claimed_job(corrupt: impl FnOnce(u64), expected: &'static str) {
+        new_test_ext().execute_with(|| {
+            let model = setup();
+            let job = submit(model);
+            claim_honestly(job);
+            Inference::do_try_state().expect("consistent before the corruption");
+            corrupt(job);
+            broken(expected);
+        });
+    }
+
+    #[test]
+    fn locked_above_bond_is_caught() {
+        with_claimed_job(
+            |_| {
+                use frame_support::traits::{fungible::MutateHold, tokens::Precision};
+                // The bond (and its hold) fall below the one job's locked collateral.
+                let keep = COLLATERAL / 2;
+                Balances::release(
+                    &RuntimeHoldReason::Inference(HoldReason::ExecutorBond),
+                    &EXEC1,
+                    MIN_BOND - keep,
+                    Precision::Exact,
+                )
+                .unwrap();
+                Executors::<Test>::mutate(EXEC1, |i| i.as_mut().unwrap().bond = keep);
+            },
+            "an executor's locked collateral is within its bond",
+        );
+    }
+
+    #[test]
+    fn wrong_locked_collateral_is_caught() {
+        with_claimed_job(
+            |_| Executors::<Test>::mutate(EXEC1, |i| i.as_mut().unwrap().locked += 1),
+            "an executor's locked collateral is open_jobs × JobCollateral",
+        );
+    }
+
+    #[test]
+    fn a_duplicate_executor_is_caught() {
+        with_claimed_job(
+            |_| ExecutorList::<Test>::mutate(|l| l.try_push(EXEC1).unwrap()),
+            "the executor list has no duplicates",
+        );
+    }
+
+    #[test]
+    fn a_claim_without_its_job_is_caught() {
+        with_claimed_job(
+            |job| {
+                let claim = Claims::<Test>::get(job).unwrap();
+                Claims::<Test>::insert(job + 100, claim);
+            },
+            "every claim has its job",
+        );
+    }
+
+    #[test]
+    fn a_claim_whose_output_does_not_match_its_trace_is_caught() {
+        with_claimed_job(
+            |job| {
+                Claims::<Test>::mutate(job, |c| c.as_mut().unwrap().output[0] ^= 1);
+            },
+            "a claim's last trace entry is the hash of its output",
+        );
+    }
+
+    #[test]
+    fn a_next_job_id_below_a_job_is_caught() {
+        with_claimed_job(
+            |_| NextJobId::<Test>::put(0),
+            "NextJobId is above every job id",
+        );
+    }
+
+    #[test]
+    fn a_bucket_behind_the_cursor_is_caught() {
+        with_claimed_job(
+            |_| {
+                let cursor = SettlementCursor::<Test>::get().unwrap();
+                SettlementQueue::<Test>::insert(
+                    cursor - 1,
+                    frame_support::BoundedVec::try_from(vec![77u64]).unwrap(),
+                );
+            },
+            "no settlement bucket sits behind the settlement cursor",
+        );
+    }
+
+    #[test]
+    fn a_stray_challenger_hold_is_caught() {
+        with_claimed_job(
+            |_| {
+                use frame_support::traits::fungible::MutateHold;
+                Balances::hold(
+                    &RuntimeHoldReason::Inference(HoldReason::ChallengerBond),
+                    &CHALLENGER,
+                    1,
+                )
+                .unwrap();
+            },
+            "no challenger bond is held between blocks",
+        );
+    }
+
+    #[test]
+    fn a_stray_fee_hold_is_caught() {
+        with_claimed_job(
+            |_| {
+                use frame_support::traits::fungible::MutateHold;
+                Balances::hold(
+                    &RuntimeHoldReason::Inference(HoldReason::JobFee),
+                    &CHALLENGER,
+                    1,
+                )
+                .unwrap();
+            },
+            "only requesters with open jobs have a JobFee hold",
+        );
     }
 }

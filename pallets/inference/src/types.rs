@@ -70,6 +70,9 @@ pub struct Job<AccountId, Balance, BlockNumber, MaxInput: Get<u32>> {
     pub executor: AccountId,
     /// The fee held from the requester ([`crate::HoldReason::JobFee`]).
     pub fee: Balance,
+    /// The storage deposit held from the requester ([`crate::HoldReason::StorageDeposit`]) for
+    /// every byte the job and its claim keep on chain, released when they are removed.
+    pub deposit: Balance,
     /// The input tensor, raw row-major int8 bytes.
     pub input: BoundedVec<u8, MaxInput>,
     /// Where the job is.

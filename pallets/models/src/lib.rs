@@ -14,6 +14,30 @@
 //! - *Layer cost* ([`LayerCostInfo`]): multiply-accumulates and bytes touched by one layer. A
 //!   layer costlier than [`Config::MaxLayerCost`] is refused, so that re-executing any one layer
 //!   in a dispute fits in a block.
+//! - *Limits* ([`ModelLimits`]): everything a model may ask of the chain. They are this pallet's
+//!   constants and nowhere else: the pallets that run models read them through
+//!   [`ModelRegistry::limits`], and check in their `integrity_test` that their own storage bounds
+//!   hold whatever the registry accepts.
+//!
+//! ## What the registry refuses, and why
+//!
+//! A model is registered by anyone, so a model may be hostile: built so that an honest executor
+//! cannot answer it, or so that a lie about it cannot be disputed. The registry refuses, each with
+//! a named error and with nothing stored or held:
+//!
+//! - a model longer than [`Config::MaxModelBytes`] ([`Error::ModelTooLarge`]), malformed
+//!   ([`Error::ModelMalformed`]) or deeper than [`Config::MaxLayers`] ([`Error::TooManyLayers`]);
+//! - an input larger than a job may carry, [`Config::MaxInputBytes`]
+//!   ([`Error::InputTooLarge`]);
+//! - an output larger than a claim may carry, [`Config::MaxOutputBytes`]
+//!   ([`Error::OutputTooLarge`]): otherwise the executor's claim could never be posted and the
+//!   executor would be slashed for missing its deadline;
+//! - a layer that reads more activations than a challenge carries, [`Config::MaxLayerInputs`]
+//!   ([`Error::TooManyLayerInputs`]), or an activation read by a layer that is larger than a
+//!   challenge input, [`Config::MaxActivationBytes`] ([`Error::ActivationTooLarge`]): otherwise a
+//!   lie on that layer could not be challenged and would stand;
+//! - a layer whose re-execution in a dispute would not fit the weight a challenge may use,
+//!   [`Config::MaxLayerCost`] ([`Error::LayerTooHeavy`]).
 //! - *Deposit*: `ModelDepositBase + ModelDepositPerByte × len`, held from the owner with the hold
 //!   reason [`HoldReason::ModelDeposit`] for as long as the model is stored.
 //!
@@ -117,6 +141,26 @@ pub struct ModelInfo<AccountId, Balance, MaxLayers: Get<u32>> {
 pub type ModelInfoOf<T> =
     ModelInfo<<T as frame_system::Config>::AccountId, BalanceOf<T>, <T as Config>::MaxLayers>;
 
+/// Everything a registered model may ask of the chain: the registry refuses any model beyond these,
+/// and the pallets that run models size their storage and calls from them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ModelLimits {
+    /// Longest canonical encoding of a model.
+    pub max_model_bytes: u32,
+    /// Most layers of a model (the length of a claim's trace).
+    pub max_layers: u32,
+    /// Most cost units (`macs + bytes`) of one layer.
+    pub max_layer_cost: u64,
+    /// Largest input tensor, in bytes (what a job carries).
+    pub max_input_bytes: u32,
+    /// Largest output tensor, in bytes (what a claim carries).
+    pub max_output_bytes: u32,
+    /// Most activations one layer reads (what a challenge carries).
+    pub max_layer_inputs: u32,
+    /// Largest activation a layer reads, in bytes (one input of a challenge).
+    pub max_activation_bytes: u32,
+}
+
 /// Tells the registry whether a model is in use, so that it is not removed under an open job.
 pub trait ModelUsage {
     /// Number of jobs not yet settled that use `model`.
@@ -171,6 +215,22 @@ pub mod pallet {
         #[pallet::constant]
         type MaxLayerCost: Get<u64>;
 
+        /// The largest input tensor of a model, in bytes: what a job may carry.
+        #[pallet::constant]
+        type MaxInputBytes: Get<u32>;
+
+        /// The largest output tensor of a model, in bytes: what a claim may carry.
+        #[pallet::constant]
+        type MaxOutputBytes: Get<u32>;
+
+        /// The most activations one layer may read: what a challenge may carry.
+        #[pallet::constant]
+        type MaxLayerInputs: Get<u32>;
+
+        /// The largest activation a layer may read, in bytes: one input of a challenge.
+        #[pallet::constant]
+        type MaxActivationBytes: Get<u32>;
+
         /// The fixed part of a model's deposit.
         #[pallet::constant]
         type ModelDepositBase: Get<BalanceOf<Self>>;
@@ -224,6 +284,15 @@ pub mod pallet {
         TooManyLayers,
         /// A layer costs more than `MaxLayerCost`: a dispute over it would not fit in a block.
         LayerTooHeavy,
+        /// The model's input is larger than `MaxInputBytes`: no job could carry it.
+        InputTooLarge,
+        /// The model's output is larger than `MaxOutputBytes`: no claim could carry it.
+        OutputTooLarge,
+        /// A layer reads more than `MaxLayerInputs` activations: no challenge could carry them.
+        TooManyLayerInputs,
+        /// A layer reads an activation larger than `MaxActivationBytes`: no challenge could carry
+        /// it.
+        ActivationTooLarge,
         /// A model with the same id is already registered.
         ModelAlreadyRegistered,
         /// The owner cannot afford the deposit.
@@ -243,6 +312,14 @@ pub mod pallet {
             assert!(
                 T::MaxModelBytes::get() > 0,
                 "MaxModelBytes must be positive"
+            );
+            assert!(
+                T::MaxLayerInputs::get() > 0,
+                "MaxLayerInputs must be positive"
+            );
+            assert!(
+                T::MaxActivationBytes::get() >= T::MaxInputBytes::get(),
+                "MaxActivationBytes >= MaxInputBytes: the model's input is a challenge input"
             );
         }
 
@@ -299,6 +376,7 @@ pub mod pallet {
                 layer_count <= T::MaxLayers::get() as usize,
                 Error::<T>::TooManyLayers
             );
+            Self::ensure_servable(&model)?;
             let layer_costs: Vec<LayerCostInfo> = (0..layer_count)
                 .map(|i| {
                     let c = model.layer_cost(i);
@@ -347,6 +425,51 @@ pub mod pallet {
                 deposit,
             });
             Ok(model_id)
+        }
+
+        /// The limits every registered model is within.
+        pub fn limits() -> ModelLimits {
+            ModelLimits {
+                max_model_bytes: T::MaxModelBytes::get(),
+                max_layers: T::MaxLayers::get(),
+                max_layer_cost: T::MaxLayerCost::get(),
+                max_input_bytes: T::MaxInputBytes::get(),
+                max_output_bytes: T::MaxOutputBytes::get(),
+                max_layer_inputs: T::MaxLayerInputs::get(),
+                max_activation_bytes: T::MaxActivationBytes::get(),
+            }
+        }
+
+        /// Refuse a model that could not be served or disputed within the chain's limits: its
+        /// input must fit a job, its output a claim, and what every layer reads a challenge.
+        pub fn ensure_servable(model: &vigil_engine::ValidatedModel) -> DispatchResult {
+            let input_len = model.input_len() as u64;
+            ensure!(
+                input_len <= T::MaxInputBytes::get() as u64,
+                Error::<T>::InputTooLarge
+            );
+            ensure!(
+                model.output_len() as u64 <= T::MaxOutputBytes::get() as u64,
+                Error::<T>::OutputTooLarge
+            );
+            for layer in 0..model.layer_count() {
+                let reads = model.layer_inputs(layer);
+                ensure!(
+                    reads.len() as u64 <= T::MaxLayerInputs::get() as u64,
+                    Error::<T>::TooManyLayerInputs
+                );
+                for &id in reads {
+                    let len = model
+                        .activation(id)
+                        .and_then(vigil_engine::model::TensorInfo::element_count)
+                        .unwrap_or(u64::MAX);
+                    ensure!(
+                        len <= T::MaxActivationBytes::get() as u64,
+                        Error::<T>::ActivationTooLarge
+                    );
+                }
+            }
+            Ok(())
         }
 
         /// Remove an unused model of `who` and release its deposit.
@@ -450,6 +573,8 @@ pub trait ModelRegistry {
     fn summary(model: &ModelId) -> Option<ModelSummary>;
     /// The model, decoded and validated, if registered.
     fn load(model: &ModelId) -> Option<vigil_engine::ValidatedModel>;
+    /// The limits every registered model is within.
+    fn limits() -> ModelLimits;
     /// Register a model for a benchmark, without a deposit.
     #[cfg(feature = "runtime-benchmarks")]
     fn register_for_benchmark(bytes: alloc::vec::Vec<u8>) -> ModelId;
@@ -468,6 +593,10 @@ impl<T: Config> ModelRegistry for Pallet<T> {
 
     fn load(model: &ModelId) -> Option<vigil_engine::ValidatedModel> {
         Pallet::<T>::load(model)
+    }
+
+    fn limits() -> ModelLimits {
+        Pallet::<T>::limits()
     }
 
     #[cfg(feature = "runtime-benchmarks")]

@@ -34,6 +34,12 @@ parameter_types! {
     pub static MaxLayerCost: u64 = 1_000_000;
 }
 
+/// What a job, a claim and a challenge may carry in this test runtime.
+pub const MAX_INPUT_BYTES: u32 = 4096;
+pub const MAX_OUTPUT_BYTES: u32 = 4096;
+pub const MAX_LAYER_INPUTS: u32 = 4;
+pub const MAX_ACTIVATION_BYTES: u32 = 8192;
+
 /// Open jobs per model, set by tests.
 pub struct TestUsage;
 impl crate::ModelUsage for TestUsage {
@@ -49,6 +55,10 @@ impl pallet_models::Config for Test {
     type MaxModelBytes = MaxModelBytes;
     type MaxLayers = ConstU32<8>;
     type MaxLayerCost = MaxLayerCost;
+    type MaxInputBytes = ConstU32<MAX_INPUT_BYTES>;
+    type MaxOutputBytes = ConstU32<MAX_OUTPUT_BYTES>;
+    type MaxLayerInputs = ConstU32<MAX_LAYER_INPUTS>;
+    type MaxActivationBytes = ConstU32<MAX_ACTIVATION_BYTES>;
     type ModelDepositBase = frame_support::traits::ConstU64<10>;
     type ModelDepositPerByte = frame_support::traits::ConstU64<1>;
     type ModelUsage = TestUsage;

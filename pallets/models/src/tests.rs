@@ -107,6 +107,77 @@ mod register_model {
         });
     }
 
+    /// Registering `model` fails with `error`, though the engine accepts it: the refusal is the
+    /// chain's, for what it could not serve or dispute, and nothing is stored or held.
+    fn refused_though_valid(model: vigil_engine::Model, error: Error<Test>) {
+        let bytes = model.encode();
+        assert!(
+            vigil_engine::decode_model(&bytes).is_ok(),
+            "the engine accepts the model"
+        );
+        assert_noop!(
+            Models::register_model(RuntimeOrigin::signed(ALICE), bytes),
+            error
+        );
+    }
+
+    #[test]
+    fn register_model_fails_if_output_larger_than_a_claim() {
+        build_and_execute(|| {
+            // An output one byte over what a claim carries: no honest executor could post it.
+            refused_though_valid(
+                vigil_engine::testing::pad_to_width(MAX_OUTPUT_BYTES + 1),
+                Error::<Test>::OutputTooLarge,
+            );
+            assert_ok!(Models::register_model(
+                RuntimeOrigin::signed(ALICE),
+                vigil_engine::testing::pad_to_width(MAX_OUTPUT_BYTES).encode()
+            ));
+        });
+    }
+
+    #[test]
+    fn register_model_fails_if_input_larger_than_a_job() {
+        build_and_execute(|| {
+            refused_though_valid(
+                vigil_engine::testing::single_dense(1, MAX_INPUT_BYTES + 1, 1),
+                Error::<Test>::InputTooLarge,
+            );
+            assert_ok!(Models::register_model(
+                RuntimeOrigin::signed(ALICE),
+                vigil_engine::testing::single_dense(1, MAX_INPUT_BYTES, 1).encode()
+            ));
+        });
+    }
+
+    #[test]
+    fn register_model_fails_if_a_layer_reads_more_than_a_challenge_carries() {
+        build_and_execute(|| {
+            refused_though_valid(
+                vigil_engine::testing::wide_concatenation(MAX_LAYER_INPUTS + 1, 4),
+                Error::<Test>::TooManyLayerInputs,
+            );
+            assert_ok!(Models::register_model(
+                RuntimeOrigin::signed(ALICE),
+                vigil_engine::testing::wide_concatenation(MAX_LAYER_INPUTS, 4).encode()
+            ));
+        });
+    }
+
+    #[test]
+    fn register_model_fails_if_an_activation_is_larger_than_a_challenge_input() {
+        build_and_execute(|| {
+            refused_though_valid(
+                vigil_engine::testing::wide_inner_activation(4, MAX_ACTIVATION_BYTES + 1),
+                Error::<Test>::ActivationTooLarge,
+            );
+            assert_ok!(Models::register_model(
+                RuntimeOrigin::signed(ALICE),
+                vigil_engine::testing::wide_inner_activation(4, MAX_ACTIVATION_BYTES).encode()
+            ));
+        });
+    }
+
     #[test]
     fn register_model_fails_if_too_many_layers() {
         build_and_execute(|| {

@@ -60,3 +60,23 @@ pub async fn executor(api: &Api, who: &AccountId32) -> Option<ExecutorInfo> {
         .expect("read Inference.Executors");
     value.map(|v| v.decode().expect("decode ExecutorInfo"))
 }
+
+/// The part of `Inference.Jobs` read here: the storage deposit held from the requester.
+#[derive(Debug, DecodeAsType)]
+#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
+pub struct JobDeposit {
+    pub deposit: u128,
+}
+
+/// The storage deposit of job `job_id` at the latest finalized block (the job is kept, with its
+/// deposit held, for `SettledRetention` blocks after it settles).
+pub async fn job_deposit(api: &Api, job_id: u64) -> u128 {
+    let at = api.at_current_block().await.expect("the current block");
+    let addr = dynamic::storage::<(u64,), JobDeposit>("Inference", "Jobs");
+    let value = at
+        .storage()
+        .fetch(addr, (job_id,))
+        .await
+        .expect("read Inference.Jobs");
+    value.decode().expect("decode a job's deposit").deposit
+}

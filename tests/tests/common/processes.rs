@@ -82,32 +82,39 @@ impl Drop for Proc {
 }
 
 /// Run `vigil args…` to completion (killed by PID if it outlives [`WAIT`]); panic unless it
-/// succeeds; return its standard output.
+/// succeeds; return its standard output. The output is read while the program runs, so a
+/// program that prints more than a pipe holds does not block.
 pub fn vigil(args: &[&str]) -> String {
-    let mut child = Command::new(vigil_binary())
+    let child = Command::new(vigil_binary())
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("start vigil {args:?}: {e}"));
-    let deadline = Instant::now() + WAIT;
-    loop {
-        if child.try_wait().expect("poll vigil").is_some() {
-            break;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("vigil {args:?} did not finish within {WAIT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
+    let pid = child.id();
+    let (done, finished) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let output = child.wait_with_output();
+        let _ = done.send(());
+        output
+    });
+    if finished.recv_timeout(WAIT).is_err() {
+        // The program is still running: stop exactly this process.
+        let _ = Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status();
+        let _ = reader.join();
+        panic!("vigil {args:?} did not finish within {WAIT:?}");
     }
     let Output {
         status,
         stdout,
         stderr,
-    } = child.wait_with_output().expect("collect vigil output");
+    } = reader
+        .join()
+        .expect("the reader thread")
+        .expect("collect vigil output");
     let stdout = String::from_utf8_lossy(&stdout).into_owned();
     assert!(
         status.success(),
@@ -115,6 +122,30 @@ pub fn vigil(args: &[&str]) -> String {
         String::from_utf8_lossy(&stderr)
     );
     stdout
+}
+
+/// Run `vigil args…` to completion, expecting it to fail; return what it printed (standard
+/// output, then standard error).
+pub fn vigil_fails(args: &[&str]) -> String {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = Command::new(vigil_binary())
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("start vigil {args:?}: {e}"));
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&stdout),
+        String::from_utf8_lossy(&stderr)
+    );
+    assert!(
+        !status.success(),
+        "vigil {args:?} was expected to fail:\n{printed}"
+    );
+    printed
 }
 
 /// Wait until `check` holds, polling; panic after [`WAIT`] with `what` and the processes' logs.
