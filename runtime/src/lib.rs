@@ -340,7 +340,7 @@ impl pallet_sudo::Config for Runtime {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use frame_support::dispatch::DispatchClass;
+    use frame_support::{dispatch::DispatchClass, traits::Get};
 
     /// The largest challenge the registry allows (every input of the widest layer at the
     /// largest activation) fits in one normal extrinsic, with room for the rest of the call and
@@ -350,6 +350,39 @@ mod tests {
         let normal = *RuntimeBlockLength::get().max.get(DispatchClass::Normal) as u64;
         let inputs = u64::from(MaxLayerInputs::get()) * u64::from(MaxActivationBytes::get());
         assert!(inputs + 4096 <= normal, "{inputs} + 4096 > {normal}");
+    }
+
+    /// The worst cases of the inference pallet's block hook (both queues at their per-block
+    /// bound) and of one challenge (the heaviest layer of the largest model), from the
+    /// benchmarked weights, as shares of a block. Printed with `--nocapture`.
+    #[test]
+    fn worst_case_hook_and_challenge_fit_a_block() {
+        use pallet_inference::{queue::max_process_weight, WeightInfo};
+        type Weights = pallet_inference::weights::SubstrateWeight<Runtime>;
+        let block = RuntimeBlockWeights::get().max_block;
+        let normal = RuntimeBlockWeights::get()
+            .get(DispatchClass::Normal)
+            .max_total
+            .unwrap_or(block);
+        let per_block = <Runtime as pallet_inference::Config>::MaxSettlementsPerBlock::get();
+        let hook = max_process_weight::<Runtime>(per_block, Weights::settle_job()).saturating_add(
+            max_process_weight::<Runtime>(per_block, Weights::expire_job()),
+        );
+        let challenge = Inference::challenge_weight(MaxLayerCost::get(), MaxModelBytes::get());
+        let share = |w: Weight, of: Weight| 100.0 * w.ref_time() as f64 / of.ref_time() as f64;
+        println!(
+            "on_initialize worst case: {:.1} ms, {:.1}% of a block",
+            hook.ref_time() as f64 / 1e9,
+            share(hook, block)
+        );
+        println!(
+            "challenge worst case: {:.1} ms, {:.1}% of a block, {:.1}% of its normal class",
+            challenge.ref_time() as f64 / 1e9,
+            share(challenge, block),
+            share(challenge, normal)
+        );
+        assert!(hook.all_lte(block / 2));
+        assert!(challenge.all_lte(normal));
     }
 
     /// The largest job and the largest claim fit in one normal extrinsic too.

@@ -13,7 +13,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::chain::{account, balances, executor, job_deposit};
+use common::chain::{account, balances, executor, executor_list, job_deposit};
 use common::processes::{
     field, register_digits, repo_root, submit_job, vigil, wait_until, Proc, WAIT,
 };
@@ -323,6 +323,19 @@ async fn a_false_challenge_costs_its_bond_and_a_silent_executors_job_completes_e
         "the silent executor lost one collateral"
     );
     assert_eq!(ferdie_info.open_jobs, 0);
+    // Ferdie is suspended: registered, but taking no new job until he registers again.
+    let listed = executor_list(&api).await;
+    assert!(
+        listed.contains(&bob_id) && !listed.contains(&ferdie_id),
+        "the silent executor is out of the round robin: {listed:?}"
+    );
+    let status = vigil(&["status", "--url", &url]);
+    assert!(
+        status
+            .lines()
+            .any(|l| l.contains(&ferdie_id.to_string()) && l.contains("SUSPENDED")),
+        "vigil status shows the suspension:\n{status}"
+    );
     honest.assert_running();
     drop(honest);
     drop(node);

@@ -38,10 +38,23 @@ async fn status(args: ChainArgs) -> Result<()> {
             .context("cannot decode an executor")?;
         rows.push((who, info));
     }
+    let listed = storage
+        .try_fetch(api::storage().inference().executor_list(), ())
+        .await
+        .context("cannot read Inference.ExecutorList")?
+        .map(|list| list.decode())
+        .transpose()
+        .context("cannot decode Inference.ExecutorList")?
+        .map(|list| list.0)
+        .unwrap_or_default();
     println!("executors {}", rows.len());
     for (who, info) in &rows {
         let state = match info.unbonding_at {
             Some(at) => format!(", unbonding until #{at}"),
+            None if !listed.contains(who) => {
+                ", SUSPENDED (missed a claim deadline; takes no job until registered again)"
+                    .to_string()
+            }
             None => String::new(),
         };
         println!(

@@ -80,3 +80,20 @@ pub async fn job_deposit(api: &Api, job_id: u64) -> u128 {
         .expect("read Inference.Jobs");
     value.decode().expect("decode a job's deposit").deposit
 }
+
+/// `Inference.ExecutorList`: the executors taking new jobs (a suspended one is not listed).
+pub async fn executor_list(api: &Api) -> Vec<AccountId32> {
+    let at = api.at_current_block().await.expect("the current block");
+    let addr = dynamic::storage::<(), Vec<[u8; 32]>>("Inference", "ExecutorList");
+    let value = at
+        .storage()
+        .try_fetch(addr, ())
+        .await
+        .expect("read Inference.ExecutorList");
+    value
+        .map(|v| v.decode().expect("decode the executor list"))
+        .unwrap_or_default()
+        .into_iter()
+        .map(AccountId32::from)
+        .collect()
+}
