@@ -45,5 +45,5 @@ mod validated;
 pub use cost::LayerCost;
 pub use error::EngineError;
 pub use model::{Model, FORMAT_VERSION};
-pub use trace::{as_i8, as_u8, hash_activation};
+pub use trace::{as_i8, as_u8, challenge_commitment, hash_activation};
 pub use validated::{decode_model, model_id, Execution, ValidatedModel};

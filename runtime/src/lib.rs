@@ -273,6 +273,7 @@ parameter_types! {
     pub const ModelDepositBase: Balance = UNIT;
     pub const ModelDepositPerByte: Balance = MILLI_UNIT / 100;
     pub const FalseChallengeCompensation: Perbill = Perbill::from_percent(50);
+    pub const RequesterCompensation: Perbill = Perbill::from_percent(50);
     /// ClaimTimeout × (MaxReassignments + 1) + ChallengeWindow + 1 < UnbondingDelay.
     pub const UnbondingDelay: BlockNumber =
         CLAIM_TIMEOUT * (MAX_REASSIGNMENTS + 1) + CHALLENGE_WINDOW + 10;
@@ -305,7 +306,13 @@ impl pallet_inference::Config for Runtime {
     type MinExecutorBond = ConstU128<{ 1_000 * UNIT }>;
     type JobCollateral = ConstU128<{ 100 * UNIT }>;
     type ChallengerBond = ConstU128<{ 40 * UNIT }>;
-    type ChallengerReward = ConstU128<{ 50 * UNIT }>;
+    // A refuted liar loses its 100 UNIT collateral: 10 to the first challenger that committed
+    // to the refutation, 50 to the requester, 40 burned. A liar that challenges itself with a
+    // second account still loses 90.
+    type ChallengerReward = ConstU128<{ 10 * UNIT }>;
+    type RequesterCompensation = RequesterCompensation;
+    type MaxCommitments = ConstU32<16>;
+    type CommitmentDeposit = ConstU128<UNIT>;
     type FalseChallengeCompensation = FalseChallengeCompensation;
     type MinJobFee = ConstU128<MILLI_UNIT>;
     // A job keeps its input, its claim's output and one hash per layer for `SettledRetention`

@@ -20,9 +20,12 @@ use common::processes::{
 use common::DevNode;
 use subxt_signer::sr25519::dev;
 const UNIT: u128 = 1_000_000_000_000;
-/// The runtime's `JobCollateral`, `ChallengerReward`, `ChallengerBond` (see runtime/src/lib.rs).
+/// The runtime's `JobCollateral`, `ChallengerReward`, `RequesterCompensation` (of the
+/// collateral), `ChallengerBond` and `CommitmentDeposit` (see runtime/src/lib.rs).
 const JOB_COLLATERAL: u128 = 100 * UNIT;
-const CHALLENGER_REWARD: u128 = 50 * UNIT;
+const CHALLENGER_REWARD: u128 = 10 * UNIT;
+const REQUESTER_COMPENSATION: u128 = 50 * UNIT;
+const COMMITMENT_DEPOSIT: u128 = UNIT;
 const CHALLENGER_BOND: u128 = 40 * UNIT;
 /// An upper bound on the transaction fees one account pays in this test.
 const FEE_ALLOWANCE: u128 = 5 * UNIT;
@@ -195,7 +198,9 @@ async fn honest_claims_finalize_and_a_false_claim_is_caught_and_slashed() {
         "Dave's challenger bonds are released"
     );
 
-    // Eve paid only for the finalized jobs: the refuted ones were refunded.
+    // Eve paid only for the finalized jobs: the refuted ones were refunded, and compensated.
+    // Eve paid the finalized jobs' fees and was compensated for each refuted one.
+    let paid = paid - (REQUESTER_COMPENSATION * refuted_charlie) as i128;
     let eve_spent = eve_before.free as i128 - eve_after.free as i128;
     assert!(
         eve_spent >= paid && eve_spent < paid + FEE_ALLOWANCE as i128,
@@ -289,10 +294,11 @@ async fn a_false_challenge_costs_its_bond_and_a_silent_executors_job_completes_e
         "//Dave",
     ]);
     assert_eq!(field(&out, "verdict:"), "claim upheld", "{out}");
-    assert_eq!(field(&out, "lost"), "40 UNIT", "{out}");
+    // The bond, and the deposit of his commitment to a refutation that refuted nothing.
+    assert_eq!(field(&out, "lost"), "41 UNIT", "{out}");
     let dave_after = balances(&api, &dave_id).await;
     let dave_spent = dave_before.free as i128 - dave_after.free as i128;
-    let bond = CHALLENGER_BOND as i128;
+    let bond = (CHALLENGER_BOND + COMMITMENT_DEPOSIT) as i128;
     assert!(
         dave_spent >= bond && dave_spent < bond + FEE_ALLOWANCE as i128,
         "Dave spent {dave_spent}, bond {bond}"

@@ -513,6 +513,24 @@ pub fn status_name(status: &JobStatus) -> &'static str {
     }
 }
 
+/// Whether `who` has a commitment to a refutation of job `job_id`'s claim at block `at`.
+pub async fn has_committed(at: &AtBlock, job_id: u64, who: &AccountId) -> Result<bool> {
+    let list = at
+        .storage()
+        .try_fetch(api::storage().inference().commitments(), (job_id,))
+        .await
+        .context("cannot read Inference.Commitments")?;
+    Ok(match list {
+        Some(list) => list
+            .decode()
+            .context("cannot decode Inference.Commitments")?
+            .0
+            .iter()
+            .any(|c| &c.challenger == who),
+        None => false,
+    })
+}
+
 /// `Pallet::Error: its documentation` for an error the runtime reported in an event (e.g.
 /// `System.ExtrinsicFailed`), the error's own words otherwise.
 pub fn describe_runtime_error(

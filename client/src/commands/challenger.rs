@@ -2,10 +2,14 @@
 //!
 //! For each block it reads the claims posted in it (`ClaimPosted`; at start-up, every claim whose
 //! window is still open) with their jobs, concurrently, runs the model itself and compares the
-//! traces. On the first layer `i` whose hash differs it sends `Inference.challenge(job_id, i,
-//! inputs)` with the activations feeding layer `i` (`layer_inputs` ids: `0` the job's input, `k`
-//! layer `k - 1`'s output); those hash to what the claim committed to, so the chain can re-run
-//! layer `i` alone and decide. Challenges are signed locally and handed to the node without
+//! traces. On the first layer `i` whose hash differs it commits to the refutation
+//! (`Inference.commit_challenge(job_id, commitment)`, the commitment binding its account, the
+//! job, `i` and the inputs), and in the block after the commitment is included it reveals it:
+//! `Inference.challenge(job_id, i, inputs)` with the activations feeding layer `i`
+//! (`layer_inputs` ids: `0` the job's input, `k` layer `k - 1`'s output); those hash to what the
+//! claim committed to, so the chain can re-run layer `i` alone and decide. The reward goes to the
+//! first account that committed to the refutation, so nobody who copies the reveal from the pool
+//! can take it. Challenges are signed locally and handed to the node without
 //! waiting for each other: under load, a challenger that waited for each verdict would let the
 //! windows of later lies close. Verdicts, rewards and lost bonds are read from the events
 //! (`DisputeResolved`, `Slashed`) of the following blocks. When the node goes away it reconnects
@@ -64,6 +68,8 @@ struct Challenger {
     me: AccountId,
     /// Challenges handed to the node and not yet decided: job id to the end of its window.
     disputes: HashMap<u64, u32>,
+    /// Refutations committed to and not yet revealed: job id to the layer and its inputs.
+    reveals: HashMap<u64, (u32, Vec<Vec<u8>>)>,
     models: HashMap<[u8; 32], ValidatedModel>,
     /// Claims already checked: job id to the end of its window (forgotten after it).
     checked: HashMap<u64, u32>,
@@ -85,6 +91,7 @@ async fn run(args: ChainArgs) -> Result<()> {
         pipeline: Pipeline::new(key),
         me,
         disputes: HashMap::new(),
+        reveals: HashMap::new(),
         models: HashMap::new(),
         checked: HashMap::new(),
         claims_checked: 0,
@@ -134,6 +141,7 @@ async fn session(args: &ChainArgs, ch: &mut Challenger, backoff: &mut Backoff) -
     for (job_id, _) in ch.disputes.drain() {
         ch.checked.remove(&job_id);
     }
+    ch.reveals.clear();
     log(format!("connected to {}", args.url));
     let mut blocks = match api.stream_blocks().await {
         Ok(blocks) => blocks,
@@ -178,16 +186,34 @@ async fn session(args: &ChainArgs, ch: &mut Challenger, backoff: &mut Backoff) -
             Err(e) => return anyhow!("cannot read the events of #{now}: {e}"),
         };
         record_verdicts(ch, now, &events);
-        match chain::failed_calls(&at, &ch.me, "Inference", "challenge").await {
-            Ok(failed) => {
-                for (job_id, reason) in failed {
-                    ch.disputes.remove(&job_id);
-                    log(format!(
-                        "job {job_id}: the chain refused the challenge in #{now}: {reason}"
-                    ));
+        for call in ["commit_challenge", "challenge"] {
+            match chain::failed_calls(&at, &ch.me, "Inference", call).await {
+                Ok(failed) => {
+                    for (job_id, reason) in failed {
+                        ch.disputes.remove(&job_id);
+                        ch.reveals.remove(&job_id);
+                        log(format!(
+                            "job {job_id}: the chain refused the {call} in #{now}: {reason}"
+                        ));
+                    }
                 }
+                Err(e) => return e,
             }
-            Err(e) => return e,
+        }
+        // Reveal what was committed in this block: the reveal lands in a later one.
+        let committed: Vec<u64> = events
+            .find::<api::inference::events::ChallengeCommitted>()
+            .flatten()
+            .filter(|e| e.challenger == ch.me)
+            .map(|e| e.job_id)
+            .collect();
+        for job_id in committed {
+            if let Err(e) = reveal(&api, ch, job_id).await {
+                if api.at_current_block().await.is_err() {
+                    return e;
+                }
+                log(format!("job {job_id}: {e:#}"));
+            }
         }
         let posted: Vec<u64> = events
             .find::<api::inference::events::ClaimPosted>()
@@ -295,14 +321,46 @@ async fn check(
         job.executor, job.deadline
     ));
     let inputs = ours.layer_inputs(model, layer);
+    ch.disputes.insert(job_id, job.deadline);
+    ch.reveals.insert(job_id, (layer as u32, inputs.clone()));
+    // Committed already (before a reconnection)? Then reveal at once.
+    let at = api
+        .at_current_block()
+        .await
+        .context("cannot read the chain")?;
+    let mine = chain::has_committed(&at, job_id, &ch.me).await?;
+    if mine {
+        return reveal(api, ch, job_id).await;
+    }
+    let commitment = commitment_of(&ch.me, job_id, layer as u32, &inputs);
     let call = api::transactions()
         .inference()
-        .challenge(job_id, layer as u32, inputs);
+        .commit_challenge(job_id, commitment);
+    ch.pipeline
+        .send(api, &call)
+        .await
+        .context("the node refused the commitment")?;
+    Ok(())
+}
+
+/// The commitment of `me` to disputing `layer` of `job_id` with `inputs`.
+fn commitment_of(me: &AccountId, job_id: u64, layer: u32, inputs: &[Vec<u8>]) -> [u8; 32] {
+    let refs: Vec<&[u8]> = inputs.iter().map(|i| &i[..]).collect();
+    vigil_engine::challenge_commitment(&me.0, job_id, layer, &refs)
+}
+
+/// Send the challenge committed to for `job_id`.
+async fn reveal(api: &Client, ch: &mut Challenger, job_id: u64) -> Result<()> {
+    let Some((layer, inputs)) = ch.reveals.remove(&job_id) else {
+        return Ok(());
+    };
+    let call = api::transactions()
+        .inference()
+        .challenge(job_id, layer, inputs);
     ch.pipeline
         .send(api, &call)
         .await
         .context("the node refused the challenge")?;
-    ch.disputes.insert(job_id, job.deadline);
     Ok(())
 }
 
@@ -316,6 +374,13 @@ fn record_verdicts(
     use api::inference::events as ev;
     for e in events.find::<ev::DisputeResolved>().flatten() {
         if e.challenger != ch.me {
+            if e.executor_was_wrong && ch.disputes.remove(&e.job_id).is_some() {
+                ch.reveals.remove(&e.job_id);
+                log(format!(
+                    "job {}: refuted by {} (the reward goes to the first to commit)",
+                    e.job_id, e.challenger
+                ));
+            }
             continue;
         }
         ch.disputes.remove(&e.job_id);
@@ -488,15 +553,19 @@ async fn challenge_once(job_id: u64, layer: Option<u32>, args: ChainArgs) -> Res
         }
         None => println!("job {job_id}: the claim checks out; disputing layer {layer} anyway"),
     }
-    let outcome = dispute(
+    let inputs = ours.layer_inputs(model, layer);
+    let commitment = commitment_of(&me, job_id, layer as u32, &inputs);
+    chain::submit(
         &api,
+        &api::transactions()
+            .inference()
+            .commit_challenge(job_id, commitment),
         &key,
-        &me,
-        job_id,
-        layer as u32,
-        ours.layer_inputs(model, layer),
     )
-    .await?;
+    .await
+    .context("the commitment failed")?;
+    println!("job {job_id}: committed; revealing in the next block");
+    let outcome = dispute(&api, &key, &me, job_id, layer as u32, inputs).await?;
     println!(
         "verdict: {}",
         if outcome.executor_was_wrong {

@@ -14,7 +14,7 @@ use frame_support::{
     BoundedVec,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
-use sp_runtime::traits::{One, Saturating};
+use sp_runtime::traits::{One, Saturating, Zero};
 use vigil_engine::{as_i8, as_u8, hash_activation, testing};
 
 fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
@@ -127,10 +127,14 @@ mod benchmarks {
         assert!(&job.executor == executors.last().unwrap());
     }
 
+    /// `n`: KiB of the claimed output, which the call hashes (a `PAD` model whose output is `n`
+    /// KiB).
     #[benchmark]
-    fn post_claim() {
+    fn post_claim(n: Linear<1, { T::MaxOutputBytes::get() / 1024 }>) {
         let who = executor::<T>(0);
-        let (model_id, model) = dense_model::<T>(64, 64);
+        let bytes = testing::pad_to_width(n * 1024).encode();
+        let model = vigil_engine::decode_model(&bytes).expect("a valid model");
+        let model_id = T::Models::register_for_benchmark(bytes);
         let input = input_for(&model);
         let job = submit::<T>(model_id, input.clone());
         let exec = model.run(as_i8(&input)).unwrap();
@@ -189,6 +193,30 @@ mod benchmarks {
         }
     }
 
+    /// A commitment to a claim that already has all but one of `MaxCommitments`.
+    #[benchmark]
+    fn commit_challenge() {
+        let who = executor::<T>(0);
+        let (model_id, model) = dense_model::<T>(16, 16);
+        let input = input_for(&model);
+        let job = submit::<T>(model_id, input.clone());
+        let run = model.run(as_i8(&input)).unwrap();
+        Inference::<T>::do_post_claim(who, job, as_u8(&run.output).to_vec(), run.trace).unwrap();
+        for i in 1..T::MaxCommitments::get() {
+            let other = funded::<T>("committer", i);
+            Inference::<T>::do_commit_challenge(other, job, [i as u8; 32]).unwrap();
+        }
+        let challenger = funded::<T>("challenger", 0);
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(challenger), job, [0u8; 32]);
+
+        assert_eq!(
+            Commitments::<T>::get(job).len() as u32,
+            T::MaxCommitments::get()
+        );
+    }
+
     /// `n`: KiB of the model decoded for a dispute (a dense layer of 1000 inputs and `n` units).
     #[benchmark]
     fn load_model(n: Linear<1, { T::MaxModelBytes::get() / 1024 - 1 }>) {
@@ -200,15 +228,22 @@ mod benchmarks {
         }
     }
 
-    /// The heavier of the automatic settlements: a timeout slashing one executor and
-    /// reassigning the job to another.
+    /// The heavier of the automatic settlements: a timeout slashing and suspending one executor
+    /// and reassigning the job to another, found after examining every other executor (all but
+    /// the last have no free collateral).
     #[benchmark]
     fn settle_job() {
         let silent = executor::<T>(0);
-        executor::<T>(1);
+        let others: Vec<T::AccountId> = (1..T::MaxExecutors::get()).map(executor::<T>).collect();
         NextExecutor::<T>::put(0);
         let (model_id, model) = dense_model::<T>(16, 16);
         let job = submit::<T>(model_id, input_for(&model));
+        for busy in &others[..others.len().saturating_sub(1)] {
+            Executors::<T>::mutate(busy, |i| {
+                let i = i.as_mut().unwrap();
+                i.locked = i.bond;
+            });
+        }
         let settle_at: BlockNumberFor<T> = Jobs::<T>::get(job).unwrap().settle_at;
         frame_system::Pallet::<T>::set_block_number(settle_at);
 
@@ -218,6 +253,10 @@ mod benchmarks {
         }
 
         assert!(Jobs::<T>::get(job).unwrap().executor != silent);
+        // Leave the state consistent for the checks that follow a benchmark.
+        for busy in &others[..others.len().saturating_sub(1)] {
+            Executors::<T>::mutate(busy, |i| i.as_mut().unwrap().locked = Zero::zero());
+        }
     }
 
     /// Removing a settled job and its claim when its retention ends.

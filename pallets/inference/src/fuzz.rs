@@ -148,15 +148,31 @@ fn random_call(
             let (output, trace) = claim_for(rng, job_id);
             (
                 "post_claim",
-                Inference::post_claim(origin, job_id, output, trace),
+                Inference::post_claim(origin, job_id, output, trace)
+                    .map(|_| ())
+                    .map_err(|e| e.error),
             )
         }
-        66..=85 => {
+        66..=79 => {
             let (layer, inputs) = challenge_for(rng, job_id);
             let result = Inference::challenge(origin, job_id, layer, inputs)
                 .map(|_| ())
                 .map_err(|e| e.error);
             ("challenge", result)
+        }
+        80..=87 => {
+            // A commitment to what `challenge_for` would reveal, or noise.
+            let (layer, inputs) = challenge_for(rng, job_id);
+            let refs: Vec<&[u8]> = inputs.iter().map(|i| &i[..]).collect();
+            let hash = if rng.range(0, 4) == 0 {
+                [rng.range(0, 255) as u8; 32]
+            } else {
+                vigil_engine::challenge_commitment(&who.encode(), job_id, layer, &refs)
+            };
+            (
+                "commit_challenge",
+                Inference::commit_challenge(origin, job_id, hash),
+            )
         }
         _ => ("finalize_claim", Inference::finalize_claim(origin, job_id)),
     };
@@ -333,6 +349,7 @@ fn fuzz_calls_and_blocks_keep_every_invariant() {
         "submit_job: ok",
         "register_executor: ok",
         "challenge: TooManyLayerInputs",
+        "commit_challenge: ok",
         "challenge: LayerInputTooLarge",
         "post_claim: NotAssignedExecutor",
         "submit_job: WrongInputLength",

@@ -76,8 +76,13 @@
 //!   (the executor pays nothing to store its answer, so it can always post it), released when
 //!   the job and its claim are removed, `SettledRetention` blocks after the job settled.
 //! - Executor's collateral (part of its bond): unlocked on finalization. Slashed in full if the
-//!   claim is refuted: `ChallengerReward` goes to the challenger, the rest to `OnSlash`. Slashed
-//!   in full if the executor misses its deadline: all to `OnSlash`.
+//!   claim is refuted: `ChallengerReward` goes to the first account that committed to the
+//!   refutation in a block before the reveal (nobody, if none did), `RequesterCompensation` of
+//!   it to the requester, the rest to `OnSlash`. Slashed in full if the executor misses its
+//!   deadline: all to `OnSlash`.
+//! - Commitment deposit (`CommitmentDeposit`, held by [`Pallet::commit_challenge`]): released when
+//!   the claim is refuted by the refutation committed to; slashed to `OnSlash` when it is refuted
+//!   otherwise, when the committer's own reveal fails, or when the claim stands.
 //! - Challenger's bond: released if the claim is refuted. Slashed in full if the claim is upheld
 //!   on the disputed layer: `FalseChallengeCompensation × ChallengerBond` goes to the executor,
 //!   the rest to `OnSlash`.
@@ -93,7 +98,22 @@
 //!
 //! A challenger who catches a lie gets its bond back plus `ChallengerReward` (paid out of the
 //! slashed collateral, which covers it); the liar loses its whole collateral, at least as much as
-//! the challenger put at risk plus the reward. A challenger who is wrong loses its bond. The
+//! the challenger put at risk plus the reward. The reward is small next to the collateral
+//! (`ChallengerReward + RequesterCompensation × JobCollateral <= JobCollateral`, checked by
+//! `integrity_test`), so a liar that refutes itself from a second account, to keep the reward,
+//! still loses `JobCollateral - ChallengerReward`.
+//!
+//! ### Commit, then reveal
+//!
+//! A refutation is public once its `challenge` is in the pool, so whoever sees it could post it
+//! first and take the reward. Challengers therefore commit first
+//! ([`Pallet::commit_challenge`]: a hash of their account, the job, the layer and the inputs,
+//! [`vigil_engine::challenge_commitment`]) and reveal in a later block. The reward goes to the
+//! first commitment, in commitment order, that matches the refutation and was made in an earlier
+//! block than the reveal; a copier's commitment comes in the reveal's block at the earliest. A
+//! reveal needs no commitment: any false claim is refuted whoever reveals it, so a full list of
+//! commitments (at most `MaxCommitments`, each holding a deposit lost unless it matches) can cost
+//! a watcher its reward, never the chain its soundness. A challenger who is wrong loses its bond. The
 //! unbonding delay outlasts every deadline a job can still have after an executor stops taking
 //! jobs (disputes settle within one block), so stake cannot leave before it can be slashed.
 //! `integrity_test` checks both inequalities.
@@ -215,6 +235,8 @@ pub mod pallet {
         ChallengerBond,
         /// A requester's deposit for the bytes its job and the job's claim keep on chain.
         StorageDeposit,
+        /// A challenger's deposit for a commitment to a refutation.
+        ChallengeCommitment,
     }
 
     #[pallet::config]
@@ -249,9 +271,25 @@ pub mod pallet {
         #[pallet::constant]
         type ChallengerBond: Get<BalanceOf<Self>>;
 
-        /// Paid to a challenger who proves a claim false, out of the executor's collateral.
+        /// Paid, out of the executor's slashed collateral, to the first challenger that committed
+        /// to the refutation (see [`Pallet::commit_challenge`]). Small next to `JobCollateral`,
+        /// so that a liar who challenges itself still loses most of its collateral.
         #[pallet::constant]
         type ChallengerReward: Get<BalanceOf<Self>>;
+
+        /// The part of a refuted executor's slashed collateral paid to the requester.
+        #[pallet::constant]
+        type RequesterCompensation: Get<Perbill>;
+
+        /// The most commitments one claim can collect.
+        #[pallet::constant]
+        type MaxCommitments: Get<u32>;
+
+        /// Held for each commitment; released if the commitment is to the refutation that
+        /// settles the dispute, burned otherwise (when the claim settles), so that filling a
+        /// claim's commitments with noise costs `MaxCommitments × CommitmentDeposit`.
+        #[pallet::constant]
+        type CommitmentDeposit: Get<BalanceOf<Self>>;
 
         /// The part of a wrong challenger's bond paid to the executor.
         #[pallet::constant]
@@ -370,6 +408,16 @@ pub mod pallet {
     pub type SettlementQueue<T: Config> =
         StorageMap<_, Twox64Concat, BlockNumberFor<T>, queue::Bucket<T>, ValueQuery>;
 
+    /// Commitments to refutations of each claimed job, in the order they were made.
+    #[pallet::storage]
+    pub type Commitments<T: Config> = StorageMap<
+        _,
+        Twox64Concat,
+        JobId,
+        BoundedVec<Commitment<T::AccountId, BlockNumberFor<T>>, T::MaxCommitments>,
+        ValueQuery,
+    >;
+
     /// The challenge window of this chain, set at genesis (e.g. short on a development chain);
     /// at most, and by default, [`Config::ChallengeWindow`].
     #[pallet::storage]
@@ -467,6 +515,17 @@ pub mod pallet {
             executor: T::AccountId,
             fee: BalanceOf<T>,
         },
+        /// A challenger committed to a refutation of a claim, to reveal it with `challenge`.
+        ChallengeCommitted {
+            job_id: JobId,
+            challenger: T::AccountId,
+        },
+        /// The requester of a refuted claim was paid part of the liar's collateral.
+        RequesterCompensated {
+            job_id: JobId,
+            requester: T::AccountId,
+            amount: BalanceOf<T>,
+        },
         /// A dispute was settled by re-executing `layer`.
         DisputeResolved {
             job_id: JobId,
@@ -554,6 +613,13 @@ pub mod pallet {
         /// A challenge input is larger than any activation a registered layer reads
         /// ([`pallet_models::ModelLimits::max_activation_bytes`]).
         LayerInputTooLarge,
+        /// The account already committed to a refutation of this claim.
+        AlreadyCommitted,
+        /// The claim has collected `MaxCommitments` commitments.
+        TooManyCommitments,
+        /// A commitment must be revealed in a later block within the window: the window ends at
+        /// this block.
+        CommitmentTooLate,
     }
 
     #[pallet::hooks]
@@ -572,6 +638,14 @@ pub mod pallet {
                 !T::ChallengerReward::get().is_zero(),
                 "ChallengerReward > 0"
             );
+            let collateral = T::JobCollateral::get();
+            assert!(
+                T::ChallengerReward::get()
+                    .saturating_add(T::RequesterCompensation::get() * collateral)
+                    <= collateral,
+                "ChallengerReward + RequesterCompensation × JobCollateral <= JobCollateral"
+            );
+            assert!(T::MaxCommitments::get() > 0, "MaxCommitments > 0");
             assert!(
                 T::MinExecutorBond::get() >= T::JobCollateral::get(),
                 "MinExecutorBond >= JobCollateral"
@@ -753,16 +827,21 @@ pub mod pallet {
         /// executor, only once, by the claim deadline.
         ///
         /// Emits [`Event::ClaimPosted`].
+        ///
+        /// The weight grows with the output, which the call hashes: charged for the largest
+        /// output up front, refunded down to this one's.
         #[pallet::call_index(4)]
-        #[pallet::weight(T::WeightInfo::post_claim())]
+        #[pallet::weight(T::WeightInfo::post_claim(T::MaxOutputBytes::get().div_ceil(1024)))]
         pub fn post_claim(
             origin: OriginFor<T>,
             job_id: JobId,
             output: Vec<u8>,
             trace: Vec<[u8; 32]>,
-        ) -> DispatchResult {
+        ) -> DispatchResultWithPostInfo {
             let who = ensure_signed(origin)?;
-            Self::do_post_claim(who, job_id, output, trace)
+            let kib = (output.len() as u32).div_ceil(1024);
+            Self::do_post_claim(who, job_id, output, trace)?;
+            Ok(Some(T::WeightInfo::post_claim(kib)).into())
         }
 
         /// Challenge one layer of a claim, supplying the activations that feed it (in the order
@@ -802,9 +881,116 @@ pub mod pallet {
             );
             Self::do_finalize(job_id, job)
         }
+
+        /// Commit to a refutation of a claim before revealing it: `commitment` is
+        /// [`vigil_engine::challenge_commitment`] of the caller's account, the job, the layer and
+        /// the layer inputs that the caller will pass to [`Pallet::challenge`] in a later block.
+        /// Holds `CommitmentDeposit`.
+        ///
+        /// Anyone may reveal a refutation, committed or not, and a false claim is refuted
+        /// whoever reveals it; the `ChallengerReward` goes to the first account that committed to
+        /// that refutation in an earlier block than the reveal. Copying a challenge seen pending
+        /// in the pool therefore earns nothing: the copier's commitment comes too late.
+        ///
+        /// Emits [`Event::ChallengeCommitted`].
+        #[pallet::call_index(7)]
+        #[pallet::weight(T::WeightInfo::commit_challenge())]
+        pub fn commit_challenge(
+            origin: OriginFor<T>,
+            job_id: JobId,
+            commitment: [u8; 32],
+        ) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            Self::do_commit_challenge(who, job_id, commitment)
+        }
     }
 
     impl<T: Config> Pallet<T> {
+        /// Record `who`'s commitment to a refutation of `job_id`'s claim.
+        pub fn do_commit_challenge(
+            who: T::AccountId,
+            job_id: JobId,
+            commitment: [u8; 32],
+        ) -> DispatchResult {
+            let job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+            ensure!(job.status == JobStatus::Claimed, Error::<T>::NotClaimed);
+            let now = frame_system::Pallet::<T>::block_number();
+            ensure!(now <= job.deadline, Error::<T>::ChallengeWindowClosed);
+            ensure!(now < job.deadline, Error::<T>::CommitmentTooLate);
+            ensure!(job.executor != who, Error::<T>::SelfChallenge);
+            let mut commitments = Commitments::<T>::get(job_id);
+            ensure!(
+                !commitments.iter().any(|c| c.challenger == who),
+                Error::<T>::AlreadyCommitted
+            );
+            commitments
+                .try_push(Commitment {
+                    challenger: who.clone(),
+                    hash: commitment,
+                    at: now,
+                })
+                .map_err(|_| Error::<T>::TooManyCommitments)?;
+            T::Currency::hold(
+                &HoldReason::ChallengeCommitment.into(),
+                &who,
+                T::CommitmentDeposit::get(),
+            )
+            .map_err(|_| Error::<T>::InsufficientBalance)?;
+            Commitments::<T>::insert(job_id, commitments);
+            Self::deposit_event(Event::ChallengeCommitted {
+                job_id,
+                challenger: who,
+            });
+            Ok(())
+        }
+
+        /// Settle the commitments of a claim that is no longer open to challenge: release the
+        /// deposit of every commitment to `refutation` (the account, layer and inputs that
+        /// refuted it; `None` if it was not refuted), burn the others. Returns the first
+        /// account, in commitment order, that committed to the refutation before `now`.
+        fn settle_commitments(
+            job_id: JobId,
+            refutation: Option<(u32, &[&[u8]])>,
+        ) -> Option<T::AccountId> {
+            let now = frame_system::Pallet::<T>::block_number();
+            let deposit = T::CommitmentDeposit::get();
+            let mut first = None;
+            for c in Commitments::<T>::take(job_id) {
+                let matches = refutation.is_some_and(|(layer, inputs)| {
+                    c.hash
+                        == vigil_engine::challenge_commitment(
+                            &c.challenger.encode(),
+                            job_id,
+                            layer,
+                            inputs,
+                        )
+                });
+                if matches {
+                    let released = T::Currency::release(
+                        &HoldReason::ChallengeCommitment.into(),
+                        &c.challenger,
+                        deposit,
+                        Precision::BestEffort,
+                    )
+                    .unwrap_or_else(|_| Zero::zero());
+                    frame_support::defensive_assert!(released == deposit, "held in full");
+                    if first.is_none() && c.at < now {
+                        first = Some(c.challenger);
+                    }
+                } else {
+                    Self::slash_and_reward(
+                        HoldReason::ChallengeCommitment,
+                        &c.challenger,
+                        deposit,
+                        SlashReason::UnmatchedCommitment,
+                        None,
+                        Zero::zero(),
+                    );
+                }
+            }
+            first
+        }
+
         /// The weight of a challenge of a layer of `cost` units in a model of `model_len` bytes.
         pub fn challenge_weight(cost: u64, model_len: u32) -> Weight {
             T::WeightInfo::challenge(cost_to_k(cost))
@@ -1033,6 +1219,8 @@ pub mod pallet {
 
         /// Pay the executor of a claimed job and unlock its collateral.
         pub(crate) fn do_finalize(job_id: JobId, mut job: JobOf<T>) -> DispatchResult {
+            // The claim stood: no commitment was to a refutation.
+            Self::settle_commitments(job_id, None);
             T::Currency::transfer_on_hold(
                 &HoldReason::JobFee.into(),
                 &job.requester,
@@ -1066,9 +1254,49 @@ pub mod pallet {
             beneficiary: Option<&T::AccountId>,
             reward: BalanceOf<T>,
         ) -> BalanceOf<T> {
+            Self::slash_reward_and_compensate(
+                hold,
+                who,
+                amount,
+                slash_reason,
+                beneficiary,
+                reward,
+                None,
+            )
+        }
+
+        /// [`Self::slash_and_reward`], paying also `compensation` (a requester, its job and its
+        /// share of what was slashed) before the rest goes to `OnSlash`.
+        fn slash_reward_and_compensate(
+            hold: HoldReason,
+            who: &T::AccountId,
+            amount: BalanceOf<T>,
+            slash_reason: SlashReason,
+            beneficiary: Option<&T::AccountId>,
+            reward: BalanceOf<T>,
+            compensation: Option<(&T::AccountId, JobId, Perbill)>,
+        ) -> BalanceOf<T> {
             let (credit, _missing) = T::Currency::slash(&hold.into(), who, amount);
             let slashed = credit.peek();
             let (to_pay, rest) = credit.split(reward);
+            let rest = match compensation {
+                Some((requester, job_id, share)) => {
+                    let (to_requester, rest) = rest.split(share * slashed);
+                    let amount = to_requester.peek();
+                    if !amount.is_zero() {
+                        match T::Currency::resolve(requester, to_requester) {
+                            Ok(()) => Self::deposit_event(Event::RequesterCompensated {
+                                job_id,
+                                requester: requester.clone(),
+                                amount,
+                            }),
+                            Err(unpaid) => T::OnSlash::on_unbalanced(unpaid),
+                        }
+                    }
+                    rest
+                }
+                None => rest,
+            };
             let paid = to_pay.peek();
             let mut rewarded = Zero::zero();
             match beneficiary {
@@ -1280,13 +1508,18 @@ pub mod pallet {
                 .map_err(rejection)?;
 
             if outcome.executor_was_wrong() {
-                let slashed = Self::slash_and_reward(
+                // The reward goes to the first account that committed to this refutation in an
+                // earlier block, which need not be the one revealing it; without one, nobody is
+                // rewarded and the reward is burned with the rest.
+                let rewarded = Self::settle_commitments(job_id, Some((layer, &inputs)));
+                let slashed = Self::slash_reward_and_compensate(
                     HoldReason::ExecutorBond,
                     &job.executor,
                     T::JobCollateral::get(),
                     SlashReason::FalseClaim,
-                    Some(&who),
+                    rewarded.as_ref(),
                     T::ChallengerReward::get(),
+                    Some((&job.requester, job_id, T::RequesterCompensation::get())),
                 );
                 Executors::<T>::mutate(&job.executor, |info| {
                     if let Some(info) = info {
@@ -1311,6 +1544,25 @@ pub mod pallet {
                 Self::retire(job_id, &mut job);
                 Jobs::<T>::insert(job_id, job);
             } else {
+                // The revealer's own commitment, if any, was to a false refutation.
+                let mut commitments = Commitments::<T>::get(job_id);
+                let before = commitments.len();
+                commitments.retain(|c| c.challenger != who);
+                if commitments.len() != before {
+                    Self::slash_and_reward(
+                        HoldReason::ChallengeCommitment,
+                        &who,
+                        T::CommitmentDeposit::get(),
+                        SlashReason::UnmatchedCommitment,
+                        None,
+                        Zero::zero(),
+                    );
+                    if commitments.is_empty() {
+                        Commitments::<T>::remove(job_id);
+                    } else {
+                        Commitments::<T>::insert(job_id, commitments);
+                    }
+                }
                 let compensation = T::FalseChallengeCompensation::get() * bond;
                 Self::slash_and_reward(
                     HoldReason::ChallengerBond,
@@ -1341,6 +1593,16 @@ pub mod pallet {
             let cursor = SettlementCursor::<T>::get();
             let expiry_cursor = ExpiryCursor::<T>::get();
             let next_job_id = NextJobId::<T>::get();
+            let mut committed: BTreeMap<T::AccountId, u32> = BTreeMap::new();
+            for (job_id, list) in Commitments::<T>::iter() {
+                ensure!(
+                    Jobs::<T>::get(job_id).is_some_and(|j| j.status == JobStatus::Claimed),
+                    "only claims open to challenge have commitments"
+                );
+                for c in list {
+                    *committed.entry(c.challenger).or_default() += 1;
+                }
+            }
             let mut deposits: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
             for (id, claim) in Claims::<T>::iter() {
                 let job = Jobs::<T>::get(id);
@@ -1454,6 +1716,12 @@ pub mod pallet {
                         "only executors have an ExecutorBond hold"
                     );
                 }
+                ensure!(
+                    T::Currency::balance_on_hold(&HoldReason::ChallengeCommitment.into(), &who)
+                        == T::CommitmentDeposit::get()
+                            .saturating_mul(committed.get(&who).copied().unwrap_or(0).into()),
+                    "a challenger's ChallengeCommitment hold is one deposit per commitment"
+                );
                 ensure!(
                     T::Currency::balance_on_hold(&HoldReason::StorageDeposit.into(), &who)
                         == deposits.get(&who).copied().unwrap_or_else(Zero::zero),

@@ -58,6 +58,7 @@ parameter_types! {
     pub static JobDepositBase: Balance = 0;
     pub static JobDepositPerByte: Balance = 0;
     pub const Compensation: Perbill = Perbill::from_percent(50);
+    pub const RequesterShare: Perbill = Perbill::from_percent(40);
 }
 
 /// Burns what it receives and counts it.
@@ -72,7 +73,11 @@ impl OnUnbalanced<crate::CreditOf<Test>> for BurnAndCount {
 pub const MIN_BOND: Balance = 1_000;
 pub const COLLATERAL: Balance = 100;
 pub const CHALLENGER_BOND: Balance = 40;
-pub const CHALLENGER_REWARD: Balance = 30;
+pub const CHALLENGER_REWARD: Balance = 10;
+/// 40 % of `COLLATERAL`.
+pub const REQUESTER_COMPENSATION: Balance = 40;
+pub const MAX_COMMITMENTS: u32 = 3;
+pub const COMMITMENT_DEPOSIT: Balance = 5;
 pub const CLAIM_TIMEOUT: u64 = 5;
 pub const WINDOW: u64 = 10;
 pub const UNBONDING: u64 = 30;
@@ -89,6 +94,9 @@ impl pallet_inference::Config for Test {
     type JobCollateral = ConstU64<COLLATERAL>;
     type ChallengerBond = ConstU64<CHALLENGER_BOND>;
     type ChallengerReward = ConstU64<CHALLENGER_REWARD>;
+    type RequesterCompensation = RequesterShare;
+    type MaxCommitments = ConstU32<MAX_COMMITMENTS>;
+    type CommitmentDeposit = ConstU64<COMMITMENT_DEPOSIT>;
     type FalseChallengeCompensation = Compensation;
     type MinJobFee = ConstU64<1>;
     type JobDepositBase = JobDepositBase;

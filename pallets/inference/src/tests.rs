@@ -746,21 +746,59 @@ mod challenge {
         Inference::challenge(RuntimeOrigin::signed(who), job, layer, inputs_of(data))
     }
 
+    /// `who`'s commitment to disputing `layer` of `job` with `data`.
+    fn commitment(who: AccountId, job: u64, layer: u32, data: &[Vec<u8>]) -> [u8; 32] {
+        let inputs: Vec<&[u8]> = data.iter().map(|d| &d[..]).collect();
+        vigil_engine::challenge_commitment(&codec::Encode::encode(&who), job, layer, &inputs)
+    }
+
+    fn commit(who: AccountId, job: u64, layer: u32, data: &[Vec<u8>]) {
+        assert_ok!(Inference::commit_challenge(
+            RuntimeOrigin::signed(who),
+            job,
+            commitment(who, job, layer, data)
+        ));
+    }
+
+    /// The refutation of `claim_falsely`: layer 1, fed by layer 0's output, which the false claim
+    /// committed honestly.
+    fn refutation() -> (u32, Vec<Vec<u8>>) {
+        let (_, _, acts) = honest(&input());
+        (1, vec![acts[1].clone()])
+    }
+
     #[test]
     fn a_false_claim_is_refuted_and_pays_the_challenger() {
         build_and_execute(|| {
             let model = setup();
             let job = submit(model);
             claim_falsely(job);
-            let (_, _, acts) = honest(&input());
-            // Layer 1 is fed by layer 0's output, which the false claim committed honestly.
-            assert_ok!(challenge(CHALLENGER, job, 1, vec![acts[1].clone()]));
+            let (layer, data) = refutation();
+            commit(CHALLENGER, job, layer, &data);
+            assert_eq!(
+                held(HoldReason::ChallengeCommitment, CHALLENGER),
+                COMMITMENT_DEPOSIT
+            );
+            roll_to(2);
+            assert_ok!(challenge(CHALLENGER, job, layer, data));
 
             assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Refuted);
             assert_eq!(balances(CHALLENGER), (INITIAL + CHALLENGER_REWARD, 0));
-            assert_eq!(balances(REQUESTER), (INITIAL, 0));
+            // The requester is refunded and compensated out of the liar's collateral.
+            assert_eq!(balances(REQUESTER), (INITIAL + REQUESTER_COMPENSATION, 0));
             assert_eq!(balances(EXEC1), (INITIAL - MIN_BOND, MIN_BOND - COLLATERAL));
-            assert_eq!(Burned::get(), COLLATERAL - CHALLENGER_REWARD);
+            assert_eq!(
+                Burned::get(),
+                COLLATERAL - CHALLENGER_REWARD - REQUESTER_COMPENSATION
+            );
+            System::assert_has_event(
+                Event::RequesterCompensated {
+                    job_id: job,
+                    requester: REQUESTER,
+                    amount: REQUESTER_COMPENSATION,
+                }
+                .into(),
+            );
             System::assert_has_event(
                 Event::Slashed {
                     who: EXEC1,
@@ -783,6 +821,178 @@ mod challenge {
             // Settled: nothing more happens when the window would have closed.
             roll_to(3 + WINDOW);
             assert_eq!(balances(EXEC1).0, INITIAL - MIN_BOND);
+        });
+    }
+
+    /// Whoever reveals a refutation, the reward goes to the first account that committed to it
+    /// in an earlier block. A copier who posts the same challenge without committing, or who
+    /// commits in the block of the reveal, earns nothing; the lie is refuted all the same.
+    #[test]
+    fn a_copied_challenge_earns_its_copier_nothing() {
+        build_and_execute(|| {
+            let model = setup();
+            let job = submit(model);
+            claim_falsely(job);
+            let (layer, data) = refutation();
+            commit(CHALLENGER, job, layer, &data);
+            roll_to(2);
+            // The copier saw the reveal in the pool: it commits and is included first.
+            commit(EXEC2, job, layer, &data);
+            assert_ok!(challenge(EXEC2, job, layer, data.clone()));
+            assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Refuted);
+            assert_eq!(balances(CHALLENGER), (INITIAL + CHALLENGER_REWARD, 0));
+            assert_eq!(balances(EXEC2), (INITIAL, 0), "the copier earned nothing");
+            System::assert_has_event(
+                Event::Slashed {
+                    who: EXEC1,
+                    amount: COLLATERAL,
+                    reason: SlashReason::FalseClaim,
+                    beneficiary: Some(CHALLENGER),
+                    rewarded: CHALLENGER_REWARD,
+                }
+                .into(),
+            );
+        });
+    }
+
+    #[test]
+    fn an_uncommitted_refutation_refutes_but_rewards_nobody() {
+        build_and_execute(|| {
+            let model = setup();
+            let job = submit(model);
+            claim_falsely(job);
+            let (layer, data) = refutation();
+            assert_ok!(challenge(CHALLENGER, job, layer, data));
+            assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Refuted);
+            assert_eq!(balances(CHALLENGER), (INITIAL, 0));
+            assert_eq!(balances(REQUESTER), (INITIAL + REQUESTER_COMPENSATION, 0));
+            assert_eq!(Burned::get(), COLLATERAL - REQUESTER_COMPENSATION);
+        });
+    }
+
+    /// A liar that refutes itself from a second account keeps only the reward: it still loses
+    /// most of its collateral.
+    #[test]
+    fn a_liar_that_challenges_itself_still_loses_most_of_its_collateral() {
+        build_and_execute(|| {
+            let model = setup();
+            let job = submit(model);
+            claim_falsely(job);
+            let (layer, data) = refutation();
+            // EXEC2 is the liar's second account.
+            commit(EXEC2, job, layer, &data);
+            roll_to(2);
+            assert_ok!(challenge(EXEC2, job, layer, data));
+            let liar_loss = COLLATERAL;
+            let second_account_gain = CHALLENGER_REWARD;
+            assert_eq!(balances(EXEC2), (INITIAL + second_account_gain, 0));
+            assert!(
+                (liar_loss - second_account_gain) * 10 >= COLLATERAL * 9,
+                "the pair loses at least 90 % of the collateral"
+            );
+        });
+    }
+
+    /// A commitment that does not match the refutation (noise, or a wrong guess) loses its
+    /// deposit, as do all commitments to a claim that stands; matching ones get theirs back.
+    #[test]
+    fn commitments_that_refute_nothing_lose_their_deposit() {
+        build_and_execute(|| {
+            let model = setup();
+            let refuted = submit(model);
+            let stands = submit(model);
+            claim_falsely(refuted);
+            claim_honestly(stands);
+            let (layer, data) = refutation();
+            commit(CHALLENGER, refuted, layer, &data);
+            assert_ok!(Inference::commit_challenge(
+                RuntimeOrigin::signed(EXEC2),
+                refuted,
+                [9; 32]
+            ));
+            assert_ok!(Inference::commit_challenge(
+                RuntimeOrigin::signed(EXEC3),
+                stands,
+                [8; 32]
+            ));
+            roll_to(2);
+            assert_ok!(challenge(CHALLENGER, refuted, layer, data));
+            assert_eq!(held(HoldReason::ChallengeCommitment, CHALLENGER), 0);
+            assert_eq!(balances(EXEC2), (INITIAL - COMMITMENT_DEPOSIT, 0));
+            assert_eq!(
+                held(HoldReason::ChallengeCommitment, EXEC3),
+                COMMITMENT_DEPOSIT
+            );
+            roll_to(2 + WINDOW);
+            assert_eq!(
+                Jobs::<Test>::get(stands).unwrap().status,
+                JobStatus::Finalized
+            );
+            assert_eq!(balances(EXEC3), (INITIAL - COMMITMENT_DEPOSIT, 0));
+            assert!(crate::Commitments::<Test>::iter().next().is_none());
+        });
+    }
+
+    #[test]
+    fn commit_challenge_fails_for_bad_commitments() {
+        build_and_execute(|| {
+            let model = setup();
+            let job = submit(model);
+            assert_noop!(
+                Inference::commit_challenge(RuntimeOrigin::signed(CHALLENGER), 99, [0; 32]),
+                Error::<Test>::UnknownJob
+            );
+            assert_noop!(
+                Inference::commit_challenge(RuntimeOrigin::signed(CHALLENGER), job, [0; 32]),
+                Error::<Test>::NotClaimed
+            );
+            claim_falsely(job);
+            assert_noop!(
+                Inference::commit_challenge(RuntimeOrigin::signed(EXEC1), job, [0; 32]),
+                Error::<Test>::SelfChallenge
+            );
+            // An account with nothing to hold.
+            assert_noop!(
+                Inference::commit_challenge(RuntimeOrigin::signed(99), job, [0; 32]),
+                Error::<Test>::InsufficientBalance
+            );
+            for who in [CHALLENGER, EXEC2, EXEC3] {
+                assert_ok!(Inference::commit_challenge(
+                    RuntimeOrigin::signed(who),
+                    job,
+                    [1; 32]
+                ));
+            }
+            assert_noop!(
+                Inference::commit_challenge(RuntimeOrigin::signed(CHALLENGER), job, [2; 32]),
+                Error::<Test>::AlreadyCommitted
+            );
+            assert_noop!(
+                Inference::commit_challenge(RuntimeOrigin::signed(REQUESTER), job, [2; 32]),
+                Error::<Test>::TooManyCommitments
+            );
+            let deadline = Jobs::<Test>::get(job).unwrap().deadline;
+            System::set_block_number(deadline);
+            crate::Commitments::<Test>::remove(job);
+            for who in [CHALLENGER, EXEC2, EXEC3] {
+                use frame_support::traits::{fungible::MutateHold, tokens::Precision};
+                Balances::release(
+                    &RuntimeHoldReason::Inference(HoldReason::ChallengeCommitment),
+                    &who,
+                    COMMITMENT_DEPOSIT,
+                    Precision::Exact,
+                )
+                .unwrap();
+            }
+            assert_noop!(
+                Inference::commit_challenge(RuntimeOrigin::signed(CHALLENGER), job, [2; 32]),
+                Error::<Test>::CommitmentTooLate
+            );
+            System::set_block_number(deadline + 1);
+            assert_noop!(
+                Inference::commit_challenge(RuntimeOrigin::signed(CHALLENGER), job, [2; 32]),
+                Error::<Test>::ChallengeWindowClosed
+            );
         });
     }
 

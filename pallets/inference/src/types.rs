@@ -121,4 +121,20 @@ pub enum SlashReason {
     FalseClaim,
     /// The challenged layer was computed correctly: the challenger's bond.
     FalseChallenge,
+    /// A commitment to something that refuted nothing: its deposit.
+    UnmatchedCommitment,
+}
+
+/// A challenger's commitment to a refutation it will reveal with `challenge`
+/// ([`vigil_engine::challenge_commitment`] of its account, the job, the layer and the inputs).
+#[derive(
+    Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
+pub struct Commitment<AccountId, BlockNumber> {
+    /// Who committed; its `CommitmentDeposit` is held.
+    pub challenger: AccountId,
+    /// The commitment.
+    pub hash: [u8; 32],
+    /// The block that included it: only commitments from earlier blocks than a reveal count.
+    pub at: BlockNumber,
 }

@@ -43,12 +43,13 @@ pub trait WeightInfo {
 	fn unregister_executor() -> Weight;
 	fn withdraw_bond() -> Weight;
 	fn submit_job(e: u32, ) -> Weight;
-	fn post_claim() -> Weight;
+	fn post_claim(n: u32, ) -> Weight;
 	fn finalize_claim() -> Weight;
 	fn challenge(k: u32, ) -> Weight;
 	fn load_model(n: u32, ) -> Weight;
 	fn settle_job() -> Weight;
 	fn expire_job() -> Weight;
+	fn commit_challenge() -> Weight;
 }
 
 /// Weights for `pallet_inference` using the runtime's database weights.
@@ -81,9 +82,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 			.saturating_add(Weight::from_parts(0, 2564).saturating_mul(e.into()))
 	}
-	fn post_claim() -> Weight {
-		// Measured proof size: 265_754 bytes.
+	fn post_claim(n: u32, ) -> Weight {
 		Weight::from_parts(22_644_000, 265754)
+			.saturating_add(Weight::from_parts(2_000_000, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -118,6 +119,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
+	fn commit_challenge() -> Weight {
+		Weight::from_parts(30_000_000, 4000)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
 }
 
 // For tests: the same figures with RocksDB's database weights.
@@ -145,8 +151,9 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 			.saturating_add(Weight::from_parts(0, 2564).saturating_mul(e.into()))
 	}
-	fn post_claim() -> Weight {
+	fn post_claim(n: u32, ) -> Weight {
 		Weight::from_parts(22_644_000, 265754)
+			.saturating_add(Weight::from_parts(2_000_000, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
@@ -175,5 +182,10 @@ impl WeightInfo for () {
 		Weight::from_parts(12_098_000, 265754)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
+	}
+	fn commit_challenge() -> Weight {
+		Weight::from_parts(30_000_000, 4000)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 }
