@@ -3,8 +3,8 @@
 use alloc::vec::Vec;
 
 use crate::model::{
-    Clamp, Concatenation, FullyConnected, Layer, Mean, Model, Multiplier, Op, Pad, Softmax,
-    TensorInfo, FORMAT_VERSION,
+    Clamp, Concatenation, FullyConnected, Layer, Mean, Model, Multiplier, Op, Pad,
+    SmoothActivation, Softmax, TensorInfo, FORMAT_VERSION,
 };
 
 /// A deterministic stream of pseudo-random values (xorshift64*), for building test data.
@@ -216,4 +216,47 @@ pub fn widest_dispute(inputs: u32, width: u32) -> Model {
         op: Op::Reshape,
     });
     model
+}
+
+/// One `SOFTMAX` layer over `rows` rows of `depth`: the costliest operator per cost unit among
+/// those with a fixed-point exponential per element, for measuring disputes of such layers.
+pub fn single_softmax(rows: u32, depth: u32) -> Model {
+    Model {
+        version: FORMAT_VERSION,
+        input: tensor(&[rows, depth], 0),
+        layers: alloc::vec![Layer {
+            source_index: 0,
+            inputs: alloc::vec![0],
+            output: tensor(&[rows, depth], -128),
+            op: Op::Softmax(Softmax {
+                input_multiplier: Multiplier {
+                    multiplier: 1_518_500_250,
+                    shift: 22,
+                },
+                diff_min: -248,
+            }),
+        }],
+    }
+}
+
+/// One `LOGISTIC` (or, with `tanh`, `TANH`) layer over `elements` values, for measuring
+/// disputes of the smooth activations.
+pub fn single_smooth(elements: u32, tanh: bool) -> Model {
+    let op = SmoothActivation {
+        input_multiplier: Multiplier {
+            multiplier: 1 << 30,
+            shift: 3,
+        },
+        input_radius: 127,
+    };
+    Model {
+        version: FORMAT_VERSION,
+        input: tensor(&[1, elements], 0),
+        layers: alloc::vec![Layer {
+            source_index: 0,
+            inputs: alloc::vec![0],
+            output: tensor(&[1, elements], if tanh { 0 } else { -128 }),
+            op: if tanh { Op::Tanh(op) } else { Op::Logistic(op) },
+        }],
+    }
 }

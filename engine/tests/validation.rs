@@ -183,3 +183,21 @@ fn one_layer_alone_reproduces_its_trace_entry() {
         assert_eq!(vigil_engine::hash_activation(&out), execution.trace[layer]);
     }
 }
+
+/// The models built for measuring disputes are valid, and cost about 1024 units per step.
+#[test]
+fn the_dispute_benchmark_models_are_valid() {
+    use vigil_engine::testing::{single_smooth, single_softmax};
+    for (model, per_element) in [
+        (single_softmax(4, 256), 4),
+        (single_smooth(1024, false), 3),
+        (single_smooth(1024, true), 3),
+    ] {
+        let bytes = codec::Encode::encode(&model);
+        let valid = vigil_engine::decode_model(&bytes).expect("a valid model");
+        let cost = valid.layer_cost(0);
+        assert_eq!(cost.macs + cost.bytes, per_element * 1024);
+        let input: Vec<i8> = (0..valid.input_len()).map(|i| (i % 200) as i8).collect();
+        valid.run(&input).expect("it runs");
+    }
+}

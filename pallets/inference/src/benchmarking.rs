@@ -57,6 +57,22 @@ fn submit<T: Config>(model: ModelId, input: Vec<u8>) -> JobId {
         .0
 }
 
+/// A job on the one-layer `model`, claimed falsely (every output byte zero) by a registered
+/// executor; returns the job and its input (the input of layer 0).
+fn false_claim_on<T: Config>(model: vigil_engine::Model) -> (JobId, Vec<u8>) {
+    let who = executor::<T>(0);
+    let bytes = model.encode();
+    let model = vigil_engine::decode_model(&bytes).expect("a valid model");
+    let model_id = T::Models::register_for_benchmark(bytes);
+    let input = input_for(&model);
+    let job = submit::<T>(model_id, input.clone());
+    let output = vec![0u8; model.output_len()];
+    let mut trace = model.run(as_i8(&input)).unwrap().trace;
+    *trace.last_mut().unwrap() = hash_activation(as_i8(&output));
+    Inference::<T>::do_post_claim(who, job, output, trace).unwrap();
+    (job, input)
+}
+
 #[benchmarks]
 mod benchmarks {
     use super::*;
@@ -191,6 +207,45 @@ mod benchmarks {
         if lie {
             assert!(Jobs::<T>::get(job).unwrap().status == JobStatus::Refuted);
         }
+    }
+
+    /// `k`: rows of 256 of a disputed `SOFTMAX` layer (1024 cost units each); a false claim is
+    /// refuted. Per cost unit, softmax does far more work than a dense layer.
+    #[benchmark]
+    fn challenge_softmax(k: Linear<1, 64>) {
+        let (job, input) = false_claim_on::<T>(testing::single_softmax(k, 256));
+        let challenger = funded::<T>("challenger", 0);
+
+        #[extrinsic_call]
+        challenge(RawOrigin::Signed(challenger), job, 0, vec![input]);
+
+        assert!(Jobs::<T>::get(job).unwrap().status == JobStatus::Refuted);
+    }
+
+    /// `k`: about 1024 cost units of a disputed `LOGISTIC` layer; a false claim is refuted.
+    #[benchmark]
+    fn challenge_logistic(k: Linear<1, 64>) {
+        let elements = (1024 * k).div_ceil(3);
+        let (job, input) = false_claim_on::<T>(testing::single_smooth(elements, false));
+        let challenger = funded::<T>("challenger", 0);
+
+        #[extrinsic_call]
+        challenge(RawOrigin::Signed(challenger), job, 0, vec![input]);
+
+        assert!(Jobs::<T>::get(job).unwrap().status == JobStatus::Refuted);
+    }
+
+    /// `k`: about 1024 cost units of a disputed `TANH` layer; a false claim is refuted.
+    #[benchmark]
+    fn challenge_tanh(k: Linear<1, 64>) {
+        let elements = (1024 * k).div_ceil(3);
+        let (job, input) = false_claim_on::<T>(testing::single_smooth(elements, true));
+        let challenger = funded::<T>("challenger", 0);
+
+        #[extrinsic_call]
+        challenge(RawOrigin::Signed(challenger), job, 0, vec![input]);
+
+        assert!(Jobs::<T>::get(job).unwrap().status == JobStatus::Refuted);
     }
 
     /// A commitment to a claim that already has all but one of `MaxCommitments`.

@@ -992,8 +992,17 @@ pub mod pallet {
         }
 
         /// The weight of a challenge of a layer of `cost` units in a model of `model_len` bytes.
+        ///
+        /// Operators do different work per cost unit: a dense layer a multiply-accumulate, a
+        /// softmax or a logistic a fixed-point exponential per element. The dispute is charged
+        /// for the costliest of the benchmarked classes at that cost, so no layer of a registered
+        /// model is re-executed for less than it weighs.
         pub fn challenge_weight(cost: u64, model_len: u32) -> Weight {
-            T::WeightInfo::challenge(cost_to_k(cost))
+            let k = cost_to_k(cost);
+            T::WeightInfo::challenge(k)
+                .max(T::WeightInfo::challenge_softmax(k))
+                .max(T::WeightInfo::challenge_logistic(k))
+                .max(T::WeightInfo::challenge_tanh(k))
                 .saturating_add(T::WeightInfo::load_model(model_len.div_ceil(1024)))
         }
 

@@ -46,6 +46,9 @@ pub trait WeightInfo {
 	fn post_claim(n: u32, ) -> Weight;
 	fn finalize_claim() -> Weight;
 	fn challenge(k: u32, ) -> Weight;
+	fn challenge_softmax(k: u32, ) -> Weight;
+	fn challenge_logistic(k: u32, ) -> Weight;
+	fn challenge_tanh(k: u32, ) -> Weight;
 	fn load_model(n: u32, ) -> Weight;
 	fn settle_job() -> Weight;
 	fn expire_job() -> Weight;
@@ -98,6 +101,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Measured proof size: 1_052_077 bytes.
 		Weight::from_parts(183_984_416, 1052077)
 			.saturating_add(Weight::from_parts(1_283_217, 0).saturating_mul(k.into()))
+			.saturating_add(T::DbWeight::get().reads(14_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
+	}
+	fn challenge_softmax(k: u32, ) -> Weight {
+		Weight::from_parts(183_984_416, 1052077)
+			.saturating_add(Weight::from_parts(40_000_000, 0).saturating_mul(k.into()))
+			.saturating_add(T::DbWeight::get().reads(14_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
+	}
+	fn challenge_logistic(k: u32, ) -> Weight {
+		Weight::from_parts(183_984_416, 1052077)
+			.saturating_add(Weight::from_parts(40_000_000, 0).saturating_mul(k.into()))
+			.saturating_add(T::DbWeight::get().reads(14_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
+	}
+	fn challenge_tanh(k: u32, ) -> Weight {
+		Weight::from_parts(183_984_416, 1052077)
+			.saturating_add(Weight::from_parts(40_000_000, 0).saturating_mul(k.into()))
 			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
@@ -165,6 +186,24 @@ impl WeightInfo for () {
 	fn challenge(k: u32, ) -> Weight {
 		Weight::from_parts(183_984_416, 1052077)
 			.saturating_add(Weight::from_parts(1_283_217, 0).saturating_mul(k.into()))
+			.saturating_add(RocksDbWeight::get().reads(14_u64))
+			.saturating_add(RocksDbWeight::get().writes(11_u64))
+	}
+	fn challenge_softmax(k: u32, ) -> Weight {
+		Weight::from_parts(183_984_416, 1052077)
+			.saturating_add(Weight::from_parts(40_000_000, 0).saturating_mul(k.into()))
+			.saturating_add(RocksDbWeight::get().reads(14_u64))
+			.saturating_add(RocksDbWeight::get().writes(11_u64))
+	}
+	fn challenge_logistic(k: u32, ) -> Weight {
+		Weight::from_parts(183_984_416, 1052077)
+			.saturating_add(Weight::from_parts(40_000_000, 0).saturating_mul(k.into()))
+			.saturating_add(RocksDbWeight::get().reads(14_u64))
+			.saturating_add(RocksDbWeight::get().writes(11_u64))
+	}
+	fn challenge_tanh(k: u32, ) -> Weight {
+		Weight::from_parts(183_984_416, 1052077)
+			.saturating_add(Weight::from_parts(40_000_000, 0).saturating_mul(k.into()))
 			.saturating_add(RocksDbWeight::get().reads(14_u64))
 			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
