@@ -57,7 +57,8 @@ pub fn new_full(
 
     let select_chain: FullSelectChain = sc_consensus::LongestChain::new(backend.clone());
 
-    let transaction_pool = Arc::from(
+    // Transactions that do not decode are refused here, before the runtime (see `pool`).
+    let transaction_pool = Arc::new(crate::pool::DecodingPool(Arc::from(
         sc_transaction_pool::Builder::new(
             task_manager.spawn_essential_handle(),
             client.clone(),
@@ -66,7 +67,7 @@ pub fn new_full(
         .with_options(config.transaction_pool.clone())
         .with_prometheus(config.prometheus_registry())
         .build(),
-    );
+    )));
 
     let import_queue = sc_consensus_manual_seal::import_queue(
         Box::new(client.clone()),
