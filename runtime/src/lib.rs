@@ -328,10 +328,13 @@ impl pallet_inference::Config for Runtime {
     type MaxOutputBytes = MaxOutputBytes;
     type MaxLayers = MaxLayers;
     // A block's bucket takes the claim timeouts of the jobs submitted `ClaimTimeout + 1` blocks
-    // earlier and the windows of the claims posted `window + 1` blocks earlier: at 500 jobs per
-    // block, about 1000 entries. Settling 512 a block drains a backlog faster than it builds up.
+    // earlier and the windows of the claims posted `window + 1` blocks earlier: about two
+    // entries per job, one of them stale once the claim is posted. The hook settles at most 384
+    // jobs and looks at most at 768 entries a block (384 jobs a block settle without a backlog);
+    // its worst case (every settlement a timeout that scans 64 executors, plus as many removals)
+    // stays under half a block (`worst_case_hook_and_challenge_fit_a_block`).
     type MaxSettlementsPerBucket = ConstU32<1024>;
-    type MaxSettlementsPerBlock = ConstU32<512>;
+    type MaxSettlementsPerBlock = ConstU32<384>;
     type SettledRetention = ConstU32<SETTLED_RETENTION>;
     type MaxLayerCost = MaxLayerCost;
     type MaxModelBytes = MaxModelBytes;

@@ -9,10 +9,7 @@ use crate::Pallet as Inference;
 use alloc::{vec, vec::Vec};
 use codec::Encode;
 use frame_benchmarking::v2::*;
-use frame_support::{
-    traits::{fungible::Mutate, Get, Hooks},
-    BoundedVec,
-};
+use frame_support::traits::{fungible::Mutate, Get, Hooks};
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_runtime::traits::{One, Saturating, Zero};
 use vigil_engine::{as_i8, as_u8, hash_activation, testing};

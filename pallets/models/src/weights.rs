@@ -2,13 +2,13 @@
 //! Weights for `pallet_models`, measured by running its benchmarks.
 //!
 //! Produced by `scripts/benchmark` (`vigil-node benchmark pallet`, Wasm executor, dev chain).
-//! DATE: 2026-11-25, STEPS: `20`, REPEAT: `5`
+//! DATE: 2026-11-30, STEPS: `20`, REPEAT: `5`
 //! LOW RANGE: `[]`, HIGH RANGE: `[]`
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`
 //! WASM-EXECUTION: `Compiled`, CHAIN: `Some("dev")`, DB CACHE: 1024
 
 // Command:
-// /root/.cache/vigil/target/release/vigil-node
+// /work/fresh/target/release/vigil-node
 // benchmark
 // pallet
 // --chain
@@ -48,14 +48,14 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_model(n: u32, ) -> Weight {
 		// Measured proof size: 7_659 bytes.
-		Weight::from_parts(48_461_154, 7659)
-			.saturating_add(Weight::from_parts(8_405_103, 0).saturating_mul(n.into()))
+		Weight::from_parts(68_955_075, 7659)
+			.saturating_add(Weight::from_parts(9_814_750, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	fn remove_model() -> Weight {
 		// Measured proof size: 7_659 bytes.
-		Weight::from_parts(44_836_000, 7659)
+		Weight::from_parts(63_164_000, 7659)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -64,13 +64,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests: the same figures with RocksDB's database weights.
 impl WeightInfo for () {
 	fn register_model(n: u32, ) -> Weight {
-		Weight::from_parts(48_461_154, 7659)
-			.saturating_add(Weight::from_parts(8_405_103, 0).saturating_mul(n.into()))
+		Weight::from_parts(68_955_075, 7659)
+			.saturating_add(Weight::from_parts(9_814_750, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn remove_model() -> Weight {
-		Weight::from_parts(44_836_000, 7659)
+		Weight::from_parts(63_164_000, 7659)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
