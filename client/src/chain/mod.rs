@@ -513,6 +513,21 @@ pub fn status_name(status: &JobStatus) -> &'static str {
     }
 }
 
+/// The executors taking new jobs at block `at` (`Inference.ExecutorList`): a registered executor
+/// that is not listed is unbonding or suspended.
+pub async fn executor_list(at: &AtBlock) -> Result<Vec<AccountId>> {
+    Ok(at
+        .storage()
+        .try_fetch(api::storage().inference().executor_list(), ())
+        .await
+        .context("cannot read Inference.ExecutorList")?
+        .map(|list| list.decode())
+        .transpose()
+        .context("cannot decode Inference.ExecutorList")?
+        .map(|list| list.0)
+        .unwrap_or_default())
+}
+
 /// Whether `who` has a commitment to a refutation of job `job_id`'s claim at block `at`.
 pub async fn has_committed(at: &AtBlock, job_id: u64, who: &AccountId) -> Result<bool> {
     let list = at

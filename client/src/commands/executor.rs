@@ -318,15 +318,7 @@ async fn ensure_registered(api: &Client, ex: &Executor) -> Result<()> {
         if let Some(at) = info.unbonding_at {
             bail!("this account is unbonding (withdrawable from block #{at}) and takes no jobs");
         }
-        let listed = at
-            .storage()
-            .try_fetch(api::storage().inference().executor_list(), ())
-            .await
-            .context("cannot read Inference.ExecutorList")?
-            .map(|list| list.decode())
-            .transpose()
-            .context("cannot decode Inference.ExecutorList")?
-            .is_some_and(|list| list.0.contains(&ex.me));
+        let listed = chain::executor_list(&at).await?.contains(&ex.me);
         if listed {
             log(format!(
                 "registered executor: bond {}, {} open job(s)",

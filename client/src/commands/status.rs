@@ -38,15 +38,7 @@ async fn status(args: ChainArgs) -> Result<()> {
             .context("cannot decode an executor")?;
         rows.push((who, info));
     }
-    let listed = storage
-        .try_fetch(api::storage().inference().executor_list(), ())
-        .await
-        .context("cannot read Inference.ExecutorList")?
-        .map(|list| list.decode())
-        .transpose()
-        .context("cannot decode Inference.ExecutorList")?
-        .map(|list| list.0)
-        .unwrap_or_default();
+    let listed = chain::executor_list(&at).await?;
     println!("executors {}", rows.len());
     for (who, info) in &rows {
         let state = match info.unbonding_at {
