@@ -340,6 +340,9 @@ async fn check(
         .send(api, &call)
         .await
         .context("the node refused the commitment")?;
+    log(format!(
+        "job {job_id}: committed to the refutation; revealing it once the commitment is in a block"
+    ));
     Ok(())
 }
 
@@ -361,6 +364,9 @@ async fn reveal(api: &Client, ch: &mut Challenger, job_id: u64) -> Result<()> {
         .send(api, &call)
         .await
         .context("the node refused the challenge")?;
+    log(format!(
+        "job {job_id}: revealed the challenge of layer {layer}"
+    ));
     Ok(())
 }
 
