@@ -569,60 +569,63 @@ pub fn describe_runtime_error(
     format!("{error:?}")
 }
 
-/// The calls `pallet.call` signed by `signer` in the block `at` that failed, with the first field
-/// of each call read as a `u64` (the job id, for `post_claim` and `challenge`) and the reason the
-/// runtime gave. Senders that do not watch their transactions learn from this why the chain
-/// refused one.
+/// The calls `pallet.<one of calls>` signed by `signer` in the block `at` that failed, given the
+/// block's `events`: for each, the call's name, its first field read as a `u64` (the job id, for
+/// `post_claim`, `commit_challenge` and `challenge`) and the reason the runtime gave. Senders that
+/// do not watch their transactions learn from this why the chain refused one. A block without a
+/// failed extrinsic costs nothing more than the events already read.
 pub async fn failed_calls(
     at: &AtBlock,
+    events: &subxt::events::Events<SubstrateConfig>,
     signer: &AccountId,
     pallet: &str,
-    call: &str,
-) -> Result<Vec<(u64, String)>> {
+    calls: &[&'static str],
+) -> Result<Vec<(&'static str, u64, String)>> {
     use std::collections::HashMap;
+    let failures: Vec<(usize, String)> = events
+        .iter()
+        .flatten()
+        .filter_map(|event| {
+            let subxt::events::Phase::ApplyExtrinsic(index) = event.phase() else {
+                return None;
+            };
+            let failed = event
+                .decode_fields_as::<api::system::events::ExtrinsicFailed>()?
+                .ok()?;
+            Some((
+                index as usize,
+                describe_runtime_error(at.metadata_ref(), &failed.dispatch_error),
+            ))
+        })
+        .collect();
+    if failures.is_empty() {
+        return Ok(Vec::new());
+    }
     let extrinsics = at
         .extrinsics()
         .fetch()
         .await
         .context("cannot read the block's extrinsics")?;
-    let ours: HashMap<usize, u64> = extrinsics
+    let ours: HashMap<usize, (&'static str, u64)> = extrinsics
         .iter()
         .flatten()
-        .filter(|x| x.pallet_name() == pallet && x.call_name() == call)
-        .filter(|x| {
-            x.address_bytes()
-                .is_some_and(|a| a.len() >= 32 && a[a.len() - 32..] == signer.0[..])
-        })
+        .filter(|x| x.pallet_name() == pallet)
         .filter_map(|x| {
-            let field = x.call_data_field_bytes();
-            let first: [u8; 8] = field.get(..8)?.try_into().ok()?;
-            Some((x.index(), u64::from_le_bytes(first)))
+            let call = *calls.iter().find(|c| **c == x.call_name())?;
+            let signed_by_us = x
+                .address_bytes()
+                .is_some_and(|a| a.len() >= 32 && a[a.len() - 32..] == signer.0[..]);
+            let first: [u8; 8] = x.call_data_field_bytes().get(..8)?.try_into().ok()?;
+            signed_by_us.then_some((x.index(), (call, u64::from_le_bytes(first))))
         })
         .collect();
-    if ours.is_empty() {
-        return Ok(Vec::new());
-    }
-    let events = at
-        .events()
-        .fetch()
-        .await
-        .context("cannot read the block's events")?;
-    let mut failed = Vec::new();
-    for event in events.iter().flatten() {
-        let subxt::events::Phase::ApplyExtrinsic(index) = event.phase() else {
-            continue;
-        };
-        let Some(&id) = ours.get(&(index as usize)) else {
-            continue;
-        };
-        if let Some(Ok(e)) = event.decode_fields_as::<api::system::events::ExtrinsicFailed>() {
-            failed.push((
-                id,
-                describe_runtime_error(at.metadata_ref(), &e.dispatch_error),
-            ));
-        }
-    }
-    Ok(failed)
+    Ok(failures
+        .into_iter()
+        .filter_map(|(index, reason)| {
+            let &(call, id) = ours.get(&index)?;
+            Some((call, id, reason))
+        })
+        .collect())
 }
 
 #[cfg(test)]

@@ -186,19 +186,25 @@ async fn session(args: &ChainArgs, ch: &mut Challenger, backoff: &mut Backoff) -
             Err(e) => return anyhow!("cannot read the events of #{now}: {e}"),
         };
         record_verdicts(ch, now, &events);
-        for call in ["commit_challenge", "challenge"] {
-            match chain::failed_calls(&at, &ch.me, "Inference", call).await {
-                Ok(failed) => {
-                    for (job_id, reason) in failed {
-                        ch.disputes.remove(&job_id);
-                        ch.reveals.remove(&job_id);
-                        log(format!(
-                            "job {job_id}: the chain refused the {call} in #{now}: {reason}"
-                        ));
-                    }
+        match chain::failed_calls(
+            &at,
+            &events,
+            &ch.me,
+            "Inference",
+            &["commit_challenge", "challenge"],
+        )
+        .await
+        {
+            Ok(failed) => {
+                for (call, job_id, reason) in failed {
+                    ch.disputes.remove(&job_id);
+                    ch.reveals.remove(&job_id);
+                    log(format!(
+                        "job {job_id}: the chain refused the {call} in #{now}: {reason}"
+                    ));
                 }
-                Err(e) => return e,
             }
+            Err(e) => return e,
         }
         // Reveal what was committed in this block: the reveal lands in a later one.
         let committed: Vec<u64> = events

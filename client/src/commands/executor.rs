@@ -237,9 +237,9 @@ async fn session(args: &ChainArgs, ex: &mut Executor, backoff: &mut Backoff) -> 
                 chain::format_balance(ex.paid)
             ));
         }
-        match chain::failed_calls(&at, &ex.me, "Inference", "post_claim").await {
+        match chain::failed_calls(&at, &events, &ex.me, "Inference", &["post_claim"]).await {
             Ok(failed) => {
-                for (job_id, reason) in failed {
+                for (_, job_id, reason) in failed {
                     ex.pending.remove(&job_id);
                     log(format!(
                         "job {job_id}: the chain refused the claim in #{number}: {reason}"
@@ -334,18 +334,18 @@ async fn ensure_registered(api: &Client, ex: &Executor) -> Result<()> {
             chain::format_balance(info.bond),
             chain::format_balance(top_up)
         ));
-        let call = api::transactions().inference().register_executor(top_up);
-        chain::submit(api, &call, &ex.key)
-            .await
-            .context("cannot register again as an executor")?;
-        log("registered again".to_string());
-        return Ok(());
+        return register(api, ex, top_up).await;
     }
     log(format!(
         "registering with bond {} ...",
         chain::format_balance(ex.bond)
     ));
-    let call = api::transactions().inference().register_executor(ex.bond);
+    register(api, ex, ex.bond).await
+}
+
+/// `Inference.register_executor(bond)`: a new executor's bond, or a suspended one's top-up.
+async fn register(api: &Client, ex: &Executor, bond: u128) -> Result<()> {
+    let call = api::transactions().inference().register_executor(bond);
     chain::submit(api, &call, &ex.key)
         .await
         .context("cannot register as an executor")?;

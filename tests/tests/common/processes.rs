@@ -81,10 +81,10 @@ impl Drop for Proc {
     }
 }
 
-/// Run `vigil args…` to completion (killed by PID if it outlives [`WAIT`]); panic unless it
-/// succeeds; return its standard output. The output is read while the program runs, so a
-/// program that prints more than a pipe holds does not block.
-pub fn vigil(args: &[&str]) -> String {
+/// Run `vigil args…` to completion (killed by PID if it outlives [`WAIT`]) and return what it
+/// did. The output is read while the program runs, so a program that prints more than a pipe
+/// holds does not block.
+fn run(args: &[&str]) -> Output {
     let child = Command::new(vigil_binary())
         .args(args)
         .stdin(Stdio::null())
@@ -107,14 +107,19 @@ pub fn vigil(args: &[&str]) -> String {
         let _ = reader.join();
         panic!("vigil {args:?} did not finish within {WAIT:?}");
     }
+    reader
+        .join()
+        .expect("the reader thread")
+        .expect("collect vigil output")
+}
+
+/// Run `vigil args…` to completion; panic unless it succeeds; return its standard output.
+pub fn vigil(args: &[&str]) -> String {
     let Output {
         status,
         stdout,
         stderr,
-    } = reader
-        .join()
-        .expect("the reader thread")
-        .expect("collect vigil output");
+    } = run(args);
     let stdout = String::from_utf8_lossy(&stdout).into_owned();
     assert!(
         status.success(),
@@ -131,11 +136,7 @@ pub fn vigil_fails(args: &[&str]) -> String {
         status,
         stdout,
         stderr,
-    } = Command::new(vigil_binary())
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("start vigil {args:?}: {e}"));
+    } = run(args);
     let printed = format!(
         "{}{}",
         String::from_utf8_lossy(&stdout),
