@@ -1,14 +1,16 @@
 //! Command-line arguments.
 
-/// How the node seals blocks.
+/// How a development node (`--dev`, `--chain dev`) seals blocks. A node of any other chain
+/// makes blocks by Aura slot (one every 3 s) and ignores the timer.
 #[derive(Debug, Clone, clap::Args)]
 pub struct SealingParams {
-    /// Seal a block every this many milliseconds, with or without transactions, so that
-    /// block-based deadlines advance on an idle chain. 0 turns the timer off.
+    /// Development chain only: seal a block every this many milliseconds, with or without
+    /// transactions, so that block-based deadlines advance on an idle chain. 0 turns the timer
+    /// off.
     #[arg(long, value_name = "MS", default_value_t = 1000)]
     pub block_time_ms: u64,
 
-    /// Also seal a block as soon as a transaction enters the pool.
+    /// Development chain only: also seal a block as soon as a transaction enters the pool.
     #[arg(long)]
     pub instant_seal: bool,
 }

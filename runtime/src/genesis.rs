@@ -2,15 +2,21 @@
 //!
 //! Both fund the well-known development accounts (Alice, Bob, Charlie, Dave, Eve, Ferdie) and make
 //! Alice the sudo key. `dev` is what `vigil-node --dev` starts with; it has a short challenge
-//! window ([`DEV_CHALLENGE_WINDOW`]); `local_testnet` keeps the runtime's maximum.
+//! window ([`DEV_CHALLENGE_WINDOW`]) and Alice as its only Aura and GRANDPA authority (the dev
+//! node seals its own blocks). `local_testnet` keeps the runtime's maximum window and has four
+//! authorities, Alice, Bob, Charlie and Dave ([`LOCAL_AUTHORITIES`]): with one of them down the
+//! other three still finalize (3 of 4 is more than two thirds).
 
 use crate::{
-    AccountId, BalancesConfig, BlockNumber, InferenceConfig, RuntimeGenesisConfig, SudoConfig, UNIT,
+    AccountId, AuraConfig, BalancesConfig, BlockNumber, GrandpaConfig, InferenceConfig,
+    RuntimeGenesisConfig, SudoConfig, UNIT,
 };
 use alloc::{vec, vec::Vec};
 use serde_json::Value;
+use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::PresetId;
-use sp_keyring::Sr25519Keyring;
+use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
 /// The name of the development preset (`vigil-node --dev`).
 pub const DEV: &str = "dev";
@@ -30,12 +36,38 @@ pub fn dev_accounts() -> Vec<AccountId> {
         .collect()
 }
 
+/// The validators of the `local_testnet` chain, in slot order: each one's Aura (sr25519) and
+/// GRANDPA (ed25519) keys are derived from the same well-known seed (`//Alice`, ...), which
+/// `vigil-node --alice` (and `--bob`, ...) puts in its keystore.
+pub const LOCAL_AUTHORITIES: [(Sr25519Keyring, Ed25519Keyring); 4] = [
+    (Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+    (Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+    (Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+    (Sr25519Keyring::Dave, Ed25519Keyring::Dave),
+];
+
+/// The Aura and GRANDPA public keys of a pair of development keys.
+pub fn authority_keys((aura, grandpa): (Sr25519Keyring, Ed25519Keyring)) -> (AuraId, GrandpaId) {
+    (aura.public().into(), grandpa.public().into())
+}
+
 fn testnet_genesis(
+    authorities: Vec<(AuraId, GrandpaId)>,
     endowed: Vec<AccountId>,
     root: AccountId,
     challenge_window: Option<BlockNumber>,
 ) -> Value {
     let config = RuntimeGenesisConfig {
+        aura: AuraConfig {
+            authorities: authorities.iter().map(|(aura, _)| aura.clone()).collect(),
+        },
+        grandpa: GrandpaConfig {
+            authorities: authorities
+                .iter()
+                .map(|(_, grandpa)| (grandpa.clone(), 1))
+                .collect(),
+            ..Default::default()
+        },
         balances: BalancesConfig {
             balances: endowed.iter().cloned().map(|k| (k, ENDOWMENT)).collect(),
             ..Default::default()
@@ -51,13 +83,17 @@ fn testnet_genesis(
 pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
     let patch = match id.as_str() {
         DEV | sp_genesis_builder::DEV_RUNTIME_PRESET => testnet_genesis(
+            vec![authority_keys(LOCAL_AUTHORITIES[0])],
             dev_accounts(),
             Sr25519Keyring::Alice.to_account_id(),
             Some(DEV_CHALLENGE_WINDOW),
         ),
-        LOCAL_TESTNET => {
-            testnet_genesis(dev_accounts(), Sr25519Keyring::Alice.to_account_id(), None)
-        }
+        LOCAL_TESTNET => testnet_genesis(
+            LOCAL_AUTHORITIES.into_iter().map(authority_keys).collect(),
+            dev_accounts(),
+            Sr25519Keyring::Alice.to_account_id(),
+            None,
+        ),
         _ => return None,
     };
     Some(

@@ -1,11 +1,14 @@
 //! The Vigil runtime.
 //!
-//! Pallets: `System`, `Timestamp`, `Balances`, `TransactionPayment`, `Sudo`. The chain is meant to
-//! run under the `vigil-node` development node, which seals blocks itself (instant or timed
-//! manual seal), so there are no consensus pallets.
+//! Pallets: `System`, `Timestamp`, `Aura`, `Grandpa`, `Balances`, `TransactionPayment`, `Sudo`,
+//! `Models`, `Inference`. Blocks are authored by slot with Aura ([`SLOT_DURATION`]) and finalized
+//! by GRANDPA; the authorities of both come from genesis. `vigil-node --dev` seals its own blocks
+//! instead (manual seal, with an Aura slot digest so that the same runtime accepts them) and
+//! finalizes each at once.
 //!
-//! Genesis presets (see [`genesis`]): `dev` and `local_testnet`, both funding the well-known
-//! development accounts Alice..Ferdie, with Alice as sudo.
+//! Genesis presets (see [`genesis`]): `dev` (Alice the sole authority) and `local_testnet` (Alice,
+//! Bob, Charlie and Dave), both funding the well-known development accounts Alice..Ferdie, with
+//! Alice as sudo.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![recursion_limit = "256"]
@@ -22,7 +25,7 @@ pub mod genesis;
 use alloc::vec::Vec;
 use frame_support::{
     derive_impl, parameter_types,
-    traits::{ConstU128, ConstU32, ConstU64, ConstU8},
+    traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8},
     weights::{
         constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
         IdentityFee, Weight,
@@ -30,6 +33,7 @@ use frame_support::{
 };
 use frame_system::limits::{BlockLength, BlockWeights};
 use pallet_transaction_payment::FungibleAdapter;
+use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_runtime::{
     generic, impl_opaque_keys,
     traits::{BlakeTwo256, IdentifyAccount, Verify},
@@ -73,8 +77,11 @@ pub mod opaque {
     pub type BlockId = generic::BlockId<Block>;
 
     impl_opaque_keys! {
-        /// The chain has no session keys: blocks are sealed by the development node.
-        pub struct SessionKeys {}
+        /// A validator's keys: Aura for authoring blocks, GRANDPA for finality votes.
+        pub struct SessionKeys {
+            pub aura: Aura,
+            pub grandpa: Grandpa,
+        }
     }
 }
 
@@ -144,6 +151,10 @@ mod runtime {
     pub type System = frame_system;
     #[runtime::pallet_index(1)]
     pub type Timestamp = pallet_timestamp;
+    #[runtime::pallet_index(5)]
+    pub type Aura = pallet_aura;
+    #[runtime::pallet_index(6)]
+    pub type Grandpa = pallet_grandpa;
     #[runtime::pallet_index(2)]
     pub type Balances = pallet_balances;
     #[runtime::pallet_index(3)]
@@ -167,7 +178,8 @@ mod benches {
 /// We allow `Normal` extrinsics to fill up the block up to 75%, the rest can be used by
 /// `Operational` extrinsics.
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
-/// Two seconds of compute per block (blocks are sealed by the development node).
+/// Two seconds of compute per block: the two thirds of a [`SLOT_DURATION`] that an Aura author
+/// spends building its block.
 const MAXIMUM_BLOCK_WEIGHT: Weight =
     Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND.saturating_mul(2), u64::MAX);
 
@@ -204,12 +216,38 @@ impl frame_system::Config for Runtime {
     type MaxConsumers = ConstU32<16>;
 }
 
+/// The length of an Aura slot, in milliseconds: at most one block every 3 s on a network of
+/// validators. On a 2-core machine that runs four debug-built validators, 3 s leaves room to
+/// build a block (2 s, two thirds of the slot, the block's maximum weight) and to import it on the
+/// other nodes; see `node/README.md` for the measurements. A `--dev` node seals its blocks on its
+/// own timer instead, and each of its blocks takes the next slot.
+pub const SLOT_DURATION: u64 = 3_000;
+
 impl pallet_timestamp::Config for Runtime {
     type Moment = u64;
-    type OnTimestampSet = ();
-    // The development node may seal several blocks within one millisecond.
-    type MinimumPeriod = ConstU64<0>;
+    /// Aura checks that each block's timestamp lies in the block's slot.
+    type OnTimestampSet = Aura;
+    type MinimumPeriod = ConstU64<{ SLOT_DURATION / 2 }>;
     type WeightInfo = ();
+}
+
+impl pallet_aura::Config for Runtime {
+    type AuthorityId = AuraId;
+    type DisabledValidators = ();
+    type MaxAuthorities = ConstU32<32>;
+    type AllowMultipleBlocksPerSlot = ConstBool<false>;
+    type SlotDuration = ConstU64<SLOT_DURATION>;
+}
+
+impl pallet_grandpa::Config for Runtime {
+    type RuntimeEvent = RuntimeEvent;
+    type WeightInfo = ();
+    type MaxAuthorities = ConstU32<32>;
+    type MaxNominators = ConstU32<0>;
+    // Equivocations are not reported: the authority set is fixed at genesis, with no staking.
+    type MaxSetIdSessionEntries = ConstU64<0>;
+    type KeyOwnerProof = sp_core::Void;
+    type EquivocationReportSystem = ();
 }
 
 impl pallet_balances::Config for Runtime {
