@@ -3,8 +3,8 @@
 //! Both fund the well-known development accounts (Alice, Bob, Charlie, Dave, Eve, Ferdie) and make
 //! Alice the sudo key. `dev` is what `vigil-node --dev` starts with; it has a short challenge
 //! window ([`DEV_CHALLENGE_WINDOW`]) and Alice as its only Aura and GRANDPA authority (the dev
-//! node seals its own blocks). `local_testnet` keeps the runtime's maximum window and has four
-//! authorities, Alice, Bob, Charlie and Dave ([`LOCAL_AUTHORITIES`]): with one of them down the
+//! node seals its own blocks). `local_testnet` has a window of [`LOCAL_CHALLENGE_WINDOW`] and
+//! four authorities, Alice, Bob, Charlie and Dave ([`LOCAL_AUTHORITIES`]): with one of them down the
 //! other three still finalize (3 of 4 is more than two thirds).
 
 use crate::{
@@ -23,8 +23,14 @@ pub const DEV: &str = "dev";
 /// The name of the local testnet preset.
 pub const LOCAL_TESTNET: &str = sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET;
 
-/// The challenge window of the `dev` chain: 10 blocks (10 s at the node's default block time).
+/// The challenge window of the `dev` chain: 10 blocks (10 s at the dev node's default block time
+/// of 1 s).
 pub const DEV_CHALLENGE_WINDOW: BlockNumber = 10;
+
+/// The challenge window of the `local` chain: 20 blocks, 60 s of 3-s Aura slots (when every
+/// validator authors in its slot). Time for a challenger on another node to see a claim once it
+/// is final (a few blocks behind the best one), commit and reveal.
+pub const LOCAL_CHALLENGE_WINDOW: BlockNumber = 20;
 
 /// The balance every development account starts with.
 pub const ENDOWMENT: crate::Balance = 1_000_000 * UNIT;
@@ -92,7 +98,7 @@ pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
             LOCAL_AUTHORITIES.into_iter().map(authority_keys).collect(),
             dev_accounts(),
             Sr25519Keyring::Alice.to_account_id(),
-            None,
+            Some(LOCAL_CHALLENGE_WINDOW),
         ),
         _ => return None,
     };

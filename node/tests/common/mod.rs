@@ -15,6 +15,24 @@ use std::{
 /// A failure guard, not a pacing device: a healthy node answers within seconds.
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(180);
 
+/// The `vigil-node` binary: cargo's for this package's own tests; for the workspace's end-to-end
+/// tests (which include this file), `$VIGIL_NODE` or the one beside the test executable's
+/// profile directory.
+fn node_binary() -> PathBuf {
+    if let Some(path) = option_env!("CARGO_BIN_EXE_vigil-node") {
+        return PathBuf::from(path);
+    }
+    if let Some(path) = std::env::var_os("VIGIL_NODE") {
+        return PathBuf::from(path);
+    }
+    let exe = std::env::current_exe().expect("the test executable has a path");
+    // target/<profile>/deps/<test-binary>
+    exe.parent()
+        .and_then(|deps| deps.parent())
+        .expect("target/<profile>/deps")
+        .join("vigil-node")
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -44,7 +62,7 @@ impl Node {
             std::process::id()
         ));
         let log = File::create(&log_path).expect("create the node's log");
-        let child = Command::new(env!("CARGO_BIN_EXE_vigil-node"))
+        let child = Command::new(node_binary())
             .args(args)
             .args(["--no-prometheus", "--no-telemetry", "--no-mdns"])
             .args(["--rpc-port", &rpc_port.to_string()])
@@ -362,7 +380,7 @@ impl Drop for Testnet {
 fn peer_id(dir: &Path, key: &str) -> String {
     let file = dir.join(format!("node-key-{key}"));
     std::fs::write(&file, key).expect("write the node key");
-    let out = Command::new(env!("CARGO_BIN_EXE_vigil-node"))
+    let out = Command::new(node_binary())
         .args(["key", "inspect-node-key", "--file"])
         .arg(&file)
         .output()
