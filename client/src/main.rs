@@ -12,12 +12,22 @@ use vigil_client::commands::job::JobCommand;
 use vigil_client::commands::model::ModelCommand;
 use vigil_client::commands::status;
 
+/// Which blocks the chain commands read, shown at the end of `vigil --help`.
+const BLOCKS_FOLLOWED: &str = "\
+Blocks followed: every chain command reads the chain at its latest finalized block and follows
+finalized blocks: jobs assigned, claims seen, verdicts, balances. Nothing it acts on or reports
+can be reorganised away. Only a transaction's nonce comes from the best block and the node's pool
+(system_accountNextIndex), so that an account's transactions follow one another without waiting
+for finality. On --dev every block is final at once; on a network of validators (vigil-node
+--chain local) finality trails the best block by 2 to 3 blocks (6 to 9 s), within the local
+chain's claim timeout (30 s) and challenge window (60 s).";
+
 /// Vigil: verifiable AI inference on a blockchain.
 ///
 /// Models run on Vigil's deterministic integer engine, which gives the same bits on every
 /// machine and inside the chain's runtime.
 #[derive(Parser, Debug)]
-#[command(name = "vigil", version, about, long_about = None)]
+#[command(name = "vigil", version, about, long_about = None, after_help = BLOCKS_FOLLOWED)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

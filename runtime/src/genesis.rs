@@ -113,3 +113,64 @@ pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 pub fn preset_names() -> Vec<PresetId> {
     vec![PresetId::from(DEV), PresetId::from(LOCAL_TESTNET)]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Runtime;
+    use sp_io::TestExternalities;
+    use sp_runtime::BuildStorage;
+
+    fn build(preset: &str) -> TestExternalities {
+        let json = get_preset(&PresetId::from(preset)).expect("a known preset");
+        let patch: Value = serde_json::from_slice(&json).unwrap();
+        let config: RuntimeGenesisConfig = serde_json::from_value(patch).unwrap();
+        TestExternalities::new(config.build_storage().unwrap())
+    }
+
+    /// The `local` chain's validators are Alice, Bob, Charlie and Dave, in Aura and in GRANDPA,
+    /// with the keys `vigil-node --alice` (...) derives from their seeds; `dev` has Alice alone.
+    #[test]
+    fn presets_name_their_authorities() {
+        let expected = |n: usize| -> Vec<(AuraId, GrandpaId)> {
+            LOCAL_AUTHORITIES[..n]
+                .iter()
+                .copied()
+                .map(authority_keys)
+                .collect()
+        };
+        for (preset, n) in [(LOCAL_TESTNET, 4), (DEV, 1)] {
+            build(preset).execute_with(|| {
+                let aura = pallet_aura::Authorities::<Runtime>::get().into_inner();
+                let grandpa: Vec<GrandpaId> =
+                    pallet_grandpa::Pallet::<Runtime>::grandpa_authorities()
+                        .into_iter()
+                        .map(|(id, weight)| {
+                            assert_eq!(weight, 1);
+                            id
+                        })
+                        .collect();
+                let (want_aura, want_grandpa): (Vec<_>, Vec<_>) = expected(n).into_iter().unzip();
+                assert_eq!(aura, want_aura, "{preset}");
+                assert_eq!(grandpa, want_grandpa, "{preset}");
+            });
+        }
+        // The seeds are the well-known ones: Alice's Aura key is her account key.
+        assert_eq!(
+            authority_keys(LOCAL_AUTHORITIES[0]).0,
+            AuraId::from(Sr25519Keyring::Alice.public())
+        );
+    }
+
+    /// The local chain's challenge window is its own, shorter than the runtime's maximum.
+    #[test]
+    fn local_challenge_window_is_set() {
+        build(LOCAL_TESTNET).execute_with(|| {
+            assert_eq!(
+                pallet_inference::ChallengeWindowBlocks::<Runtime>::get(),
+                LOCAL_CHALLENGE_WINDOW
+            );
+        });
+        assert!(LOCAL_CHALLENGE_WINDOW <= crate::CHALLENGE_WINDOW);
+    }
+}

@@ -9,11 +9,13 @@ free_port() {
 # PIDs of the processes this script started; the node first.
 pids=()
 
-# Stop every process in `pids` (SIGTERM, then wait for each) and drop the signal traps.
+# Stop every process in `pids` (SIGTERM, then wait for each) and drop the signal traps. The last
+# started first: the clients while their nodes still answer, then the nodes.
 stop_started() {
     trap - INT TERM EXIT
-    for pid in "${pids[@]}"; do
-        kill "$pid" 2>/dev/null || true
+    local i
+    for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+        kill "${pids[$i]}" 2>/dev/null || true
     done
     for pid in "${pids[@]}"; do
         wait "$pid" 2>/dev/null || true
