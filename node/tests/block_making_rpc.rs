@@ -62,3 +62,27 @@ fn dev_chain_with_safe_rpc_does_not_serve_block_making() {
     );
     assert_eq!(node.best_number(), 0);
 }
+
+/// `--instant-seal` on a chain that makes blocks by Aura slot is refused at start-up, with the
+/// reason, rather than ignored.
+#[test]
+fn instant_seal_is_refused_on_a_network_chain() {
+    let (status, log) = common::run_to_exit(&[
+        "--chain",
+        "local",
+        "--tmp",
+        "--instant-seal",
+        "--no-prometheus",
+        "--no-telemetry",
+        "--no-mdns",
+        "--rpc-port",
+        "0",
+        "--port",
+        "0",
+    ]);
+    assert!(!status.success(), "{log}");
+    assert!(
+        log.contains("--instant-seal is for a development chain (--dev)"),
+        "{log}"
+    );
+}

@@ -167,6 +167,42 @@ impl Node {
     }
 }
 
+/// Runs `vigil-node` with `args` until it exits by itself (killed by PID, and the test failed,
+/// if it still runs after [`STARTUP_TIMEOUT`]); its exit status and output.
+pub fn run_to_exit(args: &[&str]) -> (std::process::ExitStatus, String) {
+    let log_path = std::env::temp_dir().join(format!(
+        "vigil-node-exit-{}-{}.log",
+        std::process::id(),
+        free_port()
+    ));
+    let log = File::create(&log_path).expect("create the node's log");
+    let mut child = Command::new(node_binary())
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().expect("clone the log handle"))
+        .stderr(log)
+        .spawn()
+        .expect("start vigil-node");
+    let deadline = Instant::now() + STARTUP_TIMEOUT;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("poll the node") {
+            break status;
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "vigil-node still runs after {STARTUP_TIMEOUT:?}; log:\n{}",
+                std::fs::read_to_string(&log_path).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let output = std::fs::read_to_string(&log_path).unwrap_or_default();
+    let _ = std::fs::remove_file(&log_path);
+    (status, output)
+}
+
 fn header_number(header: &serde_json::Value) -> u64 {
     let hex = header["number"].as_str().expect("a header with a number");
     u64::from_str_radix(hex.trim_start_matches("0x"), 16).expect("a hex block number")
