@@ -1,9 +1,11 @@
 //! End-to-end on a network: four validators of the `local` chain (real `vigil-node` processes on
 //! loopback, Aura and GRANDPA), and the actors of the protocol on different nodes, as people on
 //! different machines would be. Eve submits jobs through node 1; Bob (honest) and Charlie (lying
-//! about layer 3 of every job) execute through node 2; Dave challenges through node 3. Charlie's
-//! claims are refuted and he is slashed, Bob is paid, Dave rewarded; the balances are read on
-//! node 4, which none of them uses.
+//! about layer 3 of every job) execute through node 2; Dave challenges through node 3. Before the
+//! jobs are submitted validator 4 is killed: the three left make and finalize the blocks. Charlie's
+//! claims are refuted and he is slashed, Bob is paid, Dave rewarded; then validator 4 is
+//! restarted and, once it has caught up, the balances are read on it, which none of the actors
+//! uses.
 //!
 //! Nothing here waits for a fixed time: each step waits for the state it needs, with a generous
 //! timeout only as a failure guard. Every process started is killed (by PID) when its guard drops.
@@ -30,23 +32,18 @@ const JOB_FEE: u128 = 10 * UNIT;
 const JOBS: usize = 2;
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_false_claim_made_through_one_node_is_refuted_from_another() {
-    let net = Testnet::start(4);
-    let (url1, url2, url3, url4) = (
-        net.node(0).url(),
-        net.node(1).url(),
-        net.node(2).url(),
-        net.node(3).url(),
-    );
+async fn a_false_claim_made_through_one_node_is_refuted_from_another_with_a_validator_down() {
+    let mut net = Testnet::start(4);
+    let (url1, url2, url3) = (net.node(0).url(), net.node(1).url(), net.node(2).url());
     network::wait_for(
         Duration::from_secs(300),
         "every validator finalizes block 1",
         || (net.min_finalized() >= 1).then_some(()),
         || net.report(),
     );
-    let api = OnlineClient::<SubstrateConfig>::from_insecure_url(url4.clone())
+    let api = OnlineClient::<SubstrateConfig>::from_insecure_url(url1.clone())
         .await
-        .expect("a client of node 4");
+        .expect("a client of node 1");
 
     let model_id = register_digits(&url1);
     let mut honest = Proc::start(
@@ -76,7 +73,7 @@ async fn a_false_claim_made_through_one_node_is_refuted_from_another() {
         account(&dev::dave()),
     );
     wait_until(
-        "both executors are registered (seen on node 4)",
+        "both executors are registered (seen on node 1)",
         &mut [&mut honest, &mut liar, &mut challenger],
         || {
             let api = api.clone();
@@ -92,6 +89,8 @@ async fn a_false_claim_made_through_one_node_is_refuted_from_another() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 
+    // Validator 4 goes down; blocks and finality go on with three.
+    net.kill(3);
     let charlie_bond_before = executor(&api, &charlie_id).await.unwrap().bond;
     let bob_before = balances(&api, &bob_id).await;
     let dave_before = balances(&api, &dave_id).await;
@@ -108,12 +107,12 @@ async fn a_false_claim_made_through_one_node_is_refuted_from_another() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 
-    // Each job followed to its end through node 3, its status read through node 4.
+    // Each job followed to its end through node 3, its status read through node 1.
     let (mut finalized_bob, mut refuted_charlie) = (0u128, 0u128);
     for (job_id, executor) in &jobs {
         let id = job_id.to_string();
         vigil(&["job", "watch", &id, "--url", &url3]);
-        let status = vigil(&["job", "status", &id, "--url", &url4]);
+        let status = vigil(&["job", "status", &id, "--url", &url1]);
         let first = status.lines().next().unwrap_or_default().to_string();
         if executor == &bob_id.to_string() {
             assert_eq!(first, format!("job {job_id}: finalized"), "{status}");
@@ -132,7 +131,21 @@ async fn a_false_claim_made_through_one_node_is_refuted_from_another() {
         p.assert_running();
     }
 
-    // The balances, as node 4 sees them once the verdicts are final there.
+    // Validator 4 returns and catches up with the verdicts; the balances as it sees them.
+    // (the highest finalized head among the three, so that it holds every verdict `job watch`
+    // saw on node 3)
+    let target = (0..3).map(|i| net.node(i).finalized().0).max().unwrap();
+    net.restart(3);
+    let url4 = net.node(3).url();
+    network::wait_for(
+        Duration::from_secs(300),
+        "validator 4 catches up with the finalized verdicts",
+        || (net.node(3).finalized().0 >= target).then_some(()),
+        || net.report(),
+    );
+    let api = OnlineClient::<SubstrateConfig>::from_insecure_url(url4)
+        .await
+        .expect("a client of node 4");
     let charlie_info = executor(&api, &charlie_id)
         .await
         .expect("Charlie registered");
