@@ -240,7 +240,8 @@ pub struct Outcome {
     /// The watchers' income per audit, net of the inference and the `attest` fee.
     pub watcher_net_per_audit: f64,
     pub audits: u64,
-    /// The requester's cost per job: fee and `submit_job` fee, less compensation received.
+    /// The requester's cost per job: the fee and the `submit_job` fee, plus the value of the
+    /// lies that stood, less the fees refunded and the compensation paid for the lies caught.
     pub requester_cost_per_job: f64,
     /// Caught lies.
     pub caught: u64,
@@ -275,6 +276,8 @@ pub fn simulate(p: &Parameters, s: &Scenario) -> Outcome {
                 requester_cost -= f + compensation * c;
                 -c + if s.self_challenge { r } else { 0.0 }
             } else {
+                // The requester bears the lie it was not protected from.
+                requester_cost += value;
                 value + honest - if s.self_challenge { d } else { 0.0 }
             };
             lie_profit_sum += lied - honest;
