@@ -696,7 +696,8 @@ pub mod pallet {
         WrongInputLength,
         /// The fee is below `MinJobFee`.
         FeeTooLow,
-        /// No registered executor has free collateral for the job.
+        /// No executor taking jobs has an offer that matches the job (its model, its fee for its
+        /// collateral), capacity left and the job's collateral free.
         NoExecutorAvailable,
         /// The settlement queue has no room near the deadline; try again later.
         SettlementQueueFull,
