@@ -76,7 +76,6 @@ async fn registered(
     let (e, w) = (account(executor_key), account(watcher_key));
     wait_until("the executor and the watcher are registered", procs, || {
         let api = api.clone();
-        let (e, w) = (e.clone(), w.clone());
         async move {
             executor(&api, &e).await.is_some()
                 && watcher(&api, &w)
@@ -311,7 +310,6 @@ async fn a_copied_challenge_earns_its_copier_nothing() {
     let charlie = account(&dev::charlie());
     wait_until("Charlie is an executor", &mut [&mut liar], || {
         let api = api.clone();
-        let charlie = charlie.clone();
         async move { executor(&api, &charlie).await.is_some() }
     })
     .await;
@@ -346,7 +344,6 @@ async fn a_copied_challenge_earns_its_copier_nothing() {
         &mut [&mut liar],
         || {
             let api = api.clone();
-            let dave_id = dave_id.clone();
             async move { nonce(&api, &dave_id).await == dave_nonce + 1 }
         },
     )
@@ -366,7 +363,7 @@ async fn a_copied_challenge_earns_its_copier_nothing() {
         &mut [&mut liar],
         || {
             let api = api.clone();
-            let (d, f) = (dave_id.clone(), ferdie_id.clone());
+            let (d, f) = (dave_id, ferdie_id);
             async move {
                 nonce(&api, &d).await == dave_nonce + 2 && nonce(&api, &f).await == ferdie_nonce + 2
             }

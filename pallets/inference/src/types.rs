@@ -24,6 +24,8 @@ pub type JobId = u64;
     MaxEncodedLen,
 )]
 #[scale_info(skip_type_params(MaxOfferModels))]
+// The derives without bounds need the balance's traits on the type; they repeat them per field.
+#[allow(clippy::multiple_bound_locations)]
 pub struct ExecutorInfo<
     Balance: Clone + core::fmt::Debug + PartialEq + Eq,
     BlockNumber: Clone + core::fmt::Debug + PartialEq + Eq,
@@ -54,6 +56,7 @@ pub struct ExecutorInfo<
     MaxEncodedLen,
 )]
 #[scale_info(skip_type_params(MaxModels))]
+#[allow(clippy::multiple_bound_locations)]
 pub struct Offer<Balance: Clone + core::fmt::Debug + PartialEq + Eq, MaxModels: Get<u32>> {
     /// The least fee of a job, whatever its collateral.
     pub base_fee: Balance,
