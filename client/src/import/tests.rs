@@ -1,0 +1,615 @@
+//! The importer on hand-built TFLite graphs: what each operator module produces, and every
+//! refusal, by its error.
+
+use super::{import_model, ImportError, Imported};
+use crate::tflite::{
+    Activation, AddOptions, Buffer, BuiltinOp, BuiltinOptions, ConcatenationOptions, Conv2DOptions,
+    DepthwiseConv2DOptions, FullyConnectedOptions, LeakyReluOptions, Operator, OperatorCode,
+    Padding, Pool2DOptions, Quantization, SoftmaxOptions, Subgraph, Tensor, TensorType,
+    TfliteModel, WeightsFormat,
+};
+use vigil_engine::model::Op;
+
+/// A one-subgraph TFLite model under construction.
+pub(super) struct Graph {
+    tensors: Vec<Tensor>,
+    buffers: Vec<Buffer>,
+    codes: Vec<OperatorCode>,
+    operators: Vec<Operator>,
+}
+
+fn quantization(scale: &[f32], zero_point: &[i64], dim: i32) -> Option<Quantization> {
+    Some(Quantization {
+        scale: scale.to_vec(),
+        zero_point: zero_point.to_vec(),
+        quantized_dimension: dim,
+        min: Vec::new(),
+        max: Vec::new(),
+        has_custom_details: false,
+    })
+}
+
+impl Graph {
+    pub(super) fn new() -> Self {
+        Graph {
+            tensors: Vec::new(),
+            buffers: vec![Buffer { data: Vec::new() }],
+            codes: Vec::new(),
+            operators: Vec::new(),
+        }
+    }
+
+    fn tensor(
+        &mut self,
+        shape: &[i32],
+        ty: TensorType,
+        q: Option<Quantization>,
+        data: Vec<u8>,
+    ) -> i32 {
+        let buffer = if data.is_empty() {
+            0
+        } else {
+            self.buffers.push(Buffer { data });
+            self.buffers.len() as u32 - 1
+        };
+        self.tensors.push(Tensor {
+            shape: shape.to_vec(),
+            shape_signature: None,
+            tensor_type: ty,
+            buffer,
+            name: None,
+            quantization: q,
+            is_variable: false,
+            is_sparse: false,
+        });
+        self.tensors.len() as i32 - 1
+    }
+
+    /// An int8 activation tensor.
+    pub(super) fn act(&mut self, shape: &[i32], scale: f32, zero_point: i64) -> i32 {
+        self.tensor(
+            shape,
+            TensorType::Int8,
+            quantization(&[scale], &[zero_point], 0),
+            Vec::new(),
+        )
+    }
+
+    /// A tensor of another type, not quantized.
+    pub(super) fn typed(&mut self, shape: &[i32], ty: TensorType) -> i32 {
+        self.tensor(shape, ty, None, Vec::new())
+    }
+
+    /// An int8 constant with the given scales along dimension `dim`.
+    pub(super) fn const_i8(&mut self, shape: &[i32], data: &[i8], scales: &[f32], dim: i32) -> i32 {
+        let zeros = vec![0; scales.len()];
+        let bytes = data.iter().map(|&v| v as u8).collect();
+        self.tensor(
+            shape,
+            TensorType::Int8,
+            quantization(scales, &zeros, dim),
+            bytes,
+        )
+    }
+
+    /// An int32 constant.
+    pub(super) fn const_i32(&mut self, data: &[i32]) -> i32 {
+        let bytes = data.iter().flat_map(|v| v.to_le_bytes()).collect();
+        self.tensor(&[data.len() as i32], TensorType::Int32, None, bytes)
+    }
+
+    pub(super) fn op(
+        &mut self,
+        code: BuiltinOp,
+        inputs: &[i32],
+        outputs: &[i32],
+        options: BuiltinOptions,
+    ) {
+        let index = match self.codes.iter().position(|c| c.builtin == code) {
+            Some(i) => i,
+            None => {
+                self.codes.push(OperatorCode {
+                    builtin: code,
+                    custom_code: None,
+                    version: 1,
+                });
+                self.codes.len() - 1
+            }
+        };
+        self.operators.push(Operator {
+            opcode_index: index as u32,
+            inputs: inputs.to_vec(),
+            outputs: outputs.to_vec(),
+            options,
+            intermediates: Vec::new(),
+        });
+    }
+
+    pub(super) fn model(self, inputs: &[i32], outputs: &[i32]) -> TfliteModel {
+        TfliteModel {
+            version: 3,
+            description: None,
+            operator_codes: self.codes,
+            subgraphs: vec![Subgraph {
+                tensors: self.tensors,
+                inputs: inputs.to_vec(),
+                outputs: outputs.to_vec(),
+                operators: self.operators,
+                name: None,
+            }],
+            buffers: self.buffers,
+        }
+    }
+
+    pub(super) fn import(self, inputs: &[i32], outputs: &[i32]) -> Result<Imported, ImportError> {
+        import_model(&self.model(inputs, outputs))
+    }
+}
+
+/// Asserts an `Unsupported` refusal whose message contains `needle`.
+#[track_caller]
+pub(super) fn assert_unsupported(result: Result<Imported, ImportError>, needle: &str) {
+    match result {
+        Err(ImportError::Unsupported(m)) => assert!(m.contains(needle), "{m:?} lacks {needle:?}"),
+        other => panic!("expected unsupported ({needle}), got {other:?}"),
+    }
+}
+
+/// Asserts an `Invalid` refusal whose message contains `needle`.
+#[track_caller]
+pub(super) fn assert_invalid(result: Result<Imported, ImportError>, needle: &str) {
+    match result {
+        Err(ImportError::Invalid(m)) => assert!(m.contains(needle), "{m:?} lacks {needle:?}"),
+        other => panic!("expected invalid ({needle}), got {other:?}"),
+    }
+}
+
+/// Asserts a refusal by the engine's validation.
+#[track_caller]
+pub(super) fn assert_engine(
+    result: Result<Imported, ImportError>,
+    want: vigil_engine::EngineError,
+) {
+    match result {
+        Err(ImportError::Engine(e)) => assert_eq!(e, want),
+        other => panic!("expected engine error {want:?}, got {other:?}"),
+    }
+}
+
+/// `x [1, 4] → op → y`, with `y` of the given quantization, for single-input operators.
+fn unary(
+    code: BuiltinOp,
+    options: BuiltinOptions,
+    out_scale: f32,
+    out_zp: i64,
+) -> Result<Imported, ImportError> {
+    let mut g = Graph::new();
+    let x = g.act(&[1, 4], 0.1, 3);
+    let y = g.act(&[1, 4], out_scale, out_zp);
+    g.op(code, &[x], &[y], options);
+    g.import(&[x], &[y])
+}
+
+fn dense(g: &mut Graph, units: i32, depth: i32) -> (i32, i32) {
+    let w = g.const_i8(
+        &[units, depth],
+        &vec![1; (units * depth) as usize],
+        &[0.02],
+        0,
+    );
+    let y = g.act(&[1, units], 0.2, -1);
+    (w, y)
+}
+
+#[test]
+fn a_dense_layer_imports() {
+    let mut g = Graph::new();
+    let x = g.act(&[1, 3], 0.1, 0);
+    let (w, y) = dense(&mut g, 2, 3);
+    let b = g.const_i32(&[5, -5]);
+    g.op(
+        BuiltinOp::FULLY_CONNECTED,
+        &[x, w, b],
+        &[y],
+        BuiltinOptions::None,
+    );
+    let m = g.import(&[x], &[y]).unwrap().model;
+    let Op::FullyConnected(fc) = &m.layers[0].op else {
+        panic!("{:?}", m.layers[0].op)
+    };
+    assert_eq!((fc.units, fc.depth, fc.bias.clone()), (2, 3, vec![5, -5]));
+}
+
+#[test]
+fn an_operator_the_engine_lacks_is_refused_by_name() {
+    let r = unary(BuiltinOp::FLOOR, BuiltinOptions::None, 0.1, 3);
+    assert_unsupported(
+        r,
+        "operator 0 is FLOOR, which the engine does not implement",
+    );
+    let r = unary(BuiltinOp(999), BuiltinOptions::None, 0.1, 3);
+    assert_unsupported(r, "operator 0 is UNKNOWN(999)");
+}
+
+#[test]
+fn a_mismatched_options_table_is_refused_as_not_implemented() {
+    for code in [
+        BuiltinOp::CONV_2D,
+        BuiltinOp::DEPTHWISE_CONV_2D,
+        BuiltinOp::AVERAGE_POOL_2D,
+        BuiltinOp::SOFTMAX,
+        BuiltinOp::CONCATENATION,
+    ] {
+        let r = unary(code, BuiltinOptions::None, 0.1, 3);
+        assert_unsupported(r, "which the engine does not implement");
+    }
+}
+
+#[test]
+fn graph_level_refusals() {
+    // Two outputs of one operator.
+    let mut g = Graph::new();
+    let x = g.act(&[1, 4], 0.1, 0);
+    let (y, z) = (g.act(&[1, 4], 0.1, 0), g.act(&[1, 4], 0.1, 0));
+    g.op(BuiltinOp::RELU, &[x], &[y, z], BuiltinOptions::None);
+    assert_unsupported(g.import(&[x], &[y]), "(RELU) with 2 outputs");
+    // A float output.
+    let mut g = Graph::new();
+    let x = g.act(&[1, 4], 0.1, 0);
+    let y = g.typed(&[1, 4], TensorType::Float32);
+    g.op(BuiltinOp::RELU, &[x], &[y], BuiltinOptions::None);
+    assert_unsupported(g.import(&[x], &[y]), "only int8 activations are supported");
+    // A constant where an activation is needed.
+    let mut g = Graph::new();
+    let x = g.act(&[1, 4], 0.1, 0);
+    let c = g.const_i8(&[1, 4], &[1, 2, 3, 4], &[0.1], 0);
+    let y = g.act(&[1, 4], 0.1, 0);
+    g.op(BuiltinOp::ADD, &[c, x], &[y], BuiltinOptions::None);
+    assert_unsupported(
+        g.import(&[x], &[y]),
+        "is not an activation computed by an earlier",
+    );
+    // A missing first input.
+    let mut g = Graph::new();
+    let x = g.act(&[1, 4], 0.1, 0);
+    let y = g.act(&[1, 4], 0.1, 0);
+    g.op(BuiltinOp::RELU, &[-1], &[y], BuiltinOptions::None);
+    assert_invalid(g.import(&[x], &[y]), "operator 0 (RELU) lacks input 0");
+    // An unquantized activation input.
+    let mut g = Graph::new();
+    let x = g.act(&[1, 4], 0.1, 0);
+    let y = g.act(&[1, 4], 0.1, 0);
+    let z = g.act(&[1, 4], 0.1, 0);
+    g.op(BuiltinOp::RELU, &[x], &[y], BuiltinOptions::None);
+    g.tensors[y as usize].quantization = None;
+    g.op(BuiltinOp::RELU, &[y], &[z], BuiltinOptions::None);
+    assert_invalid(g.import(&[x], &[z]), "is not quantized");
+    // The output not the last layer's.
+    let mut g = Graph::new();
+    let x = g.act(&[1, 4], 0.1, 0);
+    let y = g.act(&[1, 4], 0.1, 0);
+    let z = g.act(&[1, 4], 0.1, 0);
+    g.op(BuiltinOp::RELU, &[x], &[y], BuiltinOptions::None);
+    g.op(BuiltinOp::RELU, &[y], &[z], BuiltinOptions::None);
+    assert_unsupported(
+        g.import(&[x], &[y]),
+        "the output of its last computing operator",
+    );
+}
+
+#[test]
+fn fully_connected_refusals() {
+    let build = |options: BuiltinOptions, w_shape: &[i32], scales: &[f32], bias: Option<&[i32]>| {
+        let mut g = Graph::new();
+        let x = g.act(&[1, 3], 0.1, 0);
+        let n = w_shape.iter().product::<i32>() as usize;
+        let w = g.const_i8(w_shape, &vec![1; n], scales, 0);
+        let y = g.act(&[1, 2], 0.2, 0);
+        let mut inputs = vec![x, w];
+        if let Some(b) = bias {
+            inputs.push(g.const_i32(b));
+        }
+        g.op(BuiltinOp::FULLY_CONNECTED, &inputs, &[y], options);
+        g.import(&[x], &[y])
+    };
+    let fc = |activation, weights_format| {
+        BuiltinOptions::FullyConnected(FullyConnectedOptions {
+            fused_activation: activation,
+            weights_format,
+            keep_num_dims: false,
+            asymmetric_quantize_inputs: false,
+        })
+    };
+    assert!(build(
+        fc(Activation::Relu, WeightsFormat::Default),
+        &[2, 3],
+        &[0.1],
+        None
+    )
+    .is_ok());
+    assert_unsupported(
+        build(
+            fc(Activation::None, WeightsFormat::Shuffled4x16Int8),
+            &[2, 3],
+            &[0.1],
+            None,
+        ),
+        "shuffled weights",
+    );
+    assert_unsupported(
+        build(
+            fc(Activation::Tanh, WeightsFormat::Default),
+            &[2, 3],
+            &[0.1],
+            None,
+        ),
+        "fused activation Tanh",
+    );
+    assert_invalid(
+        build(BuiltinOptions::None, &[1, 2, 3], &[0.1], None),
+        "weights of rank 3",
+    );
+    assert_invalid(
+        build(BuiltinOptions::None, &[2, 3], &[], None),
+        "unquantized weights",
+    );
+    assert_invalid(
+        build(BuiltinOptions::None, &[2, 3], &[0.1], Some(&[1, 2, 3])),
+        "3 biases for 2 channels",
+    );
+    // Wrong depth: the engine's validation.
+    assert_engine(
+        build(BuiltinOptions::None, &[2, 4], &[0.1], None),
+        vigil_engine::EngineError::ShapeMismatch { layer: 0 },
+    );
+}
+
+fn conv_options(padding: Padding, stride: i32) -> Conv2DOptions {
+    Conv2DOptions {
+        padding,
+        stride_w: stride,
+        stride_h: stride,
+        fused_activation: Activation::None,
+        dilation_w: 1,
+        dilation_h: 1,
+    }
+}
+
+#[test]
+fn convolution_refusals() {
+    let conv = |options: Conv2DOptions, out_hw: i32, rank4: bool, filter_zp: i64| {
+        let mut g = Graph::new();
+        let x = g.act(&[1, 5, 5, 2], 0.1, 0);
+        let f_shape: &[i32] = if rank4 { &[3, 3, 3, 2] } else { &[3, 3, 6] };
+        let f = g.const_i8(f_shape, &[1; 54], &[0.1, 0.1, 0.1], 0);
+        g.tensors[f as usize]
+            .quantization
+            .as_mut()
+            .unwrap()
+            .zero_point = vec![filter_zp; 3];
+        let y = g.act(&[1, out_hw, out_hw, 3], 0.2, 0);
+        g.op(
+            BuiltinOp::CONV_2D,
+            &[x, f],
+            &[y],
+            BuiltinOptions::Conv2D(options),
+        );
+        g.import(&[x], &[y])
+    };
+    assert!(conv(conv_options(Padding::Same, 1), 5, true, 0).is_ok());
+    assert!(conv(conv_options(Padding::Valid, 1), 3, true, 0).is_ok());
+    assert_invalid(
+        conv(conv_options(Padding::Valid, 1), 3, false, 0),
+        "tensors must be 4-D",
+    );
+    assert_unsupported(
+        conv(conv_options(Padding::Unknown(7), 1), 5, true, 0),
+        "padding Unknown(7)",
+    );
+    assert_invalid(
+        conv(conv_options(Padding::Same, 0), 5, true, 0),
+        "parameter 0 must be positive",
+    );
+    assert_invalid(
+        conv(conv_options(Padding::Same, 2), 5, true, 0),
+        "output size 5 does not follow",
+    );
+    assert_unsupported(
+        conv(conv_options(Padding::Same, 1), 5, true, 1),
+        "non-zero zero point",
+    );
+
+    let depthwise = |rank4: bool| {
+        let mut g = Graph::new();
+        let x = g.act(&[1, 5, 5, 2], 0.1, 0);
+        let f_shape: &[i32] = if rank4 { &[1, 3, 3, 2] } else { &[3, 3, 2] };
+        let f = g.const_i8(f_shape, &[1; 18], &[0.1], 0);
+        let y = g.act(&[1, 5, 5, 2], 0.2, 0);
+        let o = DepthwiseConv2DOptions {
+            padding: Padding::Same,
+            stride_w: 1,
+            stride_h: 1,
+            depth_multiplier: 1,
+            fused_activation: Activation::None,
+            dilation_w: 1,
+            dilation_h: 1,
+        };
+        g.op(
+            BuiltinOp::DEPTHWISE_CONV_2D,
+            &[x, f],
+            &[y],
+            BuiltinOptions::DepthwiseConv2D(o),
+        );
+        g.import(&[x], &[y])
+    };
+    assert!(depthwise(true).is_ok());
+    assert_invalid(depthwise(false), "tensors must be 4-D");
+}
+
+#[test]
+fn pool_refusals() {
+    let pool = |out_scale: f32, filter: i32, rank4: bool| {
+        let mut g = Graph::new();
+        let shape: &[i32] = if rank4 { &[1, 4, 4, 2] } else { &[4, 4, 2] };
+        let x = g.act(shape, 0.1, 0);
+        let out: &[i32] = if rank4 { &[1, 2, 2, 2] } else { &[2, 2, 2] };
+        let y = g.act(out, out_scale, 0);
+        let o = Pool2DOptions {
+            padding: Padding::Valid,
+            stride_w: 2,
+            stride_h: 2,
+            filter_width: filter,
+            filter_height: filter,
+            fused_activation: Activation::None,
+        };
+        g.op(
+            BuiltinOp::MAX_POOL_2D,
+            &[x],
+            &[y],
+            BuiltinOptions::Pool2D(o),
+        );
+        g.import(&[x], &[y])
+    };
+    assert!(pool(0.1, 2, true).is_ok());
+    assert_invalid(pool(0.1, 2, false), "tensors must be 4-D");
+    assert_unsupported(pool(0.2, 2, true), "input and output quantization differ");
+    assert_invalid(pool(0.1, -1, true), "parameter -1 must be positive");
+}
+
+#[test]
+fn elementwise_refusals() {
+    let binary = |code: BuiltinOp, y_scale: f32, out_scale: f32, out_zp: i64| {
+        let mut g = Graph::new();
+        let x = g.act(&[1, 4], 0.1, 0);
+        let r = g.act(&[1, 4], y_scale, 0);
+        g.op(BuiltinOp::RELU, &[x], &[r], BuiltinOptions::None);
+        let y = g.act(&[1, 4], out_scale, out_zp);
+        g.op(
+            code,
+            &[x, r],
+            &[y],
+            BuiltinOptions::Add(AddOptions {
+                fused_activation: Activation::None,
+                pot_scale_int16: false,
+            }),
+        );
+        g.import(&[x], &[y])
+    };
+    assert!(binary(BuiltinOp::ADD, 0.1, 0.2, 0).is_ok());
+    assert!(binary(BuiltinOp::SUB, 0.1, 0.2, 0).is_ok());
+    assert!(binary(BuiltinOp::MUL, 0.1, 0.2, 0).is_ok());
+    assert!(binary(BuiltinOp::MAXIMUM, 0.1, 0.1, 0).is_ok());
+    // The sum's rescaling is at least one: the output scale is far below the inputs'.
+    assert_unsupported(binary(BuiltinOp::ADD, 0.1, 1e-8, 0), "scale ratio");
+    assert_unsupported(
+        binary(BuiltinOp::MINIMUM, 0.1, 0.1, 1),
+        "inputs must share the output's quantization",
+    );
+    assert_unsupported(
+        binary(BuiltinOp::MAXIMUM, 0.2, 0.1, 0),
+        "inputs must share the output's quantization",
+    );
+}
+
+#[test]
+fn activation_refusals() {
+    assert!(unary(BuiltinOp::LOGISTIC, BuiltinOptions::None, 1.0 / 256.0, -128).is_ok());
+    assert!(unary(BuiltinOp::TANH, BuiltinOptions::None, 1.0 / 128.0, 0).is_ok());
+    assert_unsupported(
+        unary(BuiltinOp::LOGISTIC, BuiltinOptions::None, 1.0 / 128.0, 0),
+        "int8 output must have scale 0.00390625 and zero point -128",
+    );
+    assert_unsupported(
+        unary(BuiltinOp::TANH, BuiltinOptions::None, 1.0 / 256.0, -128),
+        "int8 output must have scale 0.0078125 and zero point 0",
+    );
+    let leaky = |alpha| BuiltinOptions::LeakyRelu(LeakyReluOptions { alpha });
+    assert!(unary(BuiltinOp::LEAKY_RELU, leaky(0.2), 0.1, 3).is_ok());
+    assert_unsupported(
+        unary(BuiltinOp::LEAKY_RELU, leaky(-0.2), 0.1, 3),
+        "negative alpha",
+    );
+    let softmax = BuiltinOptions::Softmax(SoftmaxOptions { beta: 1.0 });
+    assert!(unary(BuiltinOp::SOFTMAX, softmax.clone(), 1.0 / 256.0, -128).is_ok());
+    assert_unsupported(
+        unary(BuiltinOp::SOFTMAX, softmax, 0.1, 3),
+        "int8 output must have scale 1/256 and zero point -128",
+    );
+    assert!(unary(BuiltinOp::HARD_SWISH, BuiltinOptions::None, 0.1, 3).is_ok());
+    assert_unsupported(
+        unary(BuiltinOp::HARD_SWISH, BuiltinOptions::None, 1e-6, 3),
+        "output scale too small for the input scale",
+    );
+    assert_invalid(
+        unary(BuiltinOp::RESHAPE, BuiltinOptions::None, 0.2, 3),
+        "(RESHAPE) changes quantization",
+    );
+    // Each of the requantizing activations imports.
+    for code in [BuiltinOp::RELU, BuiltinOp::RELU6, BuiltinOp::QUANTIZE] {
+        assert!(unary(code, BuiltinOptions::None, 0.1, 3).is_ok(), "{code}");
+    }
+}
+
+#[test]
+fn smooth_activation_of_an_input_scale_out_of_range_is_refused() {
+    let mut g = Graph::new();
+    let x = g.act(&[1, 4], 1e9, 0);
+    let y = g.act(&[1, 4], 1.0 / 256.0, -128);
+    g.op(BuiltinOp::LOGISTIC, &[x], &[y], BuiltinOptions::None);
+    assert_unsupported(g.import(&[x], &[y]), "input scale 1000000000 out of range");
+}
+
+#[test]
+fn mean_pad_and_concatenation_refusals() {
+    let mean = |axis: i32| {
+        let mut g = Graph::new();
+        let x = g.act(&[1, 2, 2, 3], 0.1, 0);
+        let a = g.const_i32(&[axis]);
+        let y = g.act(&[1, 2, 3], 0.1, 0);
+        g.op(BuiltinOp::MEAN, &[x, a], &[y], BuiltinOptions::None);
+        g.import(&[x], &[y])
+    };
+    assert!(mean(1).is_ok());
+    assert!(mean(-3).is_ok());
+    assert_invalid(mean(4), "axis out of range");
+
+    let pad = |paddings: &[i32], out_scale: f32| {
+        let mut g = Graph::new();
+        let x = g.act(&[1, 2], 0.1, 0);
+        let p = g.const_i32(paddings);
+        let y = g.act(&[1, 5], out_scale, 0);
+        g.op(BuiltinOp::PAD, &[x, p], &[y], BuiltinOptions::Pad);
+        g.import(&[x], &[y])
+    };
+    assert!(pad(&[0, 0, 1, 2], 0.1).is_ok());
+    assert_invalid(pad(&[0, 0, -1, 4], 0.1), "paddings [0, 0, -1, 4]");
+    assert_invalid(pad(&[0, 0, 1], 0.1), "paddings [0, 0, 1]");
+    assert_unsupported(pad(&[0, 0, 1, 2], 0.2), "(PAD) changes quantization");
+
+    let concat = |axis: i32, activation: Activation, y_zp: i64| {
+        let mut g = Graph::new();
+        let x = g.act(&[1, 2], 0.1, 0);
+        let r = g.act(&[1, 2], 0.1, y_zp);
+        g.op(BuiltinOp::RELU, &[x], &[r], BuiltinOptions::None);
+        let y = g.act(&[1, 4], 0.1, 0);
+        let o = ConcatenationOptions {
+            axis,
+            fused_activation: activation,
+        };
+        g.op(
+            BuiltinOp::CONCATENATION,
+            &[x, r],
+            &[y],
+            BuiltinOptions::Concatenation(o),
+        );
+        g.import(&[x], &[y])
+    };
+    assert!(concat(1, Activation::None, 0).is_ok());
+    assert!(concat(-1, Activation::None, 0).is_ok());
+    assert_invalid(concat(2, Activation::None, 0), "axis 2");
+    assert_unsupported(concat(1, Activation::Relu, 0), "fused activation");
+    assert_unsupported(
+        concat(1, Activation::None, 4),
+        "inputs must share the output's quantization",
+    );
+}
