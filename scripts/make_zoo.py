@@ -57,6 +57,13 @@ The operator patterns covered:
     avgpool_valid_odd / avgpool_same_odd / maxpool_3x3s2_same
     reshape_dynamic     Flatten with a dynamic batch: SHAPE / STRIDED_SLICE /
                         PACK / RESHAPE
+    tr_transpose        TRANSPOSE of rank 3 and rank 5 activations
+    tr_attention        self-attention: BATCH_MATMUL (with and without adj_y),
+                        SOFTMAX
+    tr_layernorm        layer normalisation written out: MEAN,
+                        SQUARED_DIFFERENCE, RSQRT, SUB, MUL
+    tr_slice_gather     STRIDED_SLICE (strides, negative stride, shrunk axis)
+                        and GATHER on activations
 """
 
 import argparse
@@ -386,6 +393,61 @@ def reshape_dynamic():
     return tf.keras.Model(inp, x)
 
 
+def tr_transpose():
+    # TRANSPOSE of rank 3 and rank 5 activations
+    inp = tf.keras.Input((4, 6, 8))
+    x = L.Dense(8)(inp)
+    x = L.Lambda(lambda t: tf.transpose(t, [0, 2, 1, 3]))(x)
+    x = L.Dense(6)(x)
+    x = L.Reshape((3, 2, 4, 6))(x)
+    x = L.Lambda(lambda t: tf.transpose(t, [0, 4, 2, 3, 1]))(x)
+    x = L.Reshape((12, 12))(x)
+    x = L.Dense(4)(x)
+    return tf.keras.Model(inp, x)
+
+
+def tr_attention():
+    # single-head self-attention: BATCH_MATMUL of two activations, with and
+    # without adj_y, SOFTMAX over the rows
+    inp = tf.keras.Input((6, 8))
+    q = L.Dense(8)(inp)
+    k = L.Dense(8)(inp)
+    v = L.Dense(8)(inp)
+    s = L.Lambda(lambda t: tf.matmul(t[0], t[1], transpose_b=True))([q, k])
+    s = L.Softmax()(s)
+    x = L.Lambda(lambda t: tf.matmul(t[0], t[1]))([s, v])
+    x = L.Dense(4)(x)
+    return tf.keras.Model(inp, x)
+
+
+def tr_layernorm():
+    # layer normalisation written out: MEAN, SQUARED_DIFFERENCE, RSQRT, SUB, MUL
+    inp = tf.keras.Input((6, 16))
+    x = L.Dense(16)(inp)
+
+    def norm(t):
+        mean = tf.reduce_mean(t, axis=-1, keepdims=True)
+        var = tf.reduce_mean(tf.math.squared_difference(t, mean), axis=-1, keepdims=True)
+        return (t - mean) * tf.math.rsqrt(var)
+    x = L.Lambda(norm)(x)
+    x = L.Dense(4)(x)
+    return tf.keras.Model(inp, x)
+
+
+def tr_slice_gather():
+    # STRIDED_SLICE (strides, a negative stride, a shrunk axis) and GATHER on activations
+    inp = tf.keras.Input((8, 6))
+    x = L.Dense(6)(inp)
+    a = L.Lambda(lambda t: t[:, 1:7:2, ::-1])(x)
+    b = L.Lambda(lambda t: tf.gather(t, [5, 0, 2, 2], axis=1))(x)
+    c = L.Lambda(lambda t: t[:, 3, 1:])(x)
+    a = L.Flatten()(a)
+    b = L.Flatten()(b)
+    x = L.Concatenate()([a, b, c])
+    x = L.Dense(4)(x)
+    return tf.keras.Model(inp, x)
+
+
 # name -> (builder, options)
 ZOO = {
     "mobilenet_v1": (mobilenet_v1, {}),
@@ -423,6 +485,10 @@ ZOO = {
     "avgpool_same_odd": (avgpool_same_odd, {}),
     "maxpool_3x3s2_same": (maxpool_3x3s2_same, {}),
     "reshape_dynamic": (reshape_dynamic, {"dynamic_batch": True}),
+    "tr_transpose": (tr_transpose, {}),
+    "tr_attention": (tr_attention, {}),
+    "tr_layernorm": (tr_layernorm, {}),
+    "tr_slice_gather": (tr_slice_gather, {}),
 }
 
 

@@ -113,6 +113,79 @@ pub enum Op {
     Clamp(Clamp),
     /// `HARD_SWISH`.
     HardSwish(HardSwish),
+    /// `TRANSPOSE`: the input's dimensions permuted; input and output share quantization.
+    Transpose(Transpose),
+    /// `STRIDED_SLICE` of an activation: every `stride`-th element of a range per dimension.
+    StridedSlice(StridedSlice),
+    /// `GATHER` of slices of an activation along an axis, at constant indices.
+    Gather(Gather),
+    /// `BATCH_MATMUL` of two activations, with broadcasting over the batch dimensions.
+    BatchMatMul(BatchMatMul),
+    /// `RSQRT`: `1/√x` of each element.
+    Rsqrt(Rsqrt),
+    /// `SQUARED_DIFFERENCE` of two activations, with broadcasting; constants as for `ADD`
+    /// (with a headroom shift of 7), the output multiplier possibly above one.
+    SquaredDifference(Add),
+}
+
+/// Constants of a `TRANSPOSE`.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct Transpose {
+    /// Output dimension `i` is input dimension `perm[i]`.
+    pub perm: Vec<u32>,
+}
+
+/// One input dimension of a strided slice: the indices `start + k · stride` for `k < count`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct SliceDim {
+    /// The first index read.
+    pub start: u32,
+    /// Step between indices read; negative walks backwards; never zero.
+    pub stride: i32,
+    /// How many indices are read.
+    pub count: u32,
+}
+
+/// Constants of a `STRIDED_SLICE`, resolved at import (masks, negative indices, clamping):
+/// one [`SliceDim`] per input dimension. The output holds the elements read, in row-major order
+/// of the `count`s; its shape drops the shrunk dimensions.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct StridedSlice {
+    /// One per input dimension.
+    pub dims: Vec<SliceDim>,
+}
+
+/// Constants of a `GATHER`: `out[o.., i, n..] = in[o.., indices[i], n..]` along `axis`.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct Gather {
+    /// The input dimension indexed.
+    pub axis: u32,
+    /// The indices, flattened row-major (the output shape carries their shape).
+    pub indices: Vec<u32>,
+}
+
+/// Constants of a `BATCH_MATMUL`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct BatchMatMul {
+    /// The first input's last two dimensions are `[depth, rows]` rather than `[rows, depth]`.
+    pub adj_x: bool,
+    /// The second input's last two dimensions are `[cols, depth]` rather than `[depth, cols]`.
+    pub adj_y: bool,
+    /// `scale1 · scale2 / output_scale`.
+    pub multiplier: Multiplier,
+}
+
+/// Constants of an `RSQRT`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct Rsqrt {
+    /// `1 / (√input_scale · output_scale)`; its shift must be at least −11.
+    pub multiplier: Multiplier,
 }
 
 /// Constants of a fully connected layer.
@@ -334,6 +407,12 @@ impl Op {
             Op::LeakyRelu(_) => "LEAKY_RELU",
             Op::Clamp(_) => "RELU6",
             Op::HardSwish(_) => "HARD_SWISH",
+            Op::Transpose(_) => "TRANSPOSE",
+            Op::StridedSlice(_) => "STRIDED_SLICE",
+            Op::Gather(_) => "GATHER",
+            Op::BatchMatMul(_) => "BATCH_MATMUL",
+            Op::Rsqrt(_) => "RSQRT",
+            Op::SquaredDifference(_) => "SQUARED_DIFFERENCE",
         }
     }
 }

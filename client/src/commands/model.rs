@@ -227,9 +227,24 @@ fn describe_op(op: &Op) -> String {
         Op::Requantize(r) => clamp(&r.clamp),
         Op::Clamp(c) => clamp(c),
         Op::Logistic(s) | Op::Tanh(s) => format!("input radius {}", s.input_radius),
-        Op::Reshape | Op::Maximum | Op::Minimum | Op::LeakyRelu(_) | Op::HardSwish(_) => {
-            String::new()
+        Op::Transpose(t) => format!("perm {:?}", t.perm),
+        Op::StridedSlice(s) => {
+            let dims: Vec<String> = s
+                .dims
+                .iter()
+                .map(|d| format!("{}+{}x{}", d.start, d.stride, d.count))
+                .collect();
+            format!("start+stride x count {}", dims.join(" "))
         }
+        Op::Gather(g) => format!("axis {}, {} indices", g.axis, g.indices.len()),
+        Op::BatchMatMul(b) => format!("adj_x {}, adj_y {}", b.adj_x, b.adj_y),
+        Op::SquaredDifference(a) => format!("left shift {}", a.left_shift),
+        Op::Reshape
+        | Op::Maximum
+        | Op::Minimum
+        | Op::LeakyRelu(_)
+        | Op::HardSwish(_)
+        | Op::Rsqrt(_) => String::new(),
     }
 }
 

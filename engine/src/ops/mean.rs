@@ -10,6 +10,9 @@
 //! where `M'` folds `1/n` into `input_scale / output_scale`: from that ratio's multiplier
 //! `(m, s)`, with `k = min(floor(log2 n), 32, 31 + s)`, `M' = (⌊m · 2^k / n⌋, s − k)`. The
 //! importer derives `M'`; the engine checks only that it is well formed.
+//!
+//! Mirrors TFLite Micro's `EvalIntegerMean` in `reduce_common.cc`: `reference_ops::Mean` when the
+//! quantization is kept, else `reference_ops::QuantizedMeanOrSum`.
 
 use alloc::vec;
 

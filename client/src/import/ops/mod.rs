@@ -5,18 +5,24 @@
 
 pub mod activation;
 pub mod add;
+pub mod batch_matmul;
 pub mod binary;
 pub mod concatenation;
 pub mod conv;
 pub mod depthwise_conv;
 pub mod fully_connected;
+pub mod gather;
 pub mod hard_swish;
 pub mod mean;
 pub mod pad;
 pub mod pool;
 pub mod requantize;
 pub mod reshape;
+pub mod rsqrt;
 pub mod softmax;
+pub mod squared_difference;
+pub mod strided_slice;
+pub mod transpose;
 
 use vigil_engine::model::{Clamp, Multiplier, Op, TensorInfo, Window};
 
@@ -74,6 +80,12 @@ pub(super) fn import(imp: &Importer<'_>, cx: &mut Ctx<'_>) -> Result<Op, ImportE
         BuiltinOp::HARD_SWISH => hard_swish::import(cx),
         BuiltinOp::CONCATENATION => concatenation::import(imp, cx),
         BuiltinOp::PAD | BuiltinOp::PADV2 => pad::import(imp, cx),
+        BuiltinOp::TRANSPOSE => transpose::import(imp, cx),
+        BuiltinOp::STRIDED_SLICE => strided_slice::import(imp, cx),
+        BuiltinOp::GATHER => gather::import(imp, cx),
+        BuiltinOp::BATCH_MATMUL => batch_matmul::import(imp, cx),
+        BuiltinOp::RSQRT => rsqrt::import(cx),
+        BuiltinOp::SQUARED_DIFFERENCE => squared_difference::import(imp, cx),
         _ => Err(cx.not_implemented()),
     }
 }
