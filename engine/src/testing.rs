@@ -260,3 +260,115 @@ pub fn single_smooth(elements: u32, tanh: bool) -> Model {
         }],
     }
 }
+
+/// A model of the sequence operators (the pieces of attention and layer normalisation):
+/// `[1, 6, 8]` → `TRANSPOSE`, `BATCH_MATMUL` (plain and `adj_y`), `STRIDED_SLICE` (a negative
+/// stride), `GATHER`, `SQUARED_DIFFERENCE` (broadcast) and `RSQRT`. Constants are drawn from
+/// `seed` within the ranges the validator accepts.
+pub fn sequence_ops(seed: u64) -> Model {
+    use crate::model::{
+        Add, BatchMatMul, Gather, Rsqrt, SliceDim, StridedSlice, Transpose as TransposeOp,
+    };
+    let mut rng = TestRng::new(seed);
+    let mut small = |shift: i32| Multiplier {
+        multiplier: rng.range(1 << 30, i32::MAX as i64) as i32,
+        shift,
+    };
+    let m1 = small(-11);
+    let m2 = small(-12);
+    let (a1, a2) = (small(-1), small(-2));
+    let sq = small(-15);
+    let rs = small(-3);
+    let layer = |source: u32, inputs: &[u32], shape: &[u32], zp: i32, op: Op| Layer {
+        source_index: source,
+        inputs: inputs.to_vec(),
+        output: tensor(shape, zp),
+        op,
+    };
+    Model {
+        version: FORMAT_VERSION,
+        input: tensor(&[1, 6, 8], -3),
+        layers: alloc::vec![
+            layer(
+                0,
+                &[0],
+                &[1, 8, 6],
+                -3,
+                Op::Transpose(TransposeOp {
+                    perm: alloc::vec![0, 2, 1]
+                })
+            ),
+            layer(
+                1,
+                &[0, 1],
+                &[1, 6, 6],
+                4,
+                Op::BatchMatMul(BatchMatMul {
+                    adj_x: false,
+                    adj_y: false,
+                    multiplier: m1
+                })
+            ),
+            layer(
+                2,
+                &[0, 0],
+                &[1, 6, 6],
+                -7,
+                Op::BatchMatMul(BatchMatMul {
+                    adj_x: false,
+                    adj_y: true,
+                    multiplier: m2
+                })
+            ),
+            layer(
+                3,
+                &[2],
+                &[1, 3, 6],
+                4,
+                Op::StridedSlice(StridedSlice {
+                    dims: alloc::vec![
+                        SliceDim {
+                            start: 0,
+                            stride: 1,
+                            count: 1
+                        },
+                        SliceDim {
+                            start: 5,
+                            stride: -2,
+                            count: 3
+                        },
+                        SliceDim {
+                            start: 0,
+                            stride: 1,
+                            count: 6
+                        },
+                    ],
+                })
+            ),
+            layer(
+                4,
+                &[3],
+                &[1, 1, 6],
+                -7,
+                Op::Gather(Gather {
+                    axis: 1,
+                    indices: alloc::vec![4]
+                })
+            ),
+            layer(
+                5,
+                &[4, 5],
+                &[1, 3, 6],
+                -128,
+                Op::SquaredDifference(Add {
+                    left_shift: 7,
+                    input1_multiplier: a1,
+                    input2_multiplier: a2,
+                    output_multiplier: sq,
+                    clamp: Clamp::FULL,
+                })
+            ),
+            layer(6, &[6], &[1, 3, 6], 0, Op::Rsqrt(Rsqrt { multiplier: rs })),
+        ],
+    }
+}

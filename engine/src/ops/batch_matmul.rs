@@ -70,8 +70,10 @@ pub fn check(
         * max_offset_magnitude(inputs[0].zero_point)
         * max_offset_magnitude(inputs[1].zero_point);
     check_accumulator(index, bound, op.multiplier)?;
-    let batches: Vec<u64> = batch.iter().map(|&d| d as u64).collect();
-    let macs = checked_product(&batches)
+    let batches = batch
+        .iter()
+        .try_fold(1u64, |acc, &d| acc.checked_mul(d as u64));
+    let macs = batches
         .and_then(|b| checked_product(&[b, rows as u64, cols as u64, depth as u64]))
         .ok_or(EngineError::LayerTooCostly { layer: index })?;
     Ok(LayerCost {
