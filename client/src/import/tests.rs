@@ -613,3 +613,310 @@ fn mean_pad_and_concatenation_refusals() {
         "inputs must share the output's quantization",
     );
 }
+
+#[test]
+fn transpose_imports_and_refuses_what_is_not_a_permutation() {
+    let transpose = |perm: &[i32], out_scale: f32| {
+        let mut g = Graph::new();
+        let x = g.act(&[1, 2, 3], 0.1, 0);
+        let p = g.const_i32(perm);
+        let y = g.act(&[1, 3, 2], out_scale, 0);
+        g.op(BuiltinOp::TRANSPOSE, &[x, p], &[y], BuiltinOptions::None);
+        g.import(&[x], &[y])
+    };
+    let m = transpose(&[0, 2, 1], 0.1).unwrap().model;
+    assert!(matches!(&m.layers[0].op, Op::Transpose(t) if t.perm == vec![0, 2, 1]));
+    for perm in [
+        &[0, 1][..],
+        &[0, 2, 2],
+        &[0, 1, 3],
+        &[0, -1, 1],
+        &[0, 1, 2, 3],
+    ] {
+        assert_invalid(transpose(perm, 0.1), "is not one of the 3 input dimensions");
+    }
+    assert_unsupported(
+        transpose(&[0, 2, 1], 0.2),
+        "input and output quantization differ",
+    );
+    // A permutation that does not give the output's shape: the engine's refusal.
+    assert_engine(
+        transpose(&[0, 1, 2], 0.1),
+        vigil_engine::EngineError::ShapeMismatch { layer: 0 },
+    );
+}
+
+fn strided_slice(
+    begin: &[i32],
+    end: &[i32],
+    strides: &[i32],
+    options: crate::tflite::StridedSliceOptions,
+    out_shape: &[i32],
+) -> Result<Imported, ImportError> {
+    let mut g = Graph::new();
+    let x = g.act(&[1, 8, 3], 0.1, 0);
+    let (b, e, s) = (g.const_i32(begin), g.const_i32(end), g.const_i32(strides));
+    let y = g.act(out_shape, 0.1, 0);
+    g.op(
+        BuiltinOp::STRIDED_SLICE,
+        &[x, b, e, s],
+        &[y],
+        BuiltinOptions::StridedSlice(options),
+    );
+    g.import(&[x], &[y])
+}
+
+fn slice_options(
+    begin_mask: i32,
+    end_mask: i32,
+    shrink_axis_mask: i32,
+) -> crate::tflite::StridedSliceOptions {
+    crate::tflite::StridedSliceOptions {
+        begin_mask,
+        end_mask,
+        ellipsis_mask: 0,
+        new_axis_mask: 0,
+        shrink_axis_mask,
+        offset: false,
+    }
+}
+
+#[test]
+fn strided_slice_resolves_masks_and_negative_indices_as_tflite() {
+    use vigil_engine::model::SliceDim;
+    let dims = |r: Result<Imported, ImportError>| match r.unwrap().model.layers[0].op.clone() {
+        Op::StridedSlice(s) => s.dims,
+        other => panic!("{other:?}"),
+    };
+    let d = |start, stride, count| SliceDim {
+        start,
+        stride,
+        count,
+    };
+    // x[:, 1:7:2, :]
+    assert_eq!(
+        dims(strided_slice(
+            &[0, 1, 0],
+            &[1, 7, 3],
+            &[1, 2, 1],
+            slice_options(0, 0, 0),
+            &[1, 3, 3]
+        )),
+        vec![d(0, 1, 1), d(1, 2, 3), d(0, 1, 3)]
+    );
+    // x[:, ::-1, -2:] with masks and a negative begin
+    assert_eq!(
+        dims(strided_slice(
+            &[0, 0, -2],
+            &[0, 0, 0],
+            &[1, -1, 1],
+            slice_options(0b011, 0b111, 0),
+            &[1, 8, 2]
+        )),
+        vec![d(0, 1, 1), d(7, -1, 8), d(1, 1, 2)]
+    );
+    // x[:, -3] (shrunk), ends past the dimension clamp
+    assert_eq!(
+        dims(strided_slice(
+            &[0, -3, 0],
+            &[1, 0, 99],
+            &[1, 1, 1],
+            slice_options(0, 0, 0b010),
+            &[1, 3]
+        )),
+        vec![d(0, 1, 1), d(5, 1, 1), d(0, 1, 3)]
+    );
+}
+
+#[test]
+fn strided_slice_refusals() {
+    let mut ellipsis = slice_options(0, 0, 0);
+    ellipsis.ellipsis_mask = 1;
+    assert_unsupported(
+        strided_slice(&[0, 0, 0], &[1, 8, 3], &[1, 1, 1], ellipsis, &[1, 8, 3]),
+        "ellipsis, new axis and offset masks",
+    );
+    let mut new_axis = slice_options(0, 0, 0);
+    new_axis.new_axis_mask = 2;
+    assert_unsupported(
+        strided_slice(&[0, 0, 0], &[1, 8, 3], &[1, 1, 1], new_axis, &[1, 8, 3]),
+        "ellipsis, new axis and offset masks",
+    );
+    assert_invalid(
+        strided_slice(
+            &[0, 0, 0],
+            &[1, 8, 3],
+            &[1, 0, 1],
+            slice_options(0, 0, 0),
+            &[1, 8, 3],
+        ),
+        "stride 0",
+    );
+    assert_invalid(
+        strided_slice(
+            &[0, 0],
+            &[1, 8],
+            &[1, 1],
+            slice_options(0, 0, 0),
+            &[1, 8, 3],
+        ),
+        "must each have 3 entries",
+    );
+    // An output that does not hold what the slice reads: the engine's refusal.
+    assert_engine(
+        strided_slice(
+            &[0, 0, 0],
+            &[1, 4, 3],
+            &[1, 1, 1],
+            slice_options(0, 0, 0),
+            &[1, 8, 3],
+        ),
+        vigil_engine::EngineError::ShapeMismatch { layer: 0 },
+    );
+    let mut g = Graph::new();
+    let x = g.act(&[1, 8, 3], 0.1, 0);
+    let (b, e, s) = (
+        g.const_i32(&[0, 0, 0]),
+        g.const_i32(&[1, 8, 3]),
+        g.const_i32(&[1, 1, 1]),
+    );
+    let y = g.act(&[1, 8, 3], 0.3, 0);
+    g.op(
+        BuiltinOp::STRIDED_SLICE,
+        &[x, b, e, s],
+        &[y],
+        BuiltinOptions::StridedSlice(slice_options(0, 0, 0)),
+    );
+    assert_unsupported(g.import(&[x], &[y]), "input and output quantization differ");
+}
+
+fn gather(
+    axis: i32,
+    batch_dims: i32,
+    indices: &[i32],
+    out_shape: &[i32],
+) -> Result<Imported, ImportError> {
+    let mut g = Graph::new();
+    let x = g.act(&[1, 5, 2], 0.1, 0);
+    let i = g.const_i32(indices);
+    let y = g.act(out_shape, 0.1, 0);
+    let o = crate::tflite::GatherOptions { axis, batch_dims };
+    g.op(BuiltinOp::GATHER, &[x, i], &[y], BuiltinOptions::Gather(o));
+    g.import(&[x], &[y])
+}
+
+#[test]
+fn gather_imports_and_refuses() {
+    let m = gather(-2, 0, &[4, 0, 4], &[1, 3, 2]).unwrap().model;
+    assert!(matches!(&m.layers[0].op, Op::Gather(g) if g.axis == 1 && g.indices == vec![4, 0, 4]));
+    assert_unsupported(gather(1, 1, &[0], &[1, 1, 2]), "batch_dims 1");
+    assert_invalid(
+        gather(3, 0, &[0], &[1, 1, 2]),
+        "axis out of range for rank 3",
+    );
+    assert_invalid(gather(1, 0, &[5], &[1, 1, 2]), "an index is outside 0..5");
+    assert_invalid(gather(1, 0, &[-1], &[1, 1, 2]), "an index is outside 0..5");
+    // Indices computed at run time.
+    let mut g = Graph::new();
+    let x = g.act(&[1, 5, 2], 0.1, 0);
+    let r = g.act(&[1, 5, 2], 0.1, 0);
+    g.op(BuiltinOp::RELU, &[x], &[r], BuiltinOptions::None);
+    let i = g.typed(&[2], TensorType::Int32);
+    let y = g.act(&[1, 2, 2], 0.1, 0);
+    g.op(BuiltinOp::GATHER, &[r, i], &[y], BuiltinOptions::None);
+    assert_unsupported(g.import(&[x], &[y]), "indices computed at run time");
+    // An embedding table (a constant) indexed by the model's input is not an activation.
+    let mut g = Graph::new();
+    let table = g.const_i8(&[4, 2], &[1; 8], &[0.1], 0);
+    let x = g.act(&[1, 3], 0.1, 0);
+    let y = g.act(&[1, 3, 2], 0.1, 0);
+    g.op(BuiltinOp::GATHER, &[table, x], &[y], BuiltinOptions::None);
+    assert_unsupported(
+        g.import(&[x], &[y]),
+        "is not an activation computed by an earlier",
+    );
+}
+
+#[test]
+fn batch_matmul_rsqrt_and_squared_difference_import_and_refuse() {
+    let two = |code: BuiltinOp,
+               options: BuiltinOptions,
+               y_shape: &[i32],
+               out_shape: &[i32],
+               out_scale: f32| {
+        let mut g = Graph::new();
+        let x = g.act(&[1, 3, 4], 0.1, 0);
+        let r = g.act(y_shape, 0.2, 1);
+        g.op(BuiltinOp::RESHAPE, &[x], &[r], BuiltinOptions::None);
+        g.tensors[r as usize].quantization = g.tensors[x as usize].quantization.clone();
+        let y = g.act(out_shape, out_scale, 0);
+        g.op(code, &[x, r], &[y], options);
+        g.import(&[x], &[y])
+    };
+    let bmm = |adj_y| {
+        BuiltinOptions::BatchMatMul(crate::tflite::BatchMatMulOptions {
+            adj_x: false,
+            adj_y,
+            asymmetric_quantize_inputs: false,
+        })
+    };
+    let m = two(
+        BuiltinOp::BATCH_MATMUL,
+        bmm(false),
+        &[1, 4, 3],
+        &[1, 3, 3],
+        0.5,
+    )
+    .unwrap()
+    .model;
+    assert!(matches!(&m.layers[1].op, Op::BatchMatMul(b) if !b.adj_x && !b.adj_y));
+    let m = two(
+        BuiltinOp::BATCH_MATMUL,
+        bmm(true),
+        &[1, 3, 4],
+        &[1, 3, 3],
+        0.5,
+    )
+    .unwrap()
+    .model;
+    assert!(matches!(&m.layers[1].op, Op::BatchMatMul(b) if b.adj_y));
+    // Depths that differ: the engine's refusal.
+    assert_engine(
+        two(
+            BuiltinOp::BATCH_MATMUL,
+            bmm(false),
+            &[1, 3, 4],
+            &[1, 3, 4],
+            0.5,
+        ),
+        vigil_engine::EngineError::ShapeMismatch { layer: 1 },
+    );
+    let sq = two(
+        BuiltinOp::SQUARED_DIFFERENCE,
+        BuiltinOptions::None,
+        &[1, 3, 4],
+        &[1, 3, 4],
+        0.05,
+    );
+    assert!(
+        matches!(&sq.unwrap().model.layers[1].op, Op::SquaredDifference(a) if a.left_shift == 7)
+    );
+    // Inputs that do not broadcast: the engine's refusal.
+    assert_engine(
+        two(
+            BuiltinOp::SQUARED_DIFFERENCE,
+            BuiltinOptions::None,
+            &[1, 4, 3],
+            &[1, 3, 4],
+            0.05,
+        ),
+        vigil_engine::EngineError::ShapeMismatch { layer: 1 },
+    );
+
+    assert!(unary(BuiltinOp::RSQRT, BuiltinOptions::None, 0.05, -128).is_ok());
+    // 1 / (√0.1 · 10^5) is below 2^-11.
+    assert_unsupported(
+        unary(BuiltinOp::RSQRT, BuiltinOptions::None, 1e5, 0),
+        "output scale too large for the input scale",
+    );
+}
