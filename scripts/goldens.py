@@ -14,14 +14,17 @@ The reference is the TensorFlow Lite Micro (TFLM) interpreter from the
     it.set_input(x, 0); it.invoke()
     it.GetTensor(tensor_index, 0)["tensor_data"]   # numpy array
 
-Input generation (the contract shared with the Rust side): for seed s, the
-model's single int8 input tensor of shape S is
+Input generation (the contract shared with the Rust side): for seed s, each
+int8 input tensor of shape S, in the model's order, is
 
-    rng = numpy.random.default_rng(s)
+    rng = numpy.random.default_rng(s)      # once per seed
     x = rng.integers(-128, 128, size=S, dtype=numpy.int8)
 
-i.e. uniform over [-128, 127]. Its raw row-major bytes are written to
-OUT_DIR/seed_<s>/input.bin.
+i.e. uniform over [-128, 127]. Their raw row-major bytes, concatenated in
+order, are written to OUT_DIR/seed_<s>/input.bin. A float32 input read by a
+QUANTIZE to int8 (the converter's default float edge) is drawn the same way in
+its quantized form q and given to the interpreter as (q - zero_point) * scale;
+that QUANTIZE gets no golden (its output is the input).
 
 For every operator i of subgraph 0 (i = its position in the operator list)
 whose output tensor (outputs[0]) is int8, OUT_DIR/seed_<s>/layer_<i>.bin holds
@@ -185,10 +188,12 @@ def make_tflm(path, preserve=True, arena_size=None):
 
 
 def run_reference(info, x, arena_size=None, interpreter=None):
-    """Run TFLM on input `x`; return {op_index: numpy array} for every
-    operator's first output, plus the model outputs."""
+    """Run TFLM on input `x` (one array, or a list of one per model input);
+    return {op_index: numpy array} for every operator's first output, plus the
+    model outputs."""
     it = interpreter or make_tflm(info.path, preserve=True, arena_size=arena_size)
-    it.set_input(x, 0)
+    for k, xk in enumerate(x if isinstance(x, list) else [x]):
+        it.set_input(xk, k)
     it.invoke()
     layers = {}
     for o in info.operators:
@@ -201,6 +206,7 @@ def run_reference(info, x, arena_size=None, interpreter=None):
 
 
 def check_supported(info):
+    """A single int8 input, as bench_litert.py and compare_layers.py need."""
     if len(info.inputs) != 1:
         raise SystemExit("%s: expected exactly one input, found %d" % (
             info.path, len(info.inputs)))
@@ -209,9 +215,49 @@ def check_supported(info):
             info.path, info.inputs[0]["dtype"]))
 
 
+def input_edges(info):
+    """For each model input: (shape, scale, zero_point, quantize_op_index or
+    None). An int8 input is its own quantization; a float32 input must be read
+    by a QUANTIZE to int8 (a float edge), whose output quantization is used."""
+    edges = []
+    for t in info.inputs:
+        if t["dtype"] == "int8":
+            edges.append((t["shape"], t["scale"], t["zero_point"], None))
+            continue
+        quantize = [o for o in info.operators
+                    if o["op"] == "QUANTIZE" and t["tensor"] in o["inputs"]]
+        if t["dtype"] != "float32" or len(quantize) != 1 or \
+                quantize[0]["output"]["dtype"] != "int8":
+            raise SystemExit("%s: input tensor %d is %s, only int8 inputs or float32 "
+                             "inputs quantized to int8 are supported" % (
+                                 info.path, t["tensor"], t["dtype"]))
+        q = quantize[0]["output"]
+        edges.append((t["shape"], q["scale"], q["zero_point"], quantize[0]["index"]))
+    return edges
+
+
+def make_inputs(info, seed):
+    """The seeded int8 inputs, in order, from one generator per seed, and what
+    the reference interpreter is given: the same for int8 inputs, and for a
+    float input the real values (q - zero_point) * scale, which its QUANTIZE
+    turns back into q."""
+    rng = np.random.default_rng(seed)
+    quantized, fed = [], []
+    for shape, scale, zero_point, quantize in input_edges(info):
+        q = rng.integers(-128, 128, size=tuple(shape), dtype=np.int8)
+        quantized.append(q)
+        if quantize is None:
+            fed.append(q)
+        else:
+            real = (q.astype(np.float64) - zero_point) * scale
+            fed.append(real.astype(np.float32))
+    return quantized, fed
+
+
 def write_goldens(model_path, out_dir, seeds, arena_size=None, clean=True):
     info = ModelInfo(model_path)
-    check_supported(info)
+    edges = input_edges(info)
+    edge_ops = {e[3] for e in edges if e[3] is not None}
     if clean and os.path.isdir(out_dir):
         for name in os.listdir(out_dir):
             p = os.path.join(out_dir, name)
@@ -235,19 +281,27 @@ def write_goldens(model_path, out_dir, seeds, arena_size=None, clean=True):
         }
         if len(o["outputs"]) > 1:
             entry["extra_outputs"] = o["outputs"][1:]
-        if not entry["golden"]:
+        if o["index"] in edge_ops:
+            entry["golden"] = False
+            entry["skipped_reason"] = "float edge: its output is the int8 input"
+        elif not entry["golden"]:
             entry["skipped_reason"] = "output dtype %s is not int8" % out["dtype"]
         ops_manifest.append(entry)
 
     total = 0
     for seed in seeds:
-        x = make_input(info.inputs[0]["shape"], seed)
-        layers, outputs = run_reference(info, x, interpreter=it)
+        quantized, fed = make_inputs(info, seed)
+        layers, outputs = run_reference(info, fed, interpreter=it)
+        for q, (_, _, _, quantize) in zip(quantized, edges):
+            if quantize is not None and not np.array_equal(layers[quantize], q):
+                raise SystemExit("op %d: the float edge does not give back the int8 input"
+                                 % quantize)
         d = os.path.join(out_dir, "seed_%d" % seed)
         os.makedirs(d, exist_ok=True)
         with open(os.path.join(d, "input.bin"), "wb") as f:
-            f.write(x.tobytes(order="C"))
-        total += x.nbytes
+            for q in quantized:
+                f.write(q.tobytes(order="C"))
+                total += q.nbytes
         for entry in ops_manifest:
             if not entry["golden"]:
                 continue
@@ -271,13 +325,22 @@ def write_goldens(model_path, out_dir, seeds, arena_size=None, clean=True):
         "seeds": list(seeds),
         "input": {
             "tensor": info.inputs[0]["tensor"],
-            "shape": info.inputs[0]["shape"],
+            "shape": edges[0][0],
             "dtype": "int8",
-            "scale": info.inputs[0]["scale"],
-            "zero_point": info.inputs[0]["zero_point"],
+            "scale": edges[0][1],
+            "zero_point": edges[0][2],
             "generation": "numpy.random.default_rng(seed).integers(-128, 128, "
             "size=shape, dtype=numpy.int8); raw row-major bytes in seed_<s>/input.bin",
         },
+        "inputs": [
+            {"tensor": t["tensor"], "shape": e[0], "dtype": "int8", "scale": e[1],
+             "zero_point": e[2], "float_edge": e[3] is not None}
+            for t, e in zip(info.inputs, edges)
+        ],
+        "inputs_generation": "one numpy.random.default_rng(seed) draws every input in "
+        "order as above; seed_<s>/input.bin holds them concatenated; a float input is "
+        "given to the interpreter as (q - zero_point) * scale, which its QUANTIZE turns "
+        "back into q",
         "outputs": [
             {k: t[k] for k in ("tensor", "shape", "dtype", "scale", "zero_point")}
             for t in info.outputs

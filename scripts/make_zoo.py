@@ -64,6 +64,7 @@ The operator patterns covered:
                         SQUARED_DIFFERENCE, RSQRT, SUB, MUL
     tr_slice_gather     STRIDED_SLICE (strides, negative stride, shrunk axis)
                         and GATHER on activations
+    two_inputs          a model with two inputs (a sequence and a vector)
 """
 
 import argparse
@@ -448,6 +449,18 @@ def tr_slice_gather():
     return tf.keras.Model(inp, x)
 
 
+def two_inputs():
+    # two inputs, in order: a [4, 8] sequence and an [8] vector added to every row
+    a = tf.keras.Input((4, 8))
+    b = tf.keras.Input((8,))
+    x = L.Dense(8)(a)
+    y = L.Dense(8)(b)
+    y = L.Reshape((1, 8))(y)
+    x = L.Add()([x, y])
+    x = L.Dense(3)(x)
+    return tf.keras.Model([a, b], x)
+
+
 # name -> (builder, options)
 ZOO = {
     "mobilenet_v1": (mobilenet_v1, {}),
@@ -489,6 +502,7 @@ ZOO = {
     "tr_attention": (tr_attention, {}),
     "tr_layernorm": (tr_layernorm, {}),
     "tr_slice_gather": (tr_slice_gather, {}),
+    "two_inputs": (two_inputs, {}),
 }
 
 
@@ -527,8 +541,9 @@ def build(name, seed=1234):
     builder, opts = ZOO[name]
     tf.keras.utils.set_random_seed(seed)
     model = builder()
-    shape = tuple(int(d) for d in model.inputs[0].shape[1:])
-    data = representative_data(shape, opts, seed)
+    shapes = [tuple(int(d) for d in inp.shape[1:]) for inp in model.inputs]
+    datas = [representative_data(shape, opts, seed + k) for k, shape in enumerate(shapes)]
+    data = datas[0]
     if opts.get("data") == "digits":
         # a few epochs so the BatchNormalization statistics are not trivial
         from sklearn.datasets import load_digits
@@ -537,18 +552,24 @@ def build(name, seed=1234):
                       loss="sparse_categorical_crossentropy")
         model.fit(d.data.astype(np.float32) / 16.0, d.target, epochs=3,
                   batch_size=64, verbose=0, shuffle=False)
-    else:
+    elif len(shapes) == 1:
         calibrate_batchnorm(model, data, seed)
     batch = None if opts.get("dynamic_batch") else 1
     with tempfile.TemporaryDirectory() as tmp:
         export_dir = os.path.join(tmp, "saved_model")
+        signature = [tf.TensorSpec((batch,) + shape, tf.float32, name="x" if k == 0 else "x%d" % k)
+                     for k, shape in enumerate(shapes)]
+        if len(shapes) > 1:
+            signature = [signature]
         model.export(export_dir, format="tf_saved_model", verbose=False,
-                     input_signature=[tf.TensorSpec((batch,) + shape, tf.float32,
-                                                    name="x")])
+                     input_signature=signature)
 
         def representative():
             for i in range(len(data)):
-                yield [data[i:i + 1]]
+                if len(datas) == 1:
+                    yield [data[i:i + 1]]
+                else:
+                    yield {spec.name: d[i:i + 1] for spec, d in zip(signature[0], datas)}
 
         conv = tf.lite.TFLiteConverter.from_saved_model(export_dir)
         conv.optimizations = [tf.lite.Optimize.DEFAULT]

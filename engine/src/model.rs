@@ -12,6 +12,15 @@
 //! names its inputs by these ids and may only use activations computed before it, so the list of
 //! layers is already a topological order. The model's output is the last layer's output.
 //!
+//! # Models with several inputs
+//!
+//! A model with inputs `A, B, …` takes them concatenated in order as activation 0 (a rank-1
+//! tensor of their total length), and begins with one [`Op::Input`] layer per input, in order,
+//! each reading activation 0 and giving one input its shape and quantization; together they
+//! cover activation 0 exactly, without gaps. No other layer reads activation 0. A job's input is
+//! therefore the inputs' bytes concatenated in order, and [`crate::ValidatedModel::inputs`]
+//! gives each one's shape.
+//!
 //! # Quantization
 //!
 //! An activation `q` stands for the real number `scale · (q − zero_point)`. Only the zero point
@@ -126,6 +135,17 @@ pub enum Op {
     /// `SQUARED_DIFFERENCE` of two activations, with broadcasting; constants as for `ADD`
     /// (with a headroom shift of 7), the output multiplier possibly above one.
     SquaredDifference(Add),
+    /// One input of a model with several inputs (see [the module docs](self)): the bytes
+    /// `[offset, offset + len)` of activation 0, under this layer's shape and quantization.
+    Input(InputPart),
+}
+
+/// Where one of several inputs lies in activation 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct InputPart {
+    /// Offset of the input's first byte in activation 0.
+    pub offset: u32,
 }
 
 /// Constants of a `TRANSPOSE`.
@@ -413,6 +433,7 @@ impl Op {
             Op::BatchMatMul(_) => "BATCH_MATMUL",
             Op::Rsqrt(_) => "RSQRT",
             Op::SquaredDifference(_) => "SQUARED_DIFFERENCE",
+            Op::Input(_) => "INPUT",
         }
     }
 }

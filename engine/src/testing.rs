@@ -372,3 +372,46 @@ pub fn sequence_ops(seed: u64) -> Model {
         ],
     }
 }
+
+/// A model with two inputs, `[1, 4]` and `[1, 2, 4]` (activation 0 holds their 12 bytes), whose
+/// second is added to the first broadcast over its rows.
+pub fn two_inputs() -> Model {
+    use crate::model::{Add, InputPart};
+    let half = Multiplier {
+        multiplier: 1 << 30,
+        shift: 0,
+    };
+    Model {
+        version: FORMAT_VERSION,
+        input: tensor(&[12], 0),
+        layers: alloc::vec![
+            Layer {
+                source_index: u32::MAX,
+                inputs: alloc::vec![0],
+                output: tensor(&[1, 4], 3),
+                op: Op::Input(InputPart { offset: 0 }),
+            },
+            Layer {
+                source_index: u32::MAX,
+                inputs: alloc::vec![0],
+                output: tensor(&[1, 2, 4], -5),
+                op: Op::Input(InputPart { offset: 4 }),
+            },
+            Layer {
+                source_index: 0,
+                inputs: alloc::vec![2, 1],
+                output: tensor(&[1, 2, 4], 0),
+                op: Op::Add(Add {
+                    left_shift: 20,
+                    input1_multiplier: half,
+                    input2_multiplier: half,
+                    output_multiplier: Multiplier {
+                        multiplier: 1 << 30,
+                        shift: -18,
+                    },
+                    clamp: Clamp::FULL,
+                }),
+            },
+        ],
+    }
+}

@@ -225,6 +225,32 @@ fn run_layer_in_wasm(model: &[u8], layer: usize, inputs: &[u8]) -> Vec<u8> {
     data[result + 8..result + 8 + word(result + 4)].to_vec()
 }
 
+/// Runs the model natively and in Wasm, then each layer alone through `run_layer` in both, as a
+/// dispute does; all must agree. Returns the activations.
+fn assert_each_layer_same_in_wasm(bytes: &[u8], input: &[u8]) -> Vec<Vec<i8>> {
+    assert_same_natively_and_in_wasm(bytes, input);
+    let model = decode_model(bytes).unwrap();
+    let mut activations = vec![vigil_engine::as_i8(input).to_vec()];
+    model
+        .run_with(vigil_engine::as_i8(input), |_, out| {
+            activations.push(out.to_vec())
+        })
+        .unwrap();
+    for layer in 0..model.layer_count() {
+        let ids = model.layer_inputs(layer);
+        let parts: Vec<&[i8]> = ids
+            .iter()
+            .map(|&i| activations[i as usize].as_slice())
+            .collect();
+        let native = model.run_layer(layer, &parts).unwrap();
+        assert_eq!(native, activations[layer + 1]);
+        let joined: Vec<u8> = parts.iter().flat_map(|p| as_u8(p).to_vec()).collect();
+        let in_wasm = run_layer_in_wasm(bytes, layer, &joined);
+        assert_eq!(in_wasm, as_u8(&native), "layer {layer}");
+    }
+    activations
+}
+
 /// The sequence operators (TRANSPOSE, BATCH_MATMUL, STRIDED_SLICE, GATHER,
 /// SQUARED_DIFFERENCE, RSQRT) give the same trace in Wasm as natively, and each layer re-run
 /// alone through `run_layer`, as a dispute does, gives the same bytes in both.
@@ -234,31 +260,23 @@ fn sequence_ops_give_identical_traces_and_layers_natively_and_in_wasm() {
     for seed in 0..3 {
         let bytes = sequence_ops(seed).encode();
         let input: Vec<u8> = as_u8(&TestRng::new(seed + 200).i8s(48)).to_vec();
-        assert_same_natively_and_in_wasm(&bytes, &input);
-        let model = decode_model(&bytes).unwrap();
-        let mut activations = vec![vigil_engine::as_i8(&input).to_vec()];
-        model
-            .run_with(vigil_engine::as_i8(&input), |_, out| {
-                activations.push(out.to_vec())
-            })
-            .unwrap();
-        for layer in 0..model.layer_count() {
-            let ids = model.layer_inputs(layer);
-            let parts: Vec<&[i8]> = ids
-                .iter()
-                .map(|&i| activations[i as usize].as_slice())
-                .collect();
-            let native = model.run_layer(layer, &parts).unwrap();
-            assert_eq!(native, activations[layer + 1]);
-            let joined: Vec<u8> = parts.iter().flat_map(|p| as_u8(p).to_vec()).collect();
-            let in_wasm = run_layer_in_wasm(&bytes, layer, &joined);
-            assert_eq!(in_wasm, as_u8(&native), "seed {seed} layer {layer}");
-        }
+        let activations = assert_each_layer_same_in_wasm(&bytes, &input);
         // The outputs are not constant: the layers computed something.
         let distinct = |a: &[i8]| a.iter().collect::<std::collections::BTreeSet<_>>().len();
         assert!(
             activations.iter().skip(1).all(|a| distinct(a) > 1),
             "seed {seed}"
         );
+    }
+}
+
+/// A model with two inputs: its INPUT layers and the layers after them agree natively and in
+/// Wasm, whole and one by one.
+#[test]
+fn two_inputs_give_identical_traces_and_layers_natively_and_in_wasm() {
+    let bytes = vigil_engine::testing::two_inputs().encode();
+    for seed in 0..3 {
+        let input: Vec<u8> = as_u8(&TestRng::new(seed + 300).i8s(12)).to_vec();
+        assert_each_layer_same_in_wasm(&bytes, &input);
     }
 }

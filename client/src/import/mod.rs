@@ -15,9 +15,9 @@ pub mod quantization;
 use std::collections::HashMap;
 use std::fmt;
 
-use vigil_engine::model::{Layer, Model, TensorInfo, FORMAT_VERSION};
+use vigil_engine::model::{InputPart, Layer, Model, Op, TensorInfo, FORMAT_VERSION};
 
-use crate::tflite::{self, Tensor, TensorType, TfliteModel};
+use crate::tflite::{self, BuiltinOp, Tensor, TensorType, TfliteModel};
 use fold::Folded;
 
 /// Why a TFLite model could not be imported. Messages name the operator and what is wrong.
@@ -84,12 +84,14 @@ pub fn import_model(tfl: &TfliteModel) -> Result<Imported, ImportError> {
         .subgraphs
         .first()
         .ok_or_else(|| ImportError::Invalid("the file has no subgraph".into()))?;
-    if subgraph.inputs.len() != 1 || subgraph.outputs.len() != 1 {
+    if subgraph.outputs.len() != 1 {
         return Err(ImportError::Unsupported(format!(
-            "models with {} inputs and {} outputs (exactly one of each is supported)",
-            subgraph.inputs.len(),
+            "models with {} outputs (exactly one is supported)",
             subgraph.outputs.len()
         )));
+    }
+    if subgraph.inputs.is_empty() {
+        return Err(ImportError::Invalid("the model has no input".into()));
     }
     let mut importer = Importer {
         tfl,
@@ -98,16 +100,70 @@ pub fn import_model(tfl: &TfliteModel) -> Result<Imported, ImportError> {
         layers: Vec::new(),
         folded: Vec::new(),
     };
-    let input_index = importer.tensor_index(subgraph.inputs[0])?;
-    let input = importer.activation_info(input_index, "the model input")?;
-    importer.values.insert(input_index, Value::Activation(0));
+    let edges = float_edges(&importer, subgraph)?;
+    let mut inputs = Vec::with_capacity(subgraph.inputs.len());
+    for (k, &tensor) in subgraph.inputs.iter().enumerate() {
+        let index = importer.tensor_index(tensor)?;
+        // A float input quantized by its one consumer: the quantized tensor is the input.
+        let index = edges
+            .inputs
+            .iter()
+            .find(|e| e.outer == index)
+            .map_or(index, |e| e.inner);
+        let what = if subgraph.inputs.len() == 1 {
+            "the model input".to_string()
+        } else {
+            format!("model input {k}")
+        };
+        inputs.push((index, importer.activation_info(index, &what)?));
+    }
+    let input = if let [(index, info)] = inputs.as_slice() {
+        importer.values.insert(*index, Value::Activation(0));
+        info.clone()
+    } else {
+        // Several inputs: activation 0 holds them concatenated; one INPUT layer each.
+        let mut offset = 0u64;
+        for (index, info) in &inputs {
+            importer.layers.push(Layer {
+                source_index: INPUT_SOURCE_INDEX,
+                inputs: vec![0],
+                output: info.clone(),
+                op: Op::Input(InputPart {
+                    offset: u32::try_from(offset).map_err(|_| {
+                        ImportError::Unsupported("the inputs are too large together".into())
+                    })?,
+                }),
+            });
+            importer
+                .values
+                .insert(*index, Value::Activation(importer.layers.len() as u32));
+            offset += info.element_count().unwrap_or(u64::MAX);
+        }
+        TensorInfo {
+            shape: vec![u32::try_from(offset).map_err(|_| {
+                ImportError::Unsupported("the inputs are too large together".into())
+            })?],
+            zero_point: 0,
+            scale_bits: 0,
+        }
+    };
     for (i, op) in subgraph.operators.iter().enumerate() {
+        if let Some(edge) = edges.all().find(|e| e.operator == i) {
+            importer.folded.push((i as u32, edge.name.to_string()));
+            continue;
+        }
         importer.operator(i as u32, op)?;
     }
     let output_index = importer.tensor_index(subgraph.outputs[0])?;
+    let output_index = edges
+        .outputs
+        .iter()
+        .find(|e| e.outer == output_index)
+        .map_or(output_index, |e| e.inner);
     let last = importer.layers.len() as u32;
+    let computed = importer.layers.len() > inputs.len() || inputs.len() == 1;
     match importer.values.get(&output_index) {
-        Some(Value::Activation(id)) if *id == last && last > 0 => {}
+        Some(Value::Activation(id)) if *id == last && last > 0 && computed => {}
         _ => {
             return Err(ImportError::Unsupported(
                 "the model's output must be the output of its last computing operator".into(),
@@ -125,6 +181,118 @@ pub fn import_model(tfl: &TfliteModel) -> Result<Imported, ImportError> {
         model,
         folded: importer.folded,
     })
+}
+
+/// The `source_index` of the layers that split a model's several inputs out of activation 0:
+/// they are no operator of the source model.
+pub const INPUT_SOURCE_INDEX: u32 = u32::MAX;
+
+/// A float edge of the model: a `QUANTIZE` from a float input, or a `DEQUANTIZE` to a float
+/// output, which the engine leaves to its caller (the edge's scale and zero point are those of
+/// the int8 tensor on the inside).
+struct Edge {
+    /// The operator's index.
+    operator: usize,
+    /// `QUANTIZE` or `DEQUANTIZE`.
+    name: &'static str,
+    /// The float tensor (the model's input or output).
+    outer: usize,
+    /// The int8 tensor.
+    inner: usize,
+}
+
+/// The float edges of a model.
+struct Edges {
+    inputs: Vec<Edge>,
+    outputs: Vec<Edge>,
+}
+
+impl Edges {
+    fn all(&self) -> impl Iterator<Item = &Edge> {
+        self.inputs.iter().chain(&self.outputs)
+    }
+}
+
+/// Finds the float edges: each float32 model input read only by a `QUANTIZE` to int8, and a
+/// float32 model output written by a `DEQUANTIZE` from int8.
+fn float_edges(importer: &Importer<'_>, subgraph: &tflite::Subgraph) -> Result<Edges, ImportError> {
+    let code = |op: &tflite::Operator| {
+        importer
+            .tfl
+            .operator_codes
+            .get(op.opcode_index as usize)
+            .map(|c| c.builtin)
+    };
+    let is_type = |t: i32, ty: TensorType| {
+        usize::try_from(t)
+            .ok()
+            .and_then(|t| importer.tensors.get(t))
+            .is_some_and(|t| t.tensor_type == ty)
+    };
+    let mut edges = Edges {
+        inputs: Vec::new(),
+        outputs: Vec::new(),
+    };
+    for &input in &subgraph.inputs {
+        if !is_type(input, TensorType::Float32) {
+            continue;
+        }
+        let readers: Vec<(usize, &tflite::Operator)> = subgraph
+            .operators
+            .iter()
+            .enumerate()
+            .filter(|(_, op)| op.inputs.contains(&input))
+            .collect();
+        match readers.as_slice() {
+            [(i, op)]
+                if code(op) == Some(BuiltinOp::QUANTIZE)
+                    && op.outputs.len() == 1
+                    && is_type(op.outputs[0], TensorType::Int8) =>
+            {
+                edges.inputs.push(Edge {
+                    operator: *i,
+                    name: "QUANTIZE",
+                    outer: importer.tensor_index(input)?,
+                    inner: importer.tensor_index(op.outputs[0])?,
+                })
+            }
+            _ => {
+                return Err(ImportError::Unsupported(
+                    "a float input must be read by one QUANTIZE to int8 and nothing else".into(),
+                ))
+            }
+        }
+    }
+    for &output in &subgraph.outputs {
+        if !is_type(output, TensorType::Float32) {
+            continue;
+        }
+        let writer = subgraph
+            .operators
+            .iter()
+            .enumerate()
+            .find(|(_, op)| op.outputs.contains(&output));
+        match writer {
+            Some((i, op))
+                if code(op) == Some(BuiltinOp::DEQUANTIZE)
+                    && op.inputs.len() == 1
+                    && is_type(op.inputs[0], TensorType::Int8) =>
+            {
+                edges.outputs.push(Edge {
+                    operator: i,
+                    name: "DEQUANTIZE",
+                    outer: importer.tensor_index(output)?,
+                    inner: importer.tensor_index(op.inputs[0])?,
+                })
+            }
+            _ => {
+                return Err(ImportError::Unsupported(
+                    "a float output must be written by a DEQUANTIZE from int8".into(),
+                ))
+            }
+        }
+    }
+    Ok(edges)
 }
 
 /// A tensor's per-tensor scale and zero point (the first entries, for per-channel tensors).

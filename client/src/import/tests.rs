@@ -258,6 +258,17 @@ fn graph_level_refusals() {
     let x = g.act(&[1, 4], 0.1, 0);
     let y = g.typed(&[1, 4], TensorType::Float32);
     g.op(BuiltinOp::RELU, &[x], &[y], BuiltinOptions::None);
+    assert_unsupported(
+        g.import(&[x], &[y]),
+        "a float output must be written by a DEQUANTIZE from int8",
+    );
+    // A float tensor between operators.
+    let mut g = Graph::new();
+    let x = g.act(&[1, 4], 0.1, 0);
+    let f = g.typed(&[1, 4], TensorType::Float32);
+    let y = g.act(&[1, 4], 0.1, 0);
+    g.op(BuiltinOp::RELU, &[x], &[f], BuiltinOptions::None);
+    g.op(BuiltinOp::RELU, &[f], &[y], BuiltinOptions::None);
     assert_unsupported(g.import(&[x], &[y]), "only int8 activations are supported");
     // A constant where an activation is needed.
     let mut g = Graph::new();
@@ -918,5 +929,114 @@ fn batch_matmul_rsqrt_and_squared_difference_import_and_refuse() {
     assert_unsupported(
         unary(BuiltinOp::RSQRT, BuiltinOptions::None, 1e5, 0),
         "output scale too large for the input scale",
+    );
+}
+
+#[test]
+fn several_inputs_become_input_layers_over_their_concatenation() {
+    let mut g = Graph::new();
+    let a = g.act(&[1, 4], 0.1, 0);
+    let b = g.act(&[1, 2, 4], 0.1, 2);
+    let y = g.act(&[1, 2, 4], 0.2, 0);
+    g.op(BuiltinOp::ADD, &[b, a], &[y], BuiltinOptions::None);
+    let imported = g.import(&[a, b], &[y]).unwrap();
+    let m = &imported.model;
+    assert_eq!(m.input.shape, vec![12]);
+    assert!(matches!(m.layers[0].op, Op::Input(p) if p.offset == 0));
+    assert!(matches!(m.layers[1].op, Op::Input(p) if p.offset == 4));
+    assert_eq!(m.layers[1].output.shape, vec![1, 2, 4]);
+    assert_eq!(m.layers[1].output.zero_point, 2);
+    // ADD reads b (the second input, activation 2) then a (activation 1).
+    assert_eq!(m.layers[2].inputs, vec![2, 1]);
+    let model = vigil_engine::ValidatedModel::new(imported.model).unwrap();
+    assert_eq!(model.inputs().len(), 2);
+}
+
+#[test]
+fn several_inputs_refusals() {
+    // An output that is one of the inputs: nothing computed.
+    let mut g = Graph::new();
+    let a = g.act(&[1, 4], 0.1, 0);
+    let b = g.act(&[1, 4], 0.1, 0);
+    assert_unsupported(
+        g.import(&[a, b], &[b]),
+        "the output of its last computing operator",
+    );
+    // Two outputs.
+    let mut g = Graph::new();
+    let a = g.act(&[1, 4], 0.1, 0);
+    let y = g.act(&[1, 4], 0.1, 0);
+    g.op(BuiltinOp::RELU, &[a], &[y], BuiltinOptions::None);
+    assert_unsupported(g.import(&[a], &[y, a]), "models with 2 outputs");
+    // No input.
+    let mut g = Graph::new();
+    let a = g.act(&[1, 4], 0.1, 0);
+    assert_invalid(g.import(&[], &[a]), "the model has no input");
+    // A float input that is not quantized by its reader.
+    let mut g = Graph::new();
+    let a = g.act(&[1, 4], 0.1, 0);
+    let b = g.typed(&[1, 4], TensorType::Int16);
+    let y = g.act(&[1, 4], 0.1, 0);
+    g.op(BuiltinOp::ADD, &[a, b], &[y], BuiltinOptions::None);
+    assert_unsupported(
+        g.import(&[a, b], &[y]),
+        "model input 1 (tensor #1) is Int16",
+    );
+}
+
+/// `float x → QUANTIZE → dense → DEQUANTIZE → float y`, with the given reader of `x`.
+fn float_edges(quantize_reads_twice: bool, dequantize: bool) -> Result<Imported, ImportError> {
+    let mut g = Graph::new();
+    let x = g.typed(&[1, 3], TensorType::Float32);
+    let q = g.act(&[1, 3], 0.05, -3);
+    g.op(BuiltinOp::QUANTIZE, &[x], &[q], BuiltinOptions::None);
+    let (w, h) = dense(&mut g, 2, 3);
+    g.op(
+        BuiltinOp::FULLY_CONNECTED,
+        &[q, w],
+        &[h],
+        BuiltinOptions::None,
+    );
+    if quantize_reads_twice {
+        let z = g.act(&[1, 3], 0.05, -3);
+        g.op(BuiltinOp::QUANTIZE, &[x], &[z], BuiltinOptions::None);
+    }
+    let y = g.typed(&[1, 2], TensorType::Float32);
+    let code = if dequantize {
+        BuiltinOp::DEQUANTIZE
+    } else {
+        BuiltinOp::CAST
+    };
+    g.op(code, &[h], &[y], BuiltinOptions::None);
+    g.import(&[x], &[y])
+}
+
+#[test]
+fn float_edges_are_left_to_the_caller_with_their_scale_and_zero_point() {
+    let imported = float_edges(false, true).unwrap();
+    let m = &imported.model;
+    assert_eq!(m.layers.len(), 1);
+    assert_eq!(
+        (m.input.zero_point, f32::from_bits(m.input.scale_bits)),
+        (-3, 0.05)
+    );
+    assert_eq!(
+        (
+            m.layers[0].output.zero_point,
+            f32::from_bits(m.layers[0].output.scale_bits)
+        ),
+        (-1, 0.2)
+    );
+    assert_eq!(
+        imported.folded,
+        vec![(0, "QUANTIZE".to_string()), (2, "DEQUANTIZE".to_string())]
+    );
+    assert_unsupported(
+        float_edges(true, true),
+        "a float input must be read by one QUANTIZE to int8 and nothing else",
+    );
+    assert_unsupported(
+        float_edges(false, false),
+        "a float output must be written by a DEQUANTIZE from int8",
     );
 }

@@ -21,6 +21,7 @@ pub mod fast;
 pub mod fully_connected;
 pub mod gather;
 pub mod hard_swish;
+pub mod input;
 pub mod mean;
 pub mod pad;
 pub mod pool;
@@ -76,6 +77,7 @@ pub fn check(index: u32, layer: &Layer, inputs: &[&TensorInfo]) -> Result<LayerC
         Op::BatchMatMul(op) => batch_matmul::check(index, op, inputs, out),
         Op::Rsqrt(op) => rsqrt::check(index, op, inputs, out),
         Op::SquaredDifference(op) => squared_difference::check(index, op, inputs, out),
+        Op::Input(op) => input::check(index, op, inputs, out),
     }
 }
 
@@ -133,6 +135,7 @@ pub fn run_reference(layer: &Layer, inputs: &[Activation<'_>], out: &mut [i8]) {
         Op::BatchMatMul(op) => batch_matmul::run(op, inputs[0], inputs[1], info, out),
         Op::Rsqrt(op) => rsqrt::run(op, inputs[0], info, out),
         Op::SquaredDifference(op) => squared_difference::run(op, inputs[0], inputs[1], info, out),
+        Op::Input(op) => input::run(op, inputs[0], out),
     }
 }
 
