@@ -12,7 +12,7 @@ use vigil_engine::model::{Model, Op, TensorInfo};
 use vigil_engine::{decode_model, model_id, ValidatedModel};
 
 use crate::chain::{self, api, ChainArgs};
-use crate::import::import_tflite;
+use crate::import::{import_tflite, INPUT_SOURCE_INDEX};
 
 /// Model tools: offline import, inspection, runs and benchmarks; registration on chain.
 #[derive(Subcommand, Debug)]
@@ -175,6 +175,9 @@ fn import(source: &Path, output: &Path) -> Result<()> {
     for (index, name) in &imported.folded {
         println!("  folded operator {index} ({name}): static shape arithmetic");
     }
+    for (index, name) in &imported.float_edges {
+        println!("  operator {index} ({name}): float edge, left to the caller (see --input-f32)");
+    }
     println!("model id 0x{}", hex::encode(model_id(&encoded)));
     Ok(())
 }
@@ -259,6 +262,15 @@ fn describe_op(op: &Op) -> String {
     }
 }
 
+/// A layer's source operator index, or `-` for the layers that split several inputs.
+fn source(index: u32) -> String {
+    if index == INPUT_SOURCE_INDEX {
+        "-".into()
+    } else {
+        index.to_string()
+    }
+}
+
 /// The human-readable description `vigil model inspect` prints.
 pub fn describe(model: &ValidatedModel, bytes: &[u8]) -> String {
     let m: &Model = model.model();
@@ -291,7 +303,7 @@ pub fn describe(model: &ValidatedModel, bytes: &[u8]) -> String {
         let _ = writeln!(
             s,
             "  [{i:>3}] op {:>3} {:<18} ({}) → a{}  {}",
-            layer.source_index,
+            source(layer.source_index),
             layer.op.name(),
             inputs.join(", "),
             i + 1,
@@ -386,6 +398,9 @@ fn run(path: &Path, int8: &[PathBuf], float: &[PathBuf], dump: Option<&Path>) ->
     let mut write_error = None;
     let execution = model.run_with(vigil_engine::as_i8(&input), |i, out| {
         if let (Some(dir), None) = (dump, &write_error) {
+            if layers[i].source_index == INPUT_SOURCE_INDEX {
+                return;
+            }
             let file = dir.join(format!("layer_{}.bin", layers[i].source_index));
             if let Err(e) = fs::write(&file, vigil_engine::as_u8(out)) {
                 write_error =
@@ -411,7 +426,7 @@ fn run(path: &Path, int8: &[PathBuf], float: &[PathBuf], dump: Option<&Path>) ->
     for (i, hash) in execution.trace.iter().enumerate() {
         println!(
             "  {i:>3} op {:>3} {:<18} 0x{}",
-            layers[i].source_index,
+            source(layers[i].source_index),
             layers[i].op.name(),
             hex::encode(hash)
         );

@@ -53,6 +53,9 @@ pub struct Imported {
     pub model: Model,
     /// `(source operator index, operator name)` of each operator folded away at import.
     pub folded: Vec<(u32, String)>,
+    /// `(source operator index, operator name)` of each float edge (a QUANTIZE from a float
+    /// input, a DEQUANTIZE to a float output) left to the caller.
+    pub float_edges: Vec<(u32, String)>,
 }
 
 /// What a TFLite tensor is, as far as the engine is concerned.
@@ -101,6 +104,7 @@ pub fn import_model(tfl: &TfliteModel) -> Result<Imported, ImportError> {
         folded: Vec::new(),
     };
     let edges = float_edges(&importer, subgraph)?;
+    let mut edge_ops = Vec::new();
     let mut inputs = Vec::with_capacity(subgraph.inputs.len());
     for (k, &tensor) in subgraph.inputs.iter().enumerate() {
         let index = importer.tensor_index(tensor)?;
@@ -149,7 +153,7 @@ pub fn import_model(tfl: &TfliteModel) -> Result<Imported, ImportError> {
     };
     for (i, op) in subgraph.operators.iter().enumerate() {
         if let Some(edge) = edges.all().find(|e| e.operator == i) {
-            importer.folded.push((i as u32, edge.name.to_string()));
+            edge_ops.push((i as u32, edge.name.to_string()));
             continue;
         }
         importer.operator(i as u32, op)?;
@@ -180,6 +184,7 @@ pub fn import_model(tfl: &TfliteModel) -> Result<Imported, ImportError> {
     Ok(Imported {
         model,
         folded: importer.folded,
+        float_edges: edge_ops,
     })
 }
 

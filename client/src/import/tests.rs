@@ -1028,9 +1028,10 @@ fn float_edges_are_left_to_the_caller_with_their_scale_and_zero_point() {
         (-1, 0.2)
     );
     assert_eq!(
-        imported.folded,
+        imported.float_edges,
         vec![(0, "QUANTIZE".to_string()), (2, "DEQUANTIZE".to_string())]
     );
+    assert!(imported.folded.is_empty());
     assert_unsupported(
         float_edges(true, true),
         "a float input must be read by one QUANTIZE to int8 and nothing else",

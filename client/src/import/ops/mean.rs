@@ -22,13 +22,11 @@ pub(in crate::import) fn import(imp: &Importer<'_>, cx: &mut Ctx<'_>) -> Result<
     let count: i64 = axes.iter().fold(1i64, |acc, &a| {
         acc.saturating_mul(x_shape[a as usize] as i64)
     });
-    let rescale = if cx.keeps_quantization() {
-        None
-    } else {
-        Some(mean_multiplier(
-            quantize_multiplier(cx.x_scale as f64 / cx.out_scale as f64),
-            count,
-        ))
-    };
+    // TFLite Micro rescales even when the input and output quantization are the same
+    // (`QuantizedMeanOrSum`, rounding), rather than truncating the sum's quotient.
+    let rescale = Some(mean_multiplier(
+        quantize_multiplier(cx.x_scale as f64 / cx.out_scale as f64),
+        count,
+    ));
     Ok(Op::Mean(Mean { axes, rescale }))
 }
