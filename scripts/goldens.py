@@ -3,6 +3,7 @@
 
 Usage:
     scripts/python-env scripts/goldens.py MODEL.tflite OUT_DIR [--seeds 0 1 2]
+    scripts/python-env scripts/goldens.py MODEL.tflite OUT_DIR --hashes [--seeds 0 1]
     scripts/python-env scripts/goldens.py MODEL.tflite --list-ops
 
 The reference is the TensorFlow Lite Micro (TFLM) interpreter from the
@@ -30,6 +31,10 @@ For every operator i of subgraph 0 (i = its position in the operator list)
 whose output tensor (outputs[0]) is int8, OUT_DIR/seed_<s>/layer_<i>.bin holds
 the raw row-major bytes of that output after inference. Operators whose output
 is not int8 (e.g. SHAPE producing int32) get no file; the manifest says why.
+
+With --hashes (for models whose activations are too large to commit),
+OUT_DIR/seed_<s>/layer_hashes.json maps each such operator index to the
+blake2b-256 of those bytes instead: the engine's trace entry for the layer.
 
 OUT_DIR/manifest.json describes the model, the input and every operator.
 
@@ -254,7 +259,7 @@ def make_inputs(info, seed):
     return quantized, fed
 
 
-def write_goldens(model_path, out_dir, seeds, arena_size=None, clean=True):
+def write_goldens(model_path, out_dir, seeds, arena_size=None, clean=True, hashes=False):
     info = ModelInfo(model_path)
     edges = input_edges(info)
     edge_ops = {e[3] for e in edges if e[3] is not None}
@@ -302,6 +307,7 @@ def write_goldens(model_path, out_dir, seeds, arena_size=None, clean=True):
             for q in quantized:
                 f.write(q.tobytes(order="C"))
                 total += q.nbytes
+        digests = {}
         for entry in ops_manifest:
             if not entry["golden"]:
                 continue
@@ -309,9 +315,16 @@ def write_goldens(model_path, out_dir, seeds, arena_size=None, clean=True):
             if arr.dtype != np.int8:
                 raise SystemExit("op %d: interpreter returned %s" % (entry["index"], arr.dtype))
             data = np.ascontiguousarray(arr).tobytes(order="C")
+            if hashes:
+                digests[str(entry["index"])] = hashlib.blake2b(data, digest_size=32).hexdigest()
+                continue
             with open(os.path.join(d, "layer_%d.bin" % entry["index"]), "wb") as f:
                 f.write(data)
             total += len(data)
+        if hashes:
+            with open(os.path.join(d, "layer_hashes.json"), "w") as f:
+                json.dump(digests, f, indent=1, sort_keys=True)
+                f.write("\n")
         with open(os.path.join(d, "output.json"), "w") as f:
             json.dump([o.reshape(-1).tolist() for o in outputs], f)
             f.write("\n")
@@ -345,7 +358,10 @@ def write_goldens(model_path, out_dir, seeds, arena_size=None, clean=True):
             {k: t[k] for k in ("tensor", "shape", "dtype", "scale", "zero_point")}
             for t in info.outputs
         ],
-        "layer_files": "seed_<s>/layer_<i>.bin = raw row-major bytes of outputs[0] "
+        "layer_files": ("seed_<s>/layer_hashes.json maps operator i (subgraph 0) to the "
+                        "blake2b-256 (hex) of the raw row-major bytes of its outputs[0] after "
+                        "inference, the engine's trace entry; only where golden is true")
+        if hashes else "seed_<s>/layer_<i>.bin = raw row-major bytes of outputs[0] "
         "of operator i (subgraph 0) after inference; only where golden is true",
         "operators": ops_manifest,
     }
@@ -367,6 +383,9 @@ def main(argv=None):
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--arena-size", type=int, default=None,
                     help="TFLM arena bytes (default: 10x model size)")
+    ap.add_argument("--hashes", action="store_true",
+                    help="write each layer's blake2b-256 (the engine's trace entry) "
+                    "instead of its bytes, for large models")
     ap.add_argument("--list-ops", action="store_true",
                     help="print inputs, outputs and the operator list, then exit")
     args = ap.parse_args(argv)
@@ -378,7 +397,7 @@ def main(argv=None):
         ap.error("OUT_DIR is required unless --list-ops is given")
 
     info, manifest, total = write_goldens(
-        args.model, args.out_dir, args.seeds, arena_size=args.arena_size)
+        args.model, args.out_dir, args.seeds, arena_size=args.arena_size, hashes=args.hashes)
     written = sum(1 for o in manifest["operators"] if o["golden"])
     skipped = [o for o in manifest["operators"] if not o["golden"]]
     print("%s: %d operators, %d goldens per seed, seeds %s, %d bytes written to %s" % (
