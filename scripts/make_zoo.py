@@ -59,9 +59,9 @@ The operator patterns covered:
                         PACK / RESHAPE
     tr_transpose        TRANSPOSE of rank 3 and rank 5 activations
     tr_attention        self-attention: BATCH_MATMUL (with and without adj_y),
-                        SOFTMAX
+                        MUL by a constant, SOFTMAX
     tr_layernorm        layer normalisation written out: MEAN,
-                        SQUARED_DIFFERENCE, RSQRT, SUB, MUL
+                        SQUARED_DIFFERENCE, ADD of a constant, RSQRT, SUB, MUL
     tr_slice_gather     STRIDED_SLICE (strides, negative stride, shrunk axis)
                         and GATHER on activations
     two_inputs          a model with two inputs (a sequence and a vector)
@@ -409,12 +409,12 @@ def tr_transpose():
 
 def tr_attention():
     # single-head self-attention: BATCH_MATMUL of two activations, with and
-    # without adj_y, SOFTMAX over the rows
+    # without adj_y, a MUL by a constant scale, SOFTMAX over the rows
     inp = tf.keras.Input((6, 8))
     q = L.Dense(8)(inp)
     k = L.Dense(8)(inp)
     v = L.Dense(8)(inp)
-    s = L.Lambda(lambda t: tf.matmul(t[0], t[1], transpose_b=True))([q, k])
+    s = L.Lambda(lambda t: tf.matmul(t[0], t[1], transpose_b=True) * 0.35)([q, k])
     s = L.Softmax()(s)
     x = L.Lambda(lambda t: tf.matmul(t[0], t[1]))([s, v])
     x = L.Dense(4)(x)
@@ -422,14 +422,15 @@ def tr_attention():
 
 
 def tr_layernorm():
-    # layer normalisation written out: MEAN, SQUARED_DIFFERENCE, RSQRT, SUB, MUL
+    # layer normalisation written out: MEAN, SQUARED_DIFFERENCE, ADD of a
+    # constant epsilon, RSQRT, SUB, MUL
     inp = tf.keras.Input((6, 16))
     x = L.Dense(16)(inp)
 
     def norm(t):
         mean = tf.reduce_mean(t, axis=-1, keepdims=True)
         var = tf.reduce_mean(tf.math.squared_difference(t, mean), axis=-1, keepdims=True)
-        return (t - mean) * tf.math.rsqrt(var)
+        return (t - mean) * tf.math.rsqrt(var + 1e-3)
     x = L.Lambda(norm)(x)
     x = L.Dense(4)(x)
     return tf.keras.Model(inp, x)

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use vigil_client::import::{import_tflite, INPUT_SOURCE_INDEX};
+use vigil_client::import::{import_tflite, NO_SOURCE_OPERATOR};
 use vigil_engine::{as_i8, ValidatedModel};
 
 fn repo() -> PathBuf {
@@ -49,7 +49,7 @@ fn check_goldens(name: &str, model_path: &Path) -> usize {
         // The layers that split several inputs out of the job input are no source operator.
         let splits = layers
             .iter()
-            .filter(|l| l.source_index == INPUT_SOURCE_INDEX)
+            .filter(|l| l.source_index == NO_SOURCE_OPERATOR)
             .count();
         let execution = model
             .run_with(as_i8(&input), |i, out| {

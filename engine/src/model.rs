@@ -138,6 +138,9 @@ pub enum Op {
     /// One input of a model with several inputs (see [the module docs](self)): the bytes
     /// `[offset, offset + len)` of activation 0, under this layer's shape and quantization.
     Input(InputPart),
+    /// A constant activation: these values under this layer's shape and quantization (an
+    /// operand of an element-wise operator stored in the source model). Reads no activation.
+    Constant(Vec<i8>),
 }
 
 /// Where one of several inputs lies in activation 0.
@@ -434,6 +437,7 @@ impl Op {
             Op::Rsqrt(_) => "RSQRT",
             Op::SquaredDifference(_) => "SQUARED_DIFFERENCE",
             Op::Input(_) => "INPUT",
+            Op::Constant(_) => "CONSTANT",
         }
     }
 }

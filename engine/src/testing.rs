@@ -263,7 +263,8 @@ pub fn single_smooth(elements: u32, tanh: bool) -> Model {
 
 /// A model of the sequence operators (the pieces of attention and layer normalisation):
 /// `[1, 6, 8]` → `TRANSPOSE`, `BATCH_MATMUL` (plain and `adj_y`), `STRIDED_SLICE` (a negative
-/// stride), `GATHER`, `SQUARED_DIFFERENCE` (broadcast) and `RSQRT`. Constants are drawn from
+/// stride), `GATHER`, `SQUARED_DIFFERENCE` (broadcast), `RSQRT`, and a `MUL` by a `CONSTANT`
+/// layer. Constants are drawn from
 /// `seed` within the ranges the validator accepts.
 pub fn sequence_ops(seed: u64) -> Model {
     use crate::model::{
@@ -279,6 +280,7 @@ pub fn sequence_ops(seed: u64) -> Model {
     let (a1, a2) = (small(-1), small(-2));
     let sq = small(-15);
     let rs = small(-3);
+    let mul = small(-7);
     let layer = |source: u32, inputs: &[u32], shape: &[u32], zp: i32, op: Op| Layer {
         source_index: source,
         inputs: inputs.to_vec(),
@@ -369,6 +371,23 @@ pub fn sequence_ops(seed: u64) -> Model {
                 })
             ),
             layer(6, &[6], &[1, 3, 6], 0, Op::Rsqrt(Rsqrt { multiplier: rs })),
+            layer(
+                u32::MAX,
+                &[],
+                &[1, 1, 6],
+                9,
+                Op::Constant(alloc::vec![-40, -7, 0, 9, 60, 127])
+            ),
+            layer(
+                7,
+                &[7, 8],
+                &[1, 3, 6],
+                2,
+                Op::Mul(crate::model::Mul {
+                    multiplier: mul,
+                    clamp: Clamp::FULL
+                })
+            ),
         ],
     }
 }

@@ -103,7 +103,8 @@ impl ValidatedModel {
             if total_elements > MAX_TOTAL_ACTIVATION_ELEMENTS {
                 return Err(EngineError::ActivationsTooLarge);
             }
-            if layer.inputs.is_empty() || layer.inputs.len() > MAX_LAYER_INPUTS {
+            let constant = matches!(layer.op, Op::Constant(_));
+            if layer.inputs.is_empty() != constant || layer.inputs.len() > MAX_LAYER_INPUTS {
                 return Err(EngineError::BadInputs { layer: index });
             }
             let mut infos = Vec::with_capacity(layer.inputs.len());

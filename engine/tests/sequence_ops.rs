@@ -25,7 +25,7 @@ fn layer_op(model: &mut Model, layer: usize) -> &mut Op {
 fn the_model_of_all_of_them_is_valid() {
     for seed in 0..5 {
         let model = decode_model(&sequence_ops(seed).encode()).unwrap();
-        assert_eq!(model.layer_count(), 7);
+        assert_eq!(model.layer_count(), 9);
         model.run(&[5; 48]).unwrap();
     }
 }
@@ -237,4 +237,30 @@ fn corrupted_sequence_models_are_refused_or_consistent() {
         }
     }
     assert!(ran > 500 && refusals > 500, "ran {ran}, refused {refusals}");
+}
+
+#[test]
+fn constant_refusals() {
+    // Values that do not fill the output.
+    let mut m = sequence_ops(1);
+    m.layers[7].op = Op::Constant(vec![1, 2, 3]);
+    assert_eq!(refused(m), EngineError::ShapeMismatch { layer: 7 });
+    // A constant that reads an activation.
+    let mut m = sequence_ops(1);
+    m.layers[7].inputs = vec![0];
+    assert_eq!(refused(m), EngineError::BadInputs { layer: 7 });
+    // Any other layer that reads nothing.
+    let mut m = sequence_ops(1);
+    m.layers[6].inputs = vec![];
+    assert_eq!(refused(m), EngineError::BadInputs { layer: 6 });
+    // A zero point outside int8.
+    let mut m = sequence_ops(1);
+    m.layers[7].output.zero_point = 200;
+    assert_eq!(refused(m), EngineError::BadQuantization { layer: 7 });
+    // The constant alone, as a dispute re-runs it: its values, from no input.
+    let model = decode_model(&sequence_ops(1).encode()).unwrap();
+    assert_eq!(
+        model.run_layer(7, &[]).unwrap(),
+        vec![-40, -7, 0, 9, 60, 127]
+    );
 }

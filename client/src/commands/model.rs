@@ -12,7 +12,7 @@ use vigil_engine::model::{Model, Op, TensorInfo};
 use vigil_engine::{decode_model, model_id, ValidatedModel};
 
 use crate::chain::{self, api, ChainArgs};
-use crate::import::{import_tflite, INPUT_SOURCE_INDEX};
+use crate::import::{import_tflite, NO_SOURCE_OPERATOR};
 
 /// Model tools: offline import, inspection, runs and benchmarks; registration on chain.
 #[derive(Subcommand, Debug)]
@@ -242,6 +242,7 @@ fn describe_op(op: &Op) -> String {
         Op::Logistic(s) | Op::Tanh(s) => format!("input radius {}", s.input_radius),
         Op::Transpose(t) => format!("perm {:?}", t.perm),
         Op::Input(p) => format!("bytes from {}", p.offset),
+        Op::Constant(v) => format!("{} values", v.len()),
         Op::StridedSlice(s) => {
             let dims: Vec<String> = s
                 .dims
@@ -264,7 +265,7 @@ fn describe_op(op: &Op) -> String {
 
 /// A layer's source operator index, or `-` for the layers that split several inputs.
 fn source(index: u32) -> String {
-    if index == INPUT_SOURCE_INDEX {
+    if index == NO_SOURCE_OPERATOR {
         "-".into()
     } else {
         index.to_string()
@@ -398,7 +399,7 @@ fn run(path: &Path, int8: &[PathBuf], float: &[PathBuf], dump: Option<&Path>) ->
     let mut write_error = None;
     let execution = model.run_with(vigil_engine::as_i8(&input), |i, out| {
         if let (Some(dir), None) = (dump, &write_error) {
-            if layers[i].source_index == INPUT_SOURCE_INDEX {
+            if layers[i].source_index == NO_SOURCE_OPERATOR {
                 return;
             }
             let file = dir.join(format!("layer_{}.bin", layers[i].source_index));

@@ -129,7 +129,7 @@ pub fn import_model(tfl: &TfliteModel) -> Result<Imported, ImportError> {
         let mut offset = 0u64;
         for (index, info) in &inputs {
             importer.layers.push(Layer {
-                source_index: INPUT_SOURCE_INDEX,
+                source_index: NO_SOURCE_OPERATOR,
                 inputs: vec![0],
                 output: info.clone(),
                 op: Op::Input(InputPart {
@@ -188,9 +188,22 @@ pub fn import_model(tfl: &TfliteModel) -> Result<Imported, ImportError> {
     })
 }
 
-/// The `source_index` of the layers that split a model's several inputs out of activation 0:
-/// they are no operator of the source model.
-pub const INPUT_SOURCE_INDEX: u32 = u32::MAX;
+/// The `source_index` of layers that are no operator of the source model: those that split
+/// several inputs out of activation 0, and constant operands.
+pub const NO_SOURCE_OPERATOR: u32 = u32::MAX;
+
+/// Operators whose activation inputs may be constants of the file (an int8 tensor with data):
+/// such a constant becomes a `CONSTANT` layer.
+const CONSTANT_OPERANDS: &[BuiltinOp] = &[
+    BuiltinOp::ADD,
+    BuiltinOp::SUB,
+    BuiltinOp::MUL,
+    BuiltinOp::SQUARED_DIFFERENCE,
+    BuiltinOp::MAXIMUM,
+    BuiltinOp::MINIMUM,
+    BuiltinOp::CONCATENATION,
+    BuiltinOp::BATCH_MATMUL,
+];
 
 /// A float edge of the model: a `QUANTIZE` from a float input, or a `DEQUANTIZE` to a float
 /// output, which the engine leaves to its caller (the edge's scale and zero point are those of
@@ -373,6 +386,33 @@ impl Importer<'_> {
         })
     }
 
+    /// Makes an int8 constant of the file an activation (a `CONSTANT` layer), once; leaves
+    /// anything else alone.
+    fn constant_operand(&mut self, t: usize) -> Result<(), ImportError> {
+        let tensor = &self.tensors[t];
+        if self.values.contains_key(&t)
+            || tensor.tensor_type != TensorType::Int8
+            || self.constant_bytes(t).is_none()
+        {
+            return Ok(());
+        }
+        let mut output = self.activation_info(t, "a constant operand")?;
+        if output.shape.is_empty() {
+            // A scalar broadcasts as a one-element vector does.
+            output.shape = vec![1];
+        }
+        let values = self.int8_constant(t, "a constant operand")?;
+        self.layers.push(Layer {
+            source_index: NO_SOURCE_OPERATOR,
+            inputs: Vec::new(),
+            output,
+            op: Op::Constant(values),
+        });
+        self.values
+            .insert(t, Value::Activation(self.layers.len() as u32));
+        Ok(())
+    }
+
     /// The bytes of a constant tensor stored in the file, if it is one.
     fn constant_bytes(&self, index: usize) -> Option<&[u8]> {
         let buffer = self.tfl.buffers.get(self.tensors[index].buffer as usize)?;
@@ -511,6 +551,11 @@ impl Importer<'_> {
 
         let out_what = format!("operator {source} ({name}) output");
         let out_info = self.activation_info(output, &out_what)?;
+        if CONSTANT_OPERANDS.contains(&builtin) {
+            for &t in inputs.iter().flatten() {
+                self.constant_operand(t)?;
+            }
+        }
         let x = inputs.first().copied().flatten().ok_or_else(|| {
             ImportError::Invalid(format!("operator {source} ({name}) lacks input 0"))
         })?;

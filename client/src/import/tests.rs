@@ -275,9 +275,11 @@ fn graph_level_refusals() {
     let x = g.act(&[1, 4], 0.1, 0);
     let c = g.const_i8(&[1, 4], &[1, 2, 3, 4], &[0.1], 0);
     let y = g.act(&[1, 4], 0.1, 0);
-    g.op(BuiltinOp::ADD, &[c, x], &[y], BuiltinOptions::None);
+    let z = g.act(&[1, 4], 0.1, 0);
+    g.op(BuiltinOp::ADD, &[x, x], &[y], BuiltinOptions::None);
+    g.op(BuiltinOp::RELU, &[c], &[z], BuiltinOptions::None);
     assert_unsupported(
-        g.import(&[x], &[y]),
+        g.import(&[x], &[z]),
         "is not an activation computed by an earlier",
     );
     // A missing first input.
@@ -1039,5 +1041,47 @@ fn float_edges_are_left_to_the_caller_with_their_scale_and_zero_point() {
     assert_unsupported(
         float_edges(false, false),
         "a float output must be written by a DEQUANTIZE from int8",
+    );
+}
+
+#[test]
+fn constant_operands_of_elementwise_operators_become_constant_layers() {
+    let mut g = Graph::new();
+    let x = g.act(&[1, 2, 4], 0.1, 0);
+    let eps = g.const_i8(&[], &[7], &[0.01], 0);
+    let y = g.act(&[1, 2, 4], 0.1, 0);
+    let z = g.act(&[1, 2, 4], 0.1, 0);
+    g.op(BuiltinOp::ADD, &[x, eps], &[y], BuiltinOptions::None);
+    // The same constant read again is the same layer.
+    g.op(BuiltinOp::SUB, &[eps, y], &[z], BuiltinOptions::None);
+    let m = g.import(&[x], &[z]).unwrap().model;
+    assert_eq!(m.layers.len(), 3);
+    assert_eq!(m.layers[0].op, Op::Constant(vec![7]));
+    // A scalar becomes a one-element vector, which broadcasts the same.
+    assert_eq!(m.layers[0].output.shape, vec![1]);
+    assert_eq!(m.layers[0].source_index, super::NO_SOURCE_OPERATOR);
+    assert!(m.layers[0].inputs.is_empty());
+    assert_eq!(m.layers[1].inputs, vec![0, 1]);
+    assert_eq!(m.layers[2].inputs, vec![1, 2]);
+    // A constant that is not int8 is not an activation.
+    let mut g = Graph::new();
+    let x = g.act(&[1, 4], 0.1, 0);
+    let c = g.const_i32(&[1, 2, 3, 4]);
+    let y = g.act(&[1, 4], 0.1, 0);
+    g.op(BuiltinOp::MUL, &[x, c], &[y], BuiltinOptions::None);
+    assert_unsupported(
+        g.import(&[x], &[y]),
+        "is not an activation computed by an earlier",
+    );
+    // An int8 constant without quantization.
+    let mut g = Graph::new();
+    let x = g.act(&[1, 4], 0.1, 0);
+    let c = g.const_i8(&[1, 4], &[1, 2, 3, 4], &[0.1], 0);
+    g.tensors[c as usize].quantization = None;
+    let y = g.act(&[1, 4], 0.1, 0);
+    g.op(BuiltinOp::MUL, &[x, c], &[y], BuiltinOptions::None);
+    assert_invalid(
+        g.import(&[x], &[y]),
+        "a constant operand (tensor #1) is not quantized",
     );
 }

@@ -15,6 +15,7 @@ pub mod batch_matmul;
 pub mod binary;
 pub mod broadcast;
 pub mod concatenation;
+pub mod constant;
 pub mod conv;
 pub mod depthwise_conv;
 pub mod fast;
@@ -78,6 +79,7 @@ pub fn check(index: u32, layer: &Layer, inputs: &[&TensorInfo]) -> Result<LayerC
         Op::Rsqrt(op) => rsqrt::check(index, op, inputs, out),
         Op::SquaredDifference(op) => squared_difference::check(index, op, inputs, out),
         Op::Input(op) => input::check(index, op, inputs, out),
+        Op::Constant(values) => constant::check(index, values, inputs, out),
     }
 }
 
@@ -136,6 +138,7 @@ pub fn run_reference(layer: &Layer, inputs: &[Activation<'_>], out: &mut [i8]) {
         Op::Rsqrt(op) => rsqrt::run(op, inputs[0], info, out),
         Op::SquaredDifference(op) => squared_difference::run(op, inputs[0], inputs[1], info, out),
         Op::Input(op) => input::run(op, inputs[0], out),
+        Op::Constant(values) => out.copy_from_slice(values),
     }
 }
 
