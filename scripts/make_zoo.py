@@ -64,6 +64,8 @@ The operator patterns covered:
                         SQUARED_DIFFERENCE, ADD of a constant, RSQRT, SUB, MUL
     tr_slice_gather     STRIDED_SLICE (strides, negative stride, shrunk axis)
                         and GATHER on activations
+    tr_block            a pre-norm transformer block (layer norm, attention,
+                        feed-forward, residual ADDs), first position out
     two_inputs          a model with two inputs (a sequence and a vector)
 """
 
@@ -450,6 +452,33 @@ def tr_slice_gather():
     return tf.keras.Model(inp, x)
 
 
+def tr_block():
+    # a pre-norm transformer block on a [8, 16] sequence: layer normalisation,
+    # single-head attention with a residual ADD, a ReLU feed-forward with a
+    # residual ADD, then the first position (STRIDED_SLICE) to a classifier
+    inp = tf.keras.Input((8, 16))
+
+    def norm(t):
+        mean = tf.reduce_mean(t, axis=-1, keepdims=True)
+        var = tf.reduce_mean(tf.math.squared_difference(t, mean), axis=-1, keepdims=True)
+        return (t - mean) * tf.math.rsqrt(var + 1e-3)
+    x = L.Dense(16)(inp)
+    h = L.Lambda(norm)(x)
+    q = L.Dense(16)(h)
+    k = L.Dense(16)(h)
+    v = L.Dense(16)(h)
+    s = L.Lambda(lambda t: tf.matmul(t[0], t[1], transpose_b=True) * 0.25)([q, k])
+    s = L.Softmax()(s)
+    a = L.Lambda(lambda t: tf.matmul(t[0], t[1]))([s, v])
+    x = L.Add()([x, L.Dense(16)(a)])
+    h = L.Lambda(norm)(x)
+    h = L.Dense(32, activation="relu")(h)
+    x = L.Add()([x, L.Dense(16)(h)])
+    x = L.Lambda(lambda t: t[:, 0, :])(x)
+    x = L.Dense(4)(x)
+    return tf.keras.Model(inp, x)
+
+
 def two_inputs():
     # two inputs, in order: a [4, 8] sequence and an [8] vector added to every row
     a = tf.keras.Input((4, 8))
@@ -503,6 +532,7 @@ ZOO = {
     "tr_attention": (tr_attention, {}),
     "tr_layernorm": (tr_layernorm, {}),
     "tr_slice_gather": (tr_slice_gather, {}),
+    "tr_block": (tr_block, {}),
     "two_inputs": (two_inputs, {}),
 }
 
