@@ -1085,3 +1085,154 @@ fn constant_operands_of_elementwise_operators_become_constant_layers() {
         "a constant operand (tensor #1) is not quantized",
     );
 }
+
+#[test]
+fn file_level_refusals() {
+    // No subgraph.
+    let mut m = Graph::new().model(&[], &[]);
+    m.subgraphs.clear();
+    assert_invalid(import_model(&m), "the file has no subgraph");
+    // An operator code index past the table.
+    let mut g = Graph::new();
+    let x = g.act(&[1, 4], 0.1, 0);
+    let y = g.act(&[1, 4], 0.1, 0);
+    g.op(BuiltinOp::RELU, &[x], &[y], BuiltinOptions::None);
+    let mut m = g.model(&[x], &[y]);
+    m.subgraphs[0].operators[0].opcode_index = 5;
+    assert_invalid(import_model(&m), "operator 0: no operator code 5");
+    // A tensor index past the tensors.
+    let mut g = Graph::new();
+    let x = g.act(&[1, 4], 0.1, 0);
+    let y = g.act(&[1, 4], 0.1, 0);
+    g.op(BuiltinOp::RELU, &[99], &[y], BuiltinOptions::None);
+    assert_invalid(g.import(&[x], &[y]), "tensor index 99 out of range");
+    // A dynamic shape, and a zero dimension.
+    let mut g = Graph::new();
+    let x = g.act(&[-1, 4], 0.1, 0);
+    g.tensors[x as usize].shape_signature = Some(vec![-1, 4]);
+    let y = g.act(&[1, 4], 0.1, 0);
+    g.op(BuiltinOp::RELU, &[x], &[y], BuiltinOptions::None);
+    assert_unsupported(g.import(&[x], &[y]), "has a dynamic shape");
+    let mut g = Graph::new();
+    let x = g.act(&[0, 4], 0.1, 0);
+    let y = g.act(&[1, 4], 0.1, 0);
+    g.op(BuiltinOp::RELU, &[x], &[y], BuiltinOptions::None);
+    assert_invalid(g.import(&[x], &[y]), "has shape [0, 4]");
+}
+
+#[test]
+fn constant_tensor_refusals() {
+    let pad = |make: &dyn Fn(&mut Graph) -> i32| {
+        let mut g = Graph::new();
+        let x = g.act(&[1, 2], 0.1, 0);
+        let p = make(&mut g);
+        let y = g.act(&[1, 5], 0.1, 0);
+        g.op(BuiltinOp::PAD, &[x, p], &[y], BuiltinOptions::Pad);
+        g.import(&[x], &[y])
+    };
+    // Paddings of the wrong type.
+    assert_unsupported(
+        pad(&|g| g.const_i8(&[4], &[0, 0, 1, 2], &[1.0], 0)),
+        "paddings is Int8, not Int32",
+    );
+    // Paddings that are not in the file.
+    assert_unsupported(
+        pad(&|g| g.typed(&[4], TensorType::Int32)),
+        "paddings is not a constant",
+    );
+    // Paddings whose bytes do not fill their shape.
+    assert_invalid(
+        pad(&|g| {
+            let p = g.const_i32(&[0, 0, 1]);
+            g.tensors[p as usize].shape = vec![4];
+            p
+        }),
+        "holds 12 bytes for 4 elements",
+    );
+    // Per-channel scales that do not match the channels.
+    let mut g = Graph::new();
+    let x = g.act(&[1, 3, 3, 2], 0.1, 0);
+    let f = g.const_i8(&[3, 1, 1, 2], &[1; 6], &[0.1, 0.2], 0);
+    let y = g.act(&[1, 3, 3, 3], 0.2, 0);
+    g.op(
+        BuiltinOp::CONV_2D,
+        &[x, f],
+        &[y],
+        BuiltinOptions::Conv2D(conv_options(Padding::Valid, 1)),
+    );
+    assert_invalid(
+        g.import(&[x], &[y]),
+        "has 2 scales along dimension 0 for 3 channels",
+    );
+}
+
+/// `x [1, 6, 4]` reshaped to a shape computed by `build` from int32 values.
+fn folded_reshape(build: &dyn Fn(&mut Graph, i32) -> i32) -> Result<Imported, ImportError> {
+    let mut g = Graph::new();
+    let x = g.act(&[1, 6, 4], 0.1, 0);
+    let shape = build(&mut g, x);
+    let y = g.act(&[1, 24], 0.1, 0);
+    g.op(BuiltinOp::RESHAPE, &[x, shape], &[y], BuiltinOptions::None);
+    g.import(&[x], &[y])
+}
+
+#[test]
+fn shape_arithmetic_folds_and_refuses_what_it_cannot_evaluate() {
+    use crate::tflite::PackOptions;
+    // SHAPE → STRIDED_SLICE (shrunk) → PACK with a constant: folded, one layer left.
+    let shape_of_batch =
+        |g: &mut Graph, x: i32, pack_axis: i32, slice: (&[i32], &[i32], &[i32])| {
+            let s = g.typed(&[3], TensorType::Int32);
+            g.op(BuiltinOp::SHAPE, &[x], &[s], BuiltinOptions::None);
+            let (b, e, st) = (
+                g.const_i32(slice.0),
+                g.const_i32(slice.1),
+                g.const_i32(slice.2),
+            );
+            let n = g.typed(&[], TensorType::Int32);
+            g.op(
+                BuiltinOp::STRIDED_SLICE,
+                &[s, b, e, st],
+                &[n],
+                BuiltinOptions::StridedSlice(slice_options(0, 0, 1)),
+            );
+            let minus_one = g.const_i32(&[24]);
+            let packed = g.typed(&[2], TensorType::Int32);
+            g.op(
+                BuiltinOp::PACK,
+                &[n, minus_one],
+                &[packed],
+                BuiltinOptions::Pack(PackOptions {
+                    values_count: 2,
+                    axis: pack_axis,
+                }),
+            );
+            packed
+        };
+    let imported = folded_reshape(&|g, x| shape_of_batch(g, x, 0, (&[0], &[1], &[1]))).unwrap();
+    assert_eq!(imported.model.layers.len(), 1);
+    assert_eq!(
+        imported
+            .folded
+            .iter()
+            .map(|(_, n)| n.as_str())
+            .collect::<Vec<_>>(),
+        vec!["SHAPE", "STRIDED_SLICE", "PACK"]
+    );
+    assert_unsupported(
+        folded_reshape(&|g, x| shape_of_batch(g, x, 1, (&[0], &[1], &[1]))),
+        "PACK of static values along an axis other than 0",
+    );
+    assert_unsupported(
+        folded_reshape(&|g, x| shape_of_batch(g, x, 0, (&[0, 0], &[1, 1], &[1, 1]))),
+        "STRIDED_SLICE on static values other than a 1-D slice",
+    );
+    assert_invalid(
+        folded_reshape(&|g, x| shape_of_batch(g, x, 0, (&[0], &[1], &[0]))),
+        "STRIDED_SLICE with stride 0",
+    );
+    assert_invalid(
+        folded_reshape(&|g, x| shape_of_batch(g, x, 0, (&[5], &[6], &[1]))),
+        "STRIDED_SLICE index out of range",
+    );
+}
