@@ -280,3 +280,20 @@ fn two_inputs_give_identical_traces_and_layers_natively_and_in_wasm() {
         assert_each_layer_same_in_wasm(&bytes, &input);
     }
 }
+
+/// Imported zoo models (`engine/fuzz/seeds`: a transformer block with CONSTANT layers, a model
+/// with two inputs, slices, gathers, transposes, float edges) agree natively and in Wasm, whole
+/// and layer by layer.
+#[test]
+fn imported_zoo_models_give_identical_traces_and_layers_natively_and_in_wasm() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let len = decode_model(&bytes).unwrap().input_len();
+        let input: Vec<u8> = as_u8(&TestRng::new(checked).i8s(len)).to_vec();
+        assert_each_layer_same_in_wasm(&bytes, &input);
+        checked += 1;
+    }
+    assert!(checked >= 5);
+}
