@@ -229,6 +229,13 @@ def input_edges(info):
         if t["dtype"] == "int8":
             edges.append((t["shape"], t["scale"], t["zero_point"], None))
             continue
+        gathers = [o for o in info.operators
+                   if o["op"] == "GATHER" and o["inputs"][1:2] == [t["tensor"]]]
+        if t["dtype"] == "int32" and gathers:
+            # Token ids: drawn below the rows of the table the first GATHER reads.
+            rows = tensor_info(info.model, info.sg, gathers[0]["inputs"][0])["shape"][0]
+            edges.append((t["shape"], None, None, ("indices", rows)))
+            continue
         quantize = [o for o in info.operators
                     if o["op"] == "QUANTIZE" and t["tensor"] in o["inputs"]]
         if t["dtype"] != "float32" or len(quantize) != 1 or \
@@ -249,6 +256,11 @@ def make_inputs(info, seed):
     rng = np.random.default_rng(seed)
     quantized, fed = [], []
     for shape, scale, zero_point, quantize in input_edges(info):
+        if isinstance(quantize, tuple):
+            ids = rng.integers(0, quantize[1], size=tuple(shape)).astype("<i4")
+            quantized.append(ids)
+            fed.append(ids)
+            continue
         q = rng.integers(-128, 128, size=tuple(shape), dtype=np.int8)
         quantized.append(q)
         if quantize is None:
@@ -262,7 +274,7 @@ def make_inputs(info, seed):
 def write_goldens(model_path, out_dir, seeds, arena_size=None, clean=True, hashes=False):
     info = ModelInfo(model_path)
     edges = input_edges(info)
-    edge_ops = {e[3] for e in edges if e[3] is not None}
+    edge_ops = {e[3] for e in edges if isinstance(e[3], int)}
     if clean and os.path.isdir(out_dir):
         for name in os.listdir(out_dir):
             p = os.path.join(out_dir, name)
@@ -298,7 +310,7 @@ def write_goldens(model_path, out_dir, seeds, arena_size=None, clean=True, hashe
         quantized, fed = make_inputs(info, seed)
         layers, outputs = run_reference(info, fed, interpreter=it)
         for q, (_, _, _, quantize) in zip(quantized, edges):
-            if quantize is not None and not np.array_equal(layers[quantize], q):
+            if isinstance(quantize, int) and not np.array_equal(layers[quantize], q):
                 raise SystemExit("op %d: the float edge does not give back the int8 input"
                                  % quantize)
         d = os.path.join(out_dir, "seed_%d" % seed)
@@ -339,21 +351,23 @@ def write_goldens(model_path, out_dir, seeds, arena_size=None, clean=True, hashe
         "input": {
             "tensor": info.inputs[0]["tensor"],
             "shape": edges[0][0],
-            "dtype": "int8",
+            "dtype": "int32" if isinstance(edges[0][3], tuple) else "int8",
             "scale": edges[0][1],
             "zero_point": edges[0][2],
             "generation": "numpy.random.default_rng(seed).integers(-128, 128, "
             "size=shape, dtype=numpy.int8); raw row-major bytes in seed_<s>/input.bin",
         },
         "inputs": [
-            {"tensor": t["tensor"], "shape": e[0], "dtype": "int8", "scale": e[1],
-             "zero_point": e[2], "float_edge": e[3] is not None}
+            {"tensor": t["tensor"], "shape": e[0],
+             "dtype": "int32" if isinstance(e[3], tuple) else "int8", "scale": e[1],
+             "zero_point": e[2], "float_edge": isinstance(e[3], int)}
             for t, e in zip(info.inputs, edges)
         ],
         "inputs_generation": "one numpy.random.default_rng(seed) draws every input in "
         "order as above; seed_<s>/input.bin holds them concatenated; a float input is "
         "given to the interpreter as (q - zero_point) * scale, which its QUANTIZE turns "
-        "back into q",
+        "back into q; an int32 input of GATHER indices is rng.integers(0, rows) for the "
+        "rows of the table the GATHER reads, 4 little-endian bytes each",
         "outputs": [
             {k: t[k] for k in ("tensor", "shape", "dtype", "scale", "zero_point")}
             for t in info.outputs

@@ -66,6 +66,8 @@ The operator patterns covered:
                         and GATHER on activations
     tr_block            a pre-norm transformer block (layer norm, attention,
                         feed-forward, residual ADDs), first position out
+    tr_embedding        token ids (int32 input) through an embedding (GATHER at
+                        run-time indices), attention
     two_inputs          a model with two inputs (a sequence and a vector)
 """
 
@@ -479,6 +481,37 @@ def tr_block():
     return tf.keras.Model(inp, x)
 
 
+class Lookup(L.Layer):
+    """An embedding table read with tf.gather (Keras' Embedding adds int32
+    arithmetic for negative ids in front of the GATHER)."""
+
+    def __init__(self, rows, width, **kwargs):
+        super().__init__(**kwargs)
+        self.rows, self.width = rows, width
+
+    def build(self, input_shape):
+        self.table = self.add_weight(shape=(self.rows, self.width),
+                                     initializer="random_normal", name="table")
+
+    def call(self, ids):
+        return tf.gather(self.table, ids)
+
+
+def tr_embedding():
+    # token ids (an int32 input) looking up an embedding table: GATHER at
+    # indices computed at run time, then a small attention block
+    inp = tf.keras.Input((8,), dtype=tf.int32)
+    x = Lookup(50, 16)(inp)
+    q = L.Dense(16)(x)
+    k = L.Dense(16)(x)
+    s = L.Lambda(lambda t: tf.matmul(t[0], t[1], transpose_b=True) * 0.25)([q, k])
+    s = L.Softmax()(s)
+    x = L.Lambda(lambda t: tf.matmul(t[0], t[1]))([s, x])
+    x = L.Flatten()(x)
+    x = L.Dense(4)(x)
+    return tf.keras.Model(inp, x)
+
+
 def two_inputs():
     # two inputs, in order: a [4, 8] sequence and an [8] vector added to every row
     a = tf.keras.Input((4, 8))
@@ -533,11 +566,15 @@ ZOO = {
     "tr_layernorm": (tr_layernorm, {}),
     "tr_slice_gather": (tr_slice_gather, {}),
     "tr_block": (tr_block, {}),
+    "tr_embedding": (tr_embedding, {"tokens": 50}),
     "two_inputs": (two_inputs, {}),
 }
 
 
 def representative_data(shape, opts, seed):
+    if "tokens" in opts:
+        rng = np.random.default_rng(seed)
+        return rng.integers(0, opts["tokens"], size=(N_CALIB,) + tuple(shape)).astype(np.int32)
     if opts.get("data") == "digits":
         from sklearn.datasets import load_digits
         x = load_digits().data.astype(np.float32) / 16.0
@@ -588,7 +625,8 @@ def build(name, seed=1234):
     batch = None if opts.get("dynamic_batch") else 1
     with tempfile.TemporaryDirectory() as tmp:
         export_dir = os.path.join(tmp, "saved_model")
-        signature = [tf.TensorSpec((batch,) + shape, tf.float32, name="x" if k == 0 else "x%d" % k)
+        dtype = tf.int32 if "tokens" in opts else tf.float32
+        signature = [tf.TensorSpec((batch,) + shape, dtype, name="x" if k == 0 else "x%d" % k)
                      for k, shape in enumerate(shapes)]
         if len(shapes) > 1:
             signature = [signature]

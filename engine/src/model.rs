@@ -141,6 +141,18 @@ pub enum Op {
     /// A constant activation: these values under this layer's shape and quantization (an
     /// operand of an element-wise operator stored in the source model). Reads no activation.
     Constant(Vec<i8>),
+    /// `GATHER` at indices computed at run time (an embedding looked up by token ids): the first
+    /// input is indexed along `axis` by the second, which holds int32 indices as four
+    /// little-endian bytes each (its last dimension is 4).
+    Lookup(Lookup),
+}
+
+/// Constants of a `GATHER` at run-time indices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct Lookup {
+    /// The dimension of the first input indexed.
+    pub axis: u32,
 }
 
 /// Where one of several inputs lies in activation 0.
@@ -438,6 +450,7 @@ impl Op {
             Op::SquaredDifference(_) => "SQUARED_DIFFERENCE",
             Op::Input(_) => "INPUT",
             Op::Constant(_) => "CONSTANT",
+            Op::Lookup(_) => "GATHER",
         }
     }
 }

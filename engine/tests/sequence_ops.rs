@@ -264,3 +264,76 @@ fn constant_refusals() {
         vec![-40, -7, 0, 9, 60, 127]
     );
 }
+
+/// Three token ids (int32, four little-endian bytes each) looking up rows of a `[5, 2]` table.
+fn embedding() -> Model {
+    use vigil_engine::model::{Layer, Lookup, TensorInfo};
+    let tensor = |shape: &[u32], zero_point| TensorInfo {
+        shape: shape.to_vec(),
+        zero_point,
+        scale_bits: 0,
+    };
+    Model {
+        version: vigil_engine::FORMAT_VERSION,
+        input: tensor(&[1, 3, 4], 0),
+        layers: vec![
+            Layer {
+                source_index: u32::MAX,
+                inputs: vec![],
+                output: tensor(&[5, 2], 1),
+                op: Op::Constant(vec![10, 11, 20, 21, 30, 31, 40, 41, 50, 51]),
+            },
+            Layer {
+                source_index: 0,
+                inputs: vec![1, 0],
+                output: tensor(&[1, 3, 2], 1),
+                op: Op::Lookup(Lookup { axis: 0 }),
+            },
+        ],
+    }
+}
+
+#[test]
+fn run_time_indices_look_up_rows() {
+    let model = decode_model(&embedding().encode()).unwrap();
+    let ids: Vec<i8> = [4i32, 0, 2]
+        .iter()
+        .flat_map(|i| i.to_le_bytes().map(|b| b as i8))
+        .collect();
+    assert_eq!(
+        model.run(&ids).unwrap().output,
+        vec![50, 51, 10, 11, 30, 31]
+    );
+    // An index outside the table (TFLite Micro stops with an error): the output's zero point.
+    let ids: Vec<i8> = [5i32, -1, 1]
+        .iter()
+        .flat_map(|i| i.to_le_bytes().map(|b| b as i8))
+        .collect();
+    assert_eq!(model.run(&ids).unwrap().output, vec![1, 1, 1, 1, 20, 21]);
+}
+
+#[test]
+fn run_time_index_refusals() {
+    use vigil_engine::model::Lookup;
+    let shape = EngineError::ShapeMismatch { layer: 1 };
+    // Indices not in four-byte groups.
+    let mut m = embedding();
+    m.input.shape = vec![1, 4, 3];
+    assert_eq!(refused(m), shape);
+    // An axis past the table's rank.
+    let mut m = embedding();
+    m.layers[1].op = Op::Lookup(Lookup { axis: 2 });
+    assert_eq!(refused(m), shape);
+    // An output that does not hold the rows.
+    let mut m = embedding();
+    m.layers[1].output.shape = vec![1, 3, 3];
+    assert_eq!(refused(m), shape);
+    // A zero point other than the table's.
+    let mut m = embedding();
+    m.layers[1].output.zero_point = 0;
+    assert_eq!(refused(m), EngineError::BadQuantization { layer: 1 });
+    // One input only.
+    let mut m = embedding();
+    m.layers[1].inputs = vec![1];
+    assert_eq!(refused(m), EngineError::BadInputs { layer: 1 });
+}

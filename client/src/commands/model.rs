@@ -243,6 +243,7 @@ fn describe_op(op: &Op) -> String {
         Op::Transpose(t) => format!("perm {:?}", t.perm),
         Op::Input(p) => format!("bytes from {}", p.offset),
         Op::Constant(v) => format!("{} values", v.len()),
+        Op::Lookup(l) => format!("axis {}, indices at run time", l.axis),
         Op::StridedSlice(s) => {
             let dims: Vec<String> = s
                 .dims

@@ -119,7 +119,12 @@ pub fn import_model(tfl: &TfliteModel) -> Result<Imported, ImportError> {
         } else {
             format!("model input {k}")
         };
-        inputs.push((index, importer.activation_info(index, &what)?));
+        let info = if is_index_input(&importer, subgraph, index) {
+            importer.index_input_info(index, &what)?
+        } else {
+            importer.activation_info(index, &what)?
+        };
+        inputs.push((index, info));
     }
     let input = if let [(index, info)] = inputs.as_slice() {
         importer.values.insert(*index, Value::Activation(0));
@@ -203,7 +208,32 @@ const CONSTANT_OPERANDS: &[BuiltinOp] = &[
     BuiltinOp::MINIMUM,
     BuiltinOp::CONCATENATION,
     BuiltinOp::BATCH_MATMUL,
+    BuiltinOp::GATHER,
 ];
+
+/// Whether a model input is int32 indices read only as the indices of `GATHER`s (token ids
+/// looking up an embedding): such an input is kept as four little-endian bytes per index.
+fn is_index_input(importer: &Importer<'_>, subgraph: &tflite::Subgraph, index: usize) -> bool {
+    if importer.tensors[index].tensor_type != TensorType::Int32 {
+        return false;
+    }
+    let mut readers = subgraph
+        .operators
+        .iter()
+        .filter(|op| op.inputs.iter().any(|&t| t as i64 == index as i64))
+        .peekable();
+    readers.peek().is_some()
+        && readers.all(|op| {
+            let gather = importer
+                .tfl
+                .operator_codes
+                .get(op.opcode_index as usize)
+                .is_some_and(|c| c.builtin == BuiltinOp::GATHER);
+            gather
+                && op.inputs.get(1).is_some_and(|&t| t as i64 == index as i64)
+                && op.inputs.first().is_some_and(|&t| t as i64 != index as i64)
+        })
+}
 
 /// A float edge of the model: a `QUANTIZE` from a float input, or a `DEQUANTIZE` to a float
 /// output, which the engine leaves to its caller (the edge's scale and zero point are those of
@@ -361,6 +391,18 @@ impl Importer<'_> {
                     tensor.shape
                 ))
             })
+    }
+
+    /// An int32 index input as the engine holds it: four bytes per index (a last dimension of 4),
+    /// no quantization.
+    fn index_input_info(&self, index: usize, what: &str) -> Result<TensorInfo, ImportError> {
+        let mut shape = self.static_shape(index, what)?;
+        shape.push(4);
+        Ok(TensorInfo {
+            shape,
+            zero_point: 0,
+            scale_bits: 0,
+        })
     }
 
     /// Shape and quantization of an int8 activation tensor.

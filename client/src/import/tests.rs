@@ -838,16 +838,13 @@ fn gather_imports_and_refuses() {
     let y = g.act(&[1, 2, 2], 0.1, 0);
     g.op(BuiltinOp::GATHER, &[r, i], &[y], BuiltinOptions::None);
     assert_unsupported(g.import(&[x], &[y]), "indices computed at run time");
-    // An embedding table (a constant) indexed by the model's input is not an activation.
+    // Indices that are an int8 activation.
     let mut g = Graph::new();
     let table = g.const_i8(&[4, 2], &[1; 8], &[0.1], 0);
     let x = g.act(&[1, 3], 0.1, 0);
     let y = g.act(&[1, 3, 2], 0.1, 0);
     g.op(BuiltinOp::GATHER, &[table, x], &[y], BuiltinOptions::None);
-    assert_unsupported(
-        g.import(&[x], &[y]),
-        "is not an activation computed by an earlier",
-    );
+    assert_unsupported(g.import(&[x], &[y]), "indices of type Int8");
 }
 
 #[test]
@@ -1234,5 +1231,43 @@ fn shape_arithmetic_folds_and_refuses_what_it_cannot_evaluate() {
     assert_invalid(
         folded_reshape(&|g, x| shape_of_batch(g, x, 0, (&[5], &[6], &[1]))),
         "STRIDED_SLICE index out of range",
+    );
+}
+
+#[test]
+fn token_ids_look_up_an_embedding_table() {
+    let mut g = Graph::new();
+    let ids = g.typed(&[1, 3], TensorType::Int32);
+    let table = g.const_i8(&[5, 2], &[1; 10], &[0.1], 0);
+    let y = g.act(&[1, 3, 2], 0.1, 0);
+    g.op(BuiltinOp::GATHER, &[table, ids], &[y], BuiltinOptions::None);
+    let m = g.import(&[ids], &[y]).unwrap().model;
+    // The ids are kept as four bytes each; the table is a CONSTANT layer.
+    assert_eq!(m.input.shape, vec![1, 3, 4]);
+    assert!(matches!(m.layers[0].op, Op::Constant(_)));
+    assert!(matches!(m.layers[1].op, Op::Lookup(l) if l.axis == 0));
+    assert_eq!(m.layers[1].inputs, vec![1, 0]);
+
+    // An int32 input read by anything else is refused.
+    let mut g = Graph::new();
+    let ids = g.typed(&[1, 3], TensorType::Int32);
+    let table = g.const_i8(&[5, 2], &[1; 10], &[0.1], 0);
+    let y = g.act(&[1, 3, 2], 0.1, 0);
+    let z = g.act(&[1, 3], 0.1, 0);
+    g.op(BuiltinOp::GATHER, &[table, ids], &[y], BuiltinOptions::None);
+    g.op(BuiltinOp::RELU, &[ids], &[z], BuiltinOptions::None);
+    assert_unsupported(
+        g.import(&[ids], &[y]),
+        "the model input (tensor #0) is Int32; only int8 activations are supported",
+    );
+    // A table whose output quantization differs.
+    let mut g = Graph::new();
+    let ids = g.typed(&[1, 3], TensorType::Int32);
+    let table = g.const_i8(&[5, 2], &[1; 10], &[0.1], 0);
+    let y = g.act(&[1, 3, 2], 0.3, 0);
+    g.op(BuiltinOp::GATHER, &[table, ids], &[y], BuiltinOptions::None);
+    assert_unsupported(
+        g.import(&[ids], &[y]),
+        "input and output quantization differ",
     );
 }

@@ -80,6 +80,7 @@ pub fn check(index: u32, layer: &Layer, inputs: &[&TensorInfo]) -> Result<LayerC
         Op::SquaredDifference(op) => squared_difference::check(index, op, inputs, out),
         Op::Input(op) => input::check(index, op, inputs, out),
         Op::Constant(values) => constant::check(index, values, inputs, out),
+        Op::Lookup(op) => gather::check_lookup(index, op, inputs, out),
     }
 }
 
@@ -139,6 +140,7 @@ pub fn run_reference(layer: &Layer, inputs: &[Activation<'_>], out: &mut [i8]) {
         Op::SquaredDifference(op) => squared_difference::run(op, inputs[0], inputs[1], info, out),
         Op::Input(op) => input::run(op, inputs[0], out),
         Op::Constant(values) => out.copy_from_slice(values),
+        Op::Lookup(op) => gather::run_lookup(op, inputs[0], inputs[1], out),
     }
 }
 

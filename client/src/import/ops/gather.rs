@@ -1,9 +1,10 @@
-//! `GATHER` of an activation at constant int32 indices.
+//! `GATHER` of an activation at constant int32 indices, or at the indices of an int32 model
+//! input (token ids looking up an embedding table, which is then a `CONSTANT` layer).
 
-use vigil_engine::model::{Gather, Op};
+use vigil_engine::model::{Gather, Lookup, Op};
 
 use super::{Ctx, ImportError, Importer};
-use crate::tflite::BuiltinOptions;
+use crate::tflite::{BuiltinOptions, TensorType};
 
 pub(in crate::import) fn import(imp: &Importer<'_>, cx: &mut Ctx<'_>) -> Result<Op, ImportError> {
     let (axis, batch_dims) = match cx.options {
@@ -20,6 +21,18 @@ pub(in crate::import) fn import(imp: &Importer<'_>, cx: &mut Ctx<'_>) -> Result<
         return Err(cx.invalid(format!("axis out of range for rank {rank}")));
     }
     let indices_tensor = cx.input(1)?;
+    if let Some(super::super::Value::Activation(_)) = imp.values.get(&indices_tensor) {
+        // The model's int32 index input.
+        let ty = imp.tensors[indices_tensor].tensor_type;
+        if ty != TensorType::Int32 {
+            return Err(cx.unsupported(format!("indices of type {ty:?}")));
+        }
+        cx.push_activation(imp, 1)?;
+        if !cx.keeps_quantization() {
+            return Err(cx.unsupported("input and output quantization differ"));
+        }
+        return Ok(Op::Lookup(Lookup { axis: axis as u32 }));
+    }
     if imp.constant_bytes(indices_tensor).is_none() {
         return Err(cx.unsupported("indices computed at run time"));
     }
