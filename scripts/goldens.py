@@ -229,11 +229,14 @@ def input_edges(info):
         if t["dtype"] == "int8":
             edges.append((t["shape"], t["scale"], t["zero_point"], None))
             continue
-        gathers = [o for o in info.operators
-                   if o["op"] == "GATHER" and o["inputs"][1:2] == [t["tensor"]]]
-        if t["dtype"] == "int32" and gathers:
-            # Token ids: drawn below the rows of the table the first GATHER reads.
-            rows = tensor_info(info.model, info.sg, gathers[0]["inputs"][0])["shape"][0]
+        # Token ids: drawn below the rows of the table the first reader looks up
+        # (GATHER: table, ids; EMBEDDING_LOOKUP: ids, table).
+        tables = [o["inputs"][0] for o in info.operators
+                  if o["op"] == "GATHER" and o["inputs"][1:2] == [t["tensor"]]]
+        tables += [o["inputs"][1] for o in info.operators
+                   if o["op"] == "EMBEDDING_LOOKUP" and o["inputs"][:1] == [t["tensor"]]]
+        if t["dtype"] == "int32" and tables:
+            rows = tensor_info(info.model, info.sg, tables[0])["shape"][0]
             edges.append((t["shape"], None, None, ("indices", rows)))
             continue
         quantize = [o for o in info.operators
@@ -366,8 +369,9 @@ def write_goldens(model_path, out_dir, seeds, arena_size=None, clean=True, hashe
         "inputs_generation": "one numpy.random.default_rng(seed) draws every input in "
         "order as above; seed_<s>/input.bin holds them concatenated; a float input is "
         "given to the interpreter as (q - zero_point) * scale, which its QUANTIZE turns "
-        "back into q; an int32 input of GATHER indices is rng.integers(0, rows) for the "
-        "rows of the table the GATHER reads, 4 little-endian bytes each",
+        "back into q; an int32 input of GATHER or EMBEDDING_LOOKUP indices is "
+        "rng.integers(0, rows) for the rows of the table looked up, 4 little-endian "
+        "bytes each",
         "outputs": [
             {k: t[k] for k in ("tensor", "shape", "dtype", "scale", "zero_point")}
             for t in info.outputs

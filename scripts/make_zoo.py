@@ -68,6 +68,7 @@ The operator patterns covered:
                         feed-forward, residual ADDs), first position out
     tr_embedding        token ids (int32 input) through an embedding (GATHER at
                         run-time indices), attention
+    tr_embedding_lookup the same with EMBEDDING_LOOKUP in place of the GATHER
     two_inputs          a model with two inputs (a sequence and a vector)
 """
 
@@ -524,6 +525,38 @@ def two_inputs():
     return tf.keras.Model([a, b], x)
 
 
+def as_embedding_lookup(blob):
+    """The tr_embedding model with its GATHER rewritten as the equivalent
+    EMBEDDING_LOOKUP (ids first, table second, no options), which the
+    converter does not emit but older models and other tools do."""
+    import flatbuffers
+    from tflite_micro import runtime as tflm
+    from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
+    model = tflm.convert_bytearray_to_object(bytearray(blob))
+    gather = schema.BuiltinOperator.GATHER
+    lookup = schema.BuiltinOperator.EMBEDDING_LOOKUP
+    codes = [i for i, c in enumerate(model.operatorCodes) if c.builtinCode == gather]
+    for i in codes:
+        model.operatorCodes[i].builtinCode = lookup
+        model.operatorCodes[i].deprecatedBuiltinCode = lookup
+        model.operatorCodes[i].version = 1
+    tensors = model.subgraphs[0].tensors
+    for op in model.subgraphs[0].operators:
+        if op.opcodeIndex in codes:
+            op.inputs = list(reversed(list(op.inputs)))
+            op.builtinOptionsType = schema.BuiltinOptions.NONE
+            op.builtinOptions = None
+            # EMBEDDING_LOOKUP takes a 1-D lookup: drop the batch dimension of the
+            # ids and of the rows looked up (the next layer flattens them alike).
+            for t in (op.inputs[0], op.outputs[0]):
+                tensors[t].shape = list(tensors[t].shape)[1:]
+                if tensors[t].shapeSignature is not None:
+                    tensors[t].shapeSignature = list(tensors[t].shapeSignature)[1:]
+    builder = flatbuffers.Builder(1024)
+    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
+    return bytes(builder.Output())
+
+
 # name -> (builder, options)
 ZOO = {
     "mobilenet_v1": (mobilenet_v1, {}),
@@ -567,6 +600,7 @@ ZOO = {
     "tr_slice_gather": (tr_slice_gather, {}),
     "tr_block": (tr_block, {}),
     "tr_embedding": (tr_embedding, {"tokens": 50}),
+    "tr_embedding_lookup": (tr_embedding, {"tokens": 50, "rewrite": as_embedding_lookup}),
     "two_inputs": (two_inputs, {}),
 }
 
@@ -646,7 +680,10 @@ def build(name, seed=1234):
         conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
         conv.inference_input_type = opts.get("input", tf.int8)
         conv.inference_output_type = opts.get("output", tf.int8)
-        return conv.convert()
+        blob = conv.convert()
+        if "rewrite" in opts:
+            blob = opts["rewrite"](blob)
+        return blob
 
 
 def main(argv=None):

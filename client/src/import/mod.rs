@@ -209,10 +209,12 @@ const CONSTANT_OPERANDS: &[BuiltinOp] = &[
     BuiltinOp::CONCATENATION,
     BuiltinOp::BATCH_MATMUL,
     BuiltinOp::GATHER,
+    BuiltinOp::EMBEDDING_LOOKUP,
 ];
 
-/// Whether a model input is int32 indices read only as the indices of `GATHER`s (token ids
-/// looking up an embedding): such an input is kept as four little-endian bytes per index.
+/// Whether a model input is int32 indices read only as the indices of `GATHER`s or
+/// `EMBEDDING_LOOKUP`s (token ids looking up an embedding): such an input is kept as four
+/// little-endian bytes per index.
 fn is_index_input(importer: &Importer<'_>, subgraph: &tflite::Subgraph, index: usize) -> bool {
     if importer.tensors[index].tensor_type != TensorType::Int32 {
         return false;
@@ -224,14 +226,19 @@ fn is_index_input(importer: &Importer<'_>, subgraph: &tflite::Subgraph, index: u
         .peekable();
     readers.peek().is_some()
         && readers.all(|op| {
-            let gather = importer
+            let code = importer
                 .tfl
                 .operator_codes
                 .get(op.opcode_index as usize)
-                .is_some_and(|c| c.builtin == BuiltinOp::GATHER);
-            gather
-                && op.inputs.get(1).is_some_and(|&t| t as i64 == index as i64)
-                && op.inputs.first().is_some_and(|&t| t as i64 != index as i64)
+                .map(|c| c.builtin);
+            // GATHER reads (table, ids); EMBEDDING_LOOKUP reads (ids, table).
+            let (ids, table) = match code {
+                Some(BuiltinOp::GATHER) => (1, 0),
+                Some(BuiltinOp::EMBEDDING_LOOKUP) => (0, 1),
+                _ => return false,
+            };
+            let is = |k: usize| op.inputs.get(k).is_some_and(|&t| t as i64 == index as i64);
+            is(ids) && !is(table)
         })
 }
 
@@ -560,7 +567,7 @@ impl Importer<'_> {
             })?;
         let builtin = code.builtin;
         let name = builtin.to_string();
-        let inputs: Vec<Option<usize>> = op
+        let mut inputs: Vec<Option<usize>> = op
             .inputs
             .iter()
             .map(|&i| {
@@ -571,6 +578,11 @@ impl Importer<'_> {
                 }
             })
             .collect::<Result<_, _>>()?;
+        if builtin == BuiltinOp::EMBEDDING_LOOKUP && inputs.len() == 2 {
+            // (ids, table): the GATHER of the table's rows at the ids, whose inputs are
+            // (table, ids).
+            inputs.swap(0, 1);
+        }
         let outputs: Vec<usize> = op
             .outputs
             .iter()

@@ -1271,3 +1271,47 @@ fn token_ids_look_up_an_embedding_table() {
         "input and output quantization differ",
     );
 }
+
+#[test]
+fn embedding_lookup_is_a_gather_of_rows() {
+    // Ids from the model's input.
+    let mut g = Graph::new();
+    let ids = g.typed(&[3], TensorType::Int32);
+    let table = g.const_i8(&[5, 2], &[1; 10], &[0.1], 0);
+    let y = g.act(&[3, 2], 0.1, 0);
+    g.op(
+        BuiltinOp::EMBEDDING_LOOKUP,
+        &[ids, table],
+        &[y],
+        BuiltinOptions::None,
+    );
+    let m = g.import(&[ids], &[y]).unwrap().model;
+    assert_eq!(m.input.shape, vec![3, 4]);
+    assert!(matches!(m.layers[1].op, Op::Lookup(l) if l.axis == 0));
+    assert_eq!(m.layers[1].inputs, vec![1, 0]);
+    // Constant ids into rows of an activation.
+    let mut g = Graph::new();
+    let x = g.act(&[4, 2], 0.1, 0);
+    let ids = g.const_i32(&[3, 0]);
+    let y = g.act(&[2, 2], 0.1, 0);
+    g.op(
+        BuiltinOp::EMBEDDING_LOOKUP,
+        &[ids, x],
+        &[y],
+        BuiltinOptions::None,
+    );
+    let m = g.import(&[x], &[y]).unwrap().model;
+    assert!(matches!(&m.layers[0].op, Op::Gather(g) if g.axis == 0 && g.indices == vec![3, 0]));
+    // Ids outside the table.
+    let mut g = Graph::new();
+    let x = g.act(&[4, 2], 0.1, 0);
+    let ids = g.const_i32(&[4]);
+    let y = g.act(&[1, 2], 0.1, 0);
+    g.op(
+        BuiltinOp::EMBEDDING_LOOKUP,
+        &[ids, x],
+        &[y],
+        BuiltinOptions::None,
+    );
+    assert_invalid(g.import(&[x], &[y]), "an index is outside 0..4");
+}

@@ -1,5 +1,6 @@
 //! `GATHER` of an activation at constant int32 indices, or at the indices of an int32 model
-//! input (token ids looking up an embedding table, which is then a `CONSTANT` layer).
+//! input (token ids looking up an embedding table, which is then a `CONSTANT` layer); and
+//! `EMBEDDING_LOOKUP`, the same along axis 0 (its inputs arrive swapped, as `GATHER`'s).
 
 use vigil_engine::model::{Gather, Lookup, Op};
 

@@ -83,6 +83,8 @@ pub(super) fn import(imp: &Importer<'_>, cx: &mut Ctx<'_>) -> Result<Op, ImportE
         BuiltinOp::TRANSPOSE => transpose::import(imp, cx),
         BuiltinOp::STRIDED_SLICE => strided_slice::import(imp, cx),
         BuiltinOp::GATHER => gather::import(imp, cx),
+        // Its inputs arrive as (table, ids): the GATHER of rows along axis 0.
+        BuiltinOp::EMBEDDING_LOOKUP => gather::import(imp, cx),
         BuiltinOp::BATCH_MATMUL => batch_matmul::import(imp, cx),
         BuiltinOp::RSQRT => rsqrt::import(cx),
         BuiltinOp::SQUARED_DIFFERENCE => squared_difference::import(imp, cx),
