@@ -468,6 +468,11 @@ impl Importer<'_> {
         (!buffer.data.is_empty()).then_some(buffer.data.as_slice())
     }
 
+    /// Whether a tensor is an activation (the model's input or a layer's output).
+    fn is_activation(&self, index: usize) -> bool {
+        matches!(self.values.get(&index), Some(Value::Activation(_)))
+    }
+
     fn activation_id(&self, index: usize, op: &str, source: u32) -> Result<u32, ImportError> {
         match self.values.get(&index) {
             Some(Value::Activation(id)) => Ok(*id),

@@ -22,7 +22,7 @@ pub(in crate::import) fn import(imp: &Importer<'_>, cx: &mut Ctx<'_>) -> Result<
         return Err(cx.invalid(format!("axis out of range for rank {rank}")));
     }
     let indices_tensor = cx.input(1)?;
-    if let Some(super::super::Value::Activation(_)) = imp.values.get(&indices_tensor) {
+    if imp.is_activation(indices_tensor) {
         // The model's int32 index input.
         let ty = imp.tensors[indices_tensor].tensor_type;
         if ty != TensorType::Int32 {
