@@ -17,7 +17,9 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::chain::{account, balances, executor, job_status, watcher, Api, JobStatus};
-use common::processes::{register_digits, repo_root, submit_job, vigil, wait_until, Proc};
+use common::processes::{
+    register_digits, repo_root, submit_job, vigil, vigil_fails, wait_until, Proc,
+};
 use common::DevNode;
 use subxt::config::SubstrateExtrinsicParamsBuilder;
 use subxt::{dynamic, SubstrateConfig};
@@ -313,6 +315,27 @@ async fn a_copied_challenge_earns_its_copier_nothing() {
         async move { executor(&api, &charlie).await.is_some() }
     })
     .await;
+    // An input of the wrong length is refused by the client, naming the tensor it does not fit.
+    let short = inputs.0.join("short.bin");
+    std::fs::write(&short, [0u8; 63]).unwrap();
+    let refused = vigil_fails(&[
+        "job",
+        "submit",
+        "--model",
+        &model_id,
+        "--input",
+        short.to_str().unwrap(),
+        "--fee",
+        "1UNIT",
+        "--url",
+        &url,
+        "--seed",
+        "//Eve",
+    ]);
+    assert!(
+        refused.contains("holds 63 bytes") && refused.contains("needs 64"),
+        "{refused}"
+    );
     let (job, _) = submit_job(&url, &model_id, &inputs.path(0), "1UNIT");
     wait_until("Charlie's false claim is posted", &mut [&mut liar], || {
         let api = api.clone();

@@ -16,9 +16,18 @@ pub enum JobCommand {
         /// The registered model's id (0x-prefixed hex, as `vigil model register` prints it).
         #[arg(long)]
         model: String,
-        /// The input tensor: raw int8 bytes, row-major.
-        #[arg(long)]
-        input: PathBuf,
+        /// An input tensor: raw int8 bytes, row-major. One per model input, in order: the job's
+        /// input is their concatenation, each checked against its tensor first.
+        #[arg(
+            long,
+            required_unless_present = "input_f32",
+            conflicts_with = "input_f32"
+        )]
+        input: Vec<PathBuf>,
+        /// An input tensor as real numbers (little-endian f32, row-major), quantized with the
+        /// model input's scale and zero point as TFLite's QUANTIZE does. One per model input.
+        #[arg(long, value_name = "FILE")]
+        input_f32: Vec<PathBuf>,
         /// The fee, in base units or with a unit suffix (e.g. 1UNIT, 0.5UNIT).
         #[arg(long)]
         fee: String,
@@ -54,10 +63,11 @@ impl JobCommand {
             JobCommand::Submit {
                 model,
                 input,
+                input_f32,
                 fee,
                 collateral,
                 chain,
-            } => super::block_on(submit(model, input, fee, collateral, chain)),
+            } => super::block_on(submit(model, input, input_f32, fee, collateral, chain)),
             JobCommand::Status { id, chain } => super::block_on(status(id, chain)),
             JobCommand::Watch { id, chain } => super::block_on(watch(id, chain)),
         }
@@ -110,7 +120,8 @@ pub async fn submit_job(
 
 async fn submit(
     model: String,
-    input: PathBuf,
+    input: Vec<PathBuf>,
+    input_f32: Vec<PathBuf>,
     fee: String,
     collateral: Option<String>,
     args: ChainArgs,
@@ -118,10 +129,12 @@ async fn submit(
     let model_id = chain::parse_model_id(&model)?;
     let fee = chain::parse_balance(&fee)?;
     let collateral = collateral.map(|c| chain::parse_balance(&c)).transpose()?;
-    let input = std::fs::read(&input)
-        .with_context(|| format!("cannot read the input {}", input.display()))?;
     let key = args.signer()?;
     let api = args.connect().await?;
+    let model = super::executor::fetch_model(&api, &model_id)
+        .await
+        .context("cannot read the model from the chain")?;
+    let input = super::model::read_inputs(&model, &input, &input_f32)?;
     let collateral = match collateral {
         Some(c) => c,
         None => min_collateral(&api).await?,
