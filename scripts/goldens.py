@@ -3,6 +3,7 @@
 
 Usage:
     scripts/python-env scripts/goldens.py MODEL.tflite OUT_DIR [--seeds 0 1 2]
+    scripts/python-env scripts/goldens.py MODEL.tflite OUT_DIR --hashes [--seeds 0 1]
     scripts/python-env scripts/goldens.py MODEL.tflite --list-ops
 
 The reference is the TensorFlow Lite Micro (TFLM) interpreter from the
@@ -14,19 +15,26 @@ The reference is the TensorFlow Lite Micro (TFLM) interpreter from the
     it.set_input(x, 0); it.invoke()
     it.GetTensor(tensor_index, 0)["tensor_data"]   # numpy array
 
-Input generation (the contract shared with the Rust side): for seed s, the
-model's single int8 input tensor of shape S is
+Input generation (the contract shared with the Rust side): for seed s, each
+int8 input tensor of shape S, in the model's order, is
 
-    rng = numpy.random.default_rng(s)
+    rng = numpy.random.default_rng(s)      # once per seed
     x = rng.integers(-128, 128, size=S, dtype=numpy.int8)
 
-i.e. uniform over [-128, 127]. Its raw row-major bytes are written to
-OUT_DIR/seed_<s>/input.bin.
+i.e. uniform over [-128, 127]. Their raw row-major bytes, concatenated in
+order, are written to OUT_DIR/seed_<s>/input.bin. A float32 input read by a
+QUANTIZE to int8 (the converter's default float edge) is drawn the same way in
+its quantized form q and given to the interpreter as (q - zero_point) * scale;
+that QUANTIZE gets no golden (its output is the input).
 
 For every operator i of subgraph 0 (i = its position in the operator list)
 whose output tensor (outputs[0]) is int8, OUT_DIR/seed_<s>/layer_<i>.bin holds
 the raw row-major bytes of that output after inference. Operators whose output
 is not int8 (e.g. SHAPE producing int32) get no file; the manifest says why.
+
+With --hashes (for models whose activations are too large to commit),
+OUT_DIR/seed_<s>/layer_hashes.json maps each such operator index to the
+blake2b-256 of those bytes instead: the engine's trace entry for the layer.
 
 OUT_DIR/manifest.json describes the model, the input and every operator.
 
@@ -185,10 +193,12 @@ def make_tflm(path, preserve=True, arena_size=None):
 
 
 def run_reference(info, x, arena_size=None, interpreter=None):
-    """Run TFLM on input `x`; return {op_index: numpy array} for every
-    operator's first output, plus the model outputs."""
+    """Run TFLM on input `x` (one array, or a list of one per model input);
+    return {op_index: numpy array} for every operator's first output, plus the
+    model outputs."""
     it = interpreter or make_tflm(info.path, preserve=True, arena_size=arena_size)
-    it.set_input(x, 0)
+    for k, xk in enumerate(x if isinstance(x, list) else [x]):
+        it.set_input(xk, k)
     it.invoke()
     layers = {}
     for o in info.operators:
@@ -201,6 +211,7 @@ def run_reference(info, x, arena_size=None, interpreter=None):
 
 
 def check_supported(info):
+    """A single int8 input, as bench_litert.py and compare_layers.py need."""
     if len(info.inputs) != 1:
         raise SystemExit("%s: expected exactly one input, found %d" % (
             info.path, len(info.inputs)))
@@ -209,9 +220,64 @@ def check_supported(info):
             info.path, info.inputs[0]["dtype"]))
 
 
-def write_goldens(model_path, out_dir, seeds, arena_size=None, clean=True):
+def input_edges(info):
+    """For each model input: (shape, scale, zero_point, quantize_op_index or
+    None). An int8 input is its own quantization; a float32 input must be read
+    by a QUANTIZE to int8 (a float edge), whose output quantization is used."""
+    edges = []
+    for t in info.inputs:
+        if t["dtype"] == "int8":
+            edges.append((t["shape"], t["scale"], t["zero_point"], None))
+            continue
+        # Token ids: drawn below the rows of the table the first reader looks up
+        # (GATHER: table, ids; EMBEDDING_LOOKUP: ids, table).
+        tables = [o["inputs"][0] for o in info.operators
+                  if o["op"] == "GATHER" and o["inputs"][1:2] == [t["tensor"]]]
+        tables += [o["inputs"][1] for o in info.operators
+                   if o["op"] == "EMBEDDING_LOOKUP" and o["inputs"][:1] == [t["tensor"]]]
+        if t["dtype"] == "int32" and tables:
+            rows = tensor_info(info.model, info.sg, tables[0])["shape"][0]
+            edges.append((t["shape"], None, None, ("indices", rows)))
+            continue
+        quantize = [o for o in info.operators
+                    if o["op"] == "QUANTIZE" and t["tensor"] in o["inputs"]]
+        if t["dtype"] != "float32" or len(quantize) != 1 or \
+                quantize[0]["output"]["dtype"] != "int8":
+            raise SystemExit("%s: input tensor %d is %s, only int8 inputs or float32 "
+                             "inputs quantized to int8 are supported" % (
+                                 info.path, t["tensor"], t["dtype"]))
+        q = quantize[0]["output"]
+        edges.append((t["shape"], q["scale"], q["zero_point"], quantize[0]["index"]))
+    return edges
+
+
+def make_inputs(info, seed):
+    """The seeded int8 inputs, in order, from one generator per seed, and what
+    the reference interpreter is given: the same for int8 inputs, and for a
+    float input the real values (q - zero_point) * scale, which its QUANTIZE
+    turns back into q."""
+    rng = np.random.default_rng(seed)
+    quantized, fed = [], []
+    for shape, scale, zero_point, quantize in input_edges(info):
+        if isinstance(quantize, tuple):
+            ids = rng.integers(0, quantize[1], size=tuple(shape)).astype("<i4")
+            quantized.append(ids)
+            fed.append(ids)
+            continue
+        q = rng.integers(-128, 128, size=tuple(shape), dtype=np.int8)
+        quantized.append(q)
+        if quantize is None:
+            fed.append(q)
+        else:
+            real = (q.astype(np.float64) - zero_point) * scale
+            fed.append(real.astype(np.float32))
+    return quantized, fed
+
+
+def write_goldens(model_path, out_dir, seeds, arena_size=None, clean=True, hashes=False):
     info = ModelInfo(model_path)
-    check_supported(info)
+    edges = input_edges(info)
+    edge_ops = {e[3] for e in edges if isinstance(e[3], int)}
     if clean and os.path.isdir(out_dir):
         for name in os.listdir(out_dir):
             p = os.path.join(out_dir, name)
@@ -235,19 +301,28 @@ def write_goldens(model_path, out_dir, seeds, arena_size=None, clean=True):
         }
         if len(o["outputs"]) > 1:
             entry["extra_outputs"] = o["outputs"][1:]
-        if not entry["golden"]:
+        if o["index"] in edge_ops:
+            entry["golden"] = False
+            entry["skipped_reason"] = "float edge: its output is the int8 input"
+        elif not entry["golden"]:
             entry["skipped_reason"] = "output dtype %s is not int8" % out["dtype"]
         ops_manifest.append(entry)
 
     total = 0
     for seed in seeds:
-        x = make_input(info.inputs[0]["shape"], seed)
-        layers, outputs = run_reference(info, x, interpreter=it)
+        quantized, fed = make_inputs(info, seed)
+        layers, outputs = run_reference(info, fed, interpreter=it)
+        for q, (_, _, _, quantize) in zip(quantized, edges):
+            if isinstance(quantize, int) and not np.array_equal(layers[quantize], q):
+                raise SystemExit("op %d: the float edge does not give back the int8 input"
+                                 % quantize)
         d = os.path.join(out_dir, "seed_%d" % seed)
         os.makedirs(d, exist_ok=True)
         with open(os.path.join(d, "input.bin"), "wb") as f:
-            f.write(x.tobytes(order="C"))
-        total += x.nbytes
+            for q in quantized:
+                f.write(q.tobytes(order="C"))
+                total += q.nbytes
+        digests = {}
         for entry in ops_manifest:
             if not entry["golden"]:
                 continue
@@ -255,9 +330,16 @@ def write_goldens(model_path, out_dir, seeds, arena_size=None, clean=True):
             if arr.dtype != np.int8:
                 raise SystemExit("op %d: interpreter returned %s" % (entry["index"], arr.dtype))
             data = np.ascontiguousarray(arr).tobytes(order="C")
+            if hashes:
+                digests[str(entry["index"])] = hashlib.blake2b(data, digest_size=32).hexdigest()
+                continue
             with open(os.path.join(d, "layer_%d.bin" % entry["index"]), "wb") as f:
                 f.write(data)
             total += len(data)
+        if hashes:
+            with open(os.path.join(d, "layer_hashes.json"), "w") as f:
+                json.dump(digests, f, indent=1, sort_keys=True)
+                f.write("\n")
         with open(os.path.join(d, "output.json"), "w") as f:
             json.dump([o.reshape(-1).tolist() for o in outputs], f)
             f.write("\n")
@@ -271,18 +353,33 @@ def write_goldens(model_path, out_dir, seeds, arena_size=None, clean=True):
         "seeds": list(seeds),
         "input": {
             "tensor": info.inputs[0]["tensor"],
-            "shape": info.inputs[0]["shape"],
-            "dtype": "int8",
-            "scale": info.inputs[0]["scale"],
-            "zero_point": info.inputs[0]["zero_point"],
+            "shape": edges[0][0],
+            "dtype": "int32" if isinstance(edges[0][3], tuple) else "int8",
+            "scale": edges[0][1],
+            "zero_point": edges[0][2],
             "generation": "numpy.random.default_rng(seed).integers(-128, 128, "
             "size=shape, dtype=numpy.int8); raw row-major bytes in seed_<s>/input.bin",
         },
+        "inputs": [
+            {"tensor": t["tensor"], "shape": e[0],
+             "dtype": "int32" if isinstance(e[3], tuple) else "int8", "scale": e[1],
+             "zero_point": e[2], "float_edge": isinstance(e[3], int)}
+            for t, e in zip(info.inputs, edges)
+        ],
+        "inputs_generation": "one numpy.random.default_rng(seed) draws every input in "
+        "order as above; seed_<s>/input.bin holds them concatenated; a float input is "
+        "given to the interpreter as (q - zero_point) * scale, which its QUANTIZE turns "
+        "back into q; an int32 input of GATHER or EMBEDDING_LOOKUP indices is "
+        "rng.integers(0, rows) for the rows of the table looked up, 4 little-endian "
+        "bytes each",
         "outputs": [
             {k: t[k] for k in ("tensor", "shape", "dtype", "scale", "zero_point")}
             for t in info.outputs
         ],
-        "layer_files": "seed_<s>/layer_<i>.bin = raw row-major bytes of outputs[0] "
+        "layer_files": ("seed_<s>/layer_hashes.json maps operator i (subgraph 0) to the "
+                        "blake2b-256 (hex) of the raw row-major bytes of its outputs[0] after "
+                        "inference, the engine's trace entry; only where golden is true")
+        if hashes else "seed_<s>/layer_<i>.bin = raw row-major bytes of outputs[0] "
         "of operator i (subgraph 0) after inference; only where golden is true",
         "operators": ops_manifest,
     }
@@ -304,6 +401,9 @@ def main(argv=None):
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--arena-size", type=int, default=None,
                     help="TFLM arena bytes (default: 10x model size)")
+    ap.add_argument("--hashes", action="store_true",
+                    help="write each layer's blake2b-256 (the engine's trace entry) "
+                    "instead of its bytes, for large models")
     ap.add_argument("--list-ops", action="store_true",
                     help="print inputs, outputs and the operator list, then exit")
     args = ap.parse_args(argv)
@@ -315,7 +415,7 @@ def main(argv=None):
         ap.error("OUT_DIR is required unless --list-ops is given")
 
     info, manifest, total = write_goldens(
-        args.model, args.out_dir, args.seeds, arena_size=args.arena_size)
+        args.model, args.out_dir, args.seeds, arena_size=args.arena_size, hashes=args.hashes)
     written = sum(1 for o in manifest["operators"] if o["golden"])
     skipped = [o for o in manifest["operators"] if not o["golden"]]
     print("%s: %d operators, %d goldens per seed, seeds %s, %d bytes written to %s" % (

@@ -57,6 +57,19 @@ The operator patterns covered:
     avgpool_valid_odd / avgpool_same_odd / maxpool_3x3s2_same
     reshape_dynamic     Flatten with a dynamic batch: SHAPE / STRIDED_SLICE /
                         PACK / RESHAPE
+    tr_transpose        TRANSPOSE of rank 3 and rank 5 activations
+    tr_attention        self-attention: BATCH_MATMUL (with and without adj_y),
+                        MUL by a constant, SOFTMAX
+    tr_layernorm        layer normalisation written out: MEAN,
+                        SQUARED_DIFFERENCE, ADD of a constant, RSQRT, SUB, MUL
+    tr_slice_gather     STRIDED_SLICE (strides, negative stride, shrunk axis)
+                        and GATHER on activations
+    tr_block            a pre-norm transformer block (layer norm, attention,
+                        feed-forward, residual ADDs), first position out
+    tr_embedding        token ids (int32 input) through an embedding (GATHER at
+                        run-time indices), attention
+    tr_embedding_lookup the same with EMBEDDING_LOOKUP in place of the GATHER
+    two_inputs          a model with two inputs (a sequence and a vector)
 """
 
 import argparse
@@ -386,6 +399,164 @@ def reshape_dynamic():
     return tf.keras.Model(inp, x)
 
 
+def tr_transpose():
+    # TRANSPOSE of rank 3 and rank 5 activations
+    inp = tf.keras.Input((4, 6, 8))
+    x = L.Dense(8)(inp)
+    x = L.Lambda(lambda t: tf.transpose(t, [0, 2, 1, 3]))(x)
+    x = L.Dense(6)(x)
+    x = L.Reshape((3, 2, 4, 6))(x)
+    x = L.Lambda(lambda t: tf.transpose(t, [0, 4, 2, 3, 1]))(x)
+    x = L.Reshape((12, 12))(x)
+    x = L.Dense(4)(x)
+    return tf.keras.Model(inp, x)
+
+
+def tr_attention():
+    # single-head self-attention: BATCH_MATMUL of two activations, with and
+    # without adj_y, a MUL by a constant scale, SOFTMAX over the rows
+    inp = tf.keras.Input((6, 8))
+    q = L.Dense(8)(inp)
+    k = L.Dense(8)(inp)
+    v = L.Dense(8)(inp)
+    s = L.Lambda(lambda t: tf.matmul(t[0], t[1], transpose_b=True) * 0.35)([q, k])
+    s = L.Softmax()(s)
+    x = L.Lambda(lambda t: tf.matmul(t[0], t[1]))([s, v])
+    x = L.Dense(4)(x)
+    return tf.keras.Model(inp, x)
+
+
+def tr_layernorm():
+    # layer normalisation written out: MEAN, SQUARED_DIFFERENCE, ADD of a
+    # constant epsilon, RSQRT, SUB, MUL
+    inp = tf.keras.Input((6, 16))
+    x = L.Dense(16)(inp)
+
+    def norm(t):
+        mean = tf.reduce_mean(t, axis=-1, keepdims=True)
+        var = tf.reduce_mean(tf.math.squared_difference(t, mean), axis=-1, keepdims=True)
+        return (t - mean) * tf.math.rsqrt(var + 1e-3)
+    x = L.Lambda(norm)(x)
+    x = L.Dense(4)(x)
+    return tf.keras.Model(inp, x)
+
+
+def tr_slice_gather():
+    # STRIDED_SLICE (strides, a negative stride, a shrunk axis) and GATHER on activations
+    inp = tf.keras.Input((8, 6))
+    x = L.Dense(6)(inp)
+    a = L.Lambda(lambda t: t[:, 1:7:2, ::-1])(x)
+    b = L.Lambda(lambda t: tf.gather(t, [5, 0, 2, 2], axis=1))(x)
+    c = L.Lambda(lambda t: t[:, 3, 1:])(x)
+    a = L.Flatten()(a)
+    b = L.Flatten()(b)
+    x = L.Concatenate()([a, b, c])
+    x = L.Dense(4)(x)
+    return tf.keras.Model(inp, x)
+
+
+def tr_block():
+    # a pre-norm transformer block on a [8, 16] sequence: layer normalisation,
+    # single-head attention with a residual ADD, a ReLU feed-forward with a
+    # residual ADD, then the first position (STRIDED_SLICE) to a classifier
+    inp = tf.keras.Input((8, 16))
+
+    def norm(t):
+        mean = tf.reduce_mean(t, axis=-1, keepdims=True)
+        var = tf.reduce_mean(tf.math.squared_difference(t, mean), axis=-1, keepdims=True)
+        return (t - mean) * tf.math.rsqrt(var + 1e-3)
+    x = L.Dense(16)(inp)
+    h = L.Lambda(norm)(x)
+    q = L.Dense(16)(h)
+    k = L.Dense(16)(h)
+    v = L.Dense(16)(h)
+    s = L.Lambda(lambda t: tf.matmul(t[0], t[1], transpose_b=True) * 0.25)([q, k])
+    s = L.Softmax()(s)
+    a = L.Lambda(lambda t: tf.matmul(t[0], t[1]))([s, v])
+    x = L.Add()([x, L.Dense(16)(a)])
+    h = L.Lambda(norm)(x)
+    h = L.Dense(32, activation="relu")(h)
+    x = L.Add()([x, L.Dense(16)(h)])
+    x = L.Lambda(lambda t: t[:, 0, :])(x)
+    x = L.Dense(4)(x)
+    return tf.keras.Model(inp, x)
+
+
+class Lookup(L.Layer):
+    """An embedding table read with tf.gather (Keras' Embedding adds int32
+    arithmetic for negative ids in front of the GATHER)."""
+
+    def __init__(self, rows, width, **kwargs):
+        super().__init__(**kwargs)
+        self.rows, self.width = rows, width
+
+    def build(self, input_shape):
+        self.table = self.add_weight(shape=(self.rows, self.width),
+                                     initializer="random_normal", name="table")
+
+    def call(self, ids):
+        return tf.gather(self.table, ids)
+
+
+def tr_embedding():
+    # token ids (an int32 input) looking up an embedding table: GATHER at
+    # indices computed at run time, then a small attention block
+    inp = tf.keras.Input((8,), dtype=tf.int32)
+    x = Lookup(50, 16)(inp)
+    q = L.Dense(16)(x)
+    k = L.Dense(16)(x)
+    s = L.Lambda(lambda t: tf.matmul(t[0], t[1], transpose_b=True) * 0.25)([q, k])
+    s = L.Softmax()(s)
+    x = L.Lambda(lambda t: tf.matmul(t[0], t[1]))([s, x])
+    x = L.Flatten()(x)
+    x = L.Dense(4)(x)
+    return tf.keras.Model(inp, x)
+
+
+def two_inputs():
+    # two inputs, in order: a [4, 8] sequence and an [8] vector added to every row
+    a = tf.keras.Input((4, 8))
+    b = tf.keras.Input((8,))
+    x = L.Dense(8)(a)
+    y = L.Dense(8)(b)
+    y = L.Reshape((1, 8))(y)
+    x = L.Add()([x, y])
+    x = L.Dense(3)(x)
+    return tf.keras.Model([a, b], x)
+
+
+def as_embedding_lookup(blob):
+    """The tr_embedding model with its GATHER rewritten as the equivalent
+    EMBEDDING_LOOKUP (ids first, table second, no options), which the
+    converter does not emit but older models and other tools do."""
+    import flatbuffers
+    from tflite_micro import runtime as tflm
+    from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
+    model = tflm.convert_bytearray_to_object(bytearray(blob))
+    gather = schema.BuiltinOperator.GATHER
+    lookup = schema.BuiltinOperator.EMBEDDING_LOOKUP
+    codes = [i for i, c in enumerate(model.operatorCodes) if c.builtinCode == gather]
+    for i in codes:
+        model.operatorCodes[i].builtinCode = lookup
+        model.operatorCodes[i].deprecatedBuiltinCode = lookup
+        model.operatorCodes[i].version = 1
+    tensors = model.subgraphs[0].tensors
+    for op in model.subgraphs[0].operators:
+        if op.opcodeIndex in codes:
+            op.inputs = list(reversed(list(op.inputs)))
+            op.builtinOptionsType = schema.BuiltinOptions.NONE
+            op.builtinOptions = None
+            # EMBEDDING_LOOKUP takes a 1-D lookup: drop the batch dimension of the
+            # ids and of the rows looked up (the next layer flattens them alike).
+            for t in (op.inputs[0], op.outputs[0]):
+                tensors[t].shape = list(tensors[t].shape)[1:]
+                if tensors[t].shapeSignature is not None:
+                    tensors[t].shapeSignature = list(tensors[t].shapeSignature)[1:]
+    builder = flatbuffers.Builder(1024)
+    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
+    return bytes(builder.Output())
+
+
 # name -> (builder, options)
 ZOO = {
     "mobilenet_v1": (mobilenet_v1, {}),
@@ -423,10 +594,21 @@ ZOO = {
     "avgpool_same_odd": (avgpool_same_odd, {}),
     "maxpool_3x3s2_same": (maxpool_3x3s2_same, {}),
     "reshape_dynamic": (reshape_dynamic, {"dynamic_batch": True}),
+    "tr_transpose": (tr_transpose, {}),
+    "tr_attention": (tr_attention, {}),
+    "tr_layernorm": (tr_layernorm, {}),
+    "tr_slice_gather": (tr_slice_gather, {}),
+    "tr_block": (tr_block, {}),
+    "tr_embedding": (tr_embedding, {"tokens": 50}),
+    "tr_embedding_lookup": (tr_embedding, {"tokens": 50, "rewrite": as_embedding_lookup}),
+    "two_inputs": (two_inputs, {}),
 }
 
 
 def representative_data(shape, opts, seed):
+    if "tokens" in opts:
+        rng = np.random.default_rng(seed)
+        return rng.integers(0, opts["tokens"], size=(N_CALIB,) + tuple(shape)).astype(np.int32)
     if opts.get("data") == "digits":
         from sklearn.datasets import load_digits
         x = load_digits().data.astype(np.float32) / 16.0
@@ -461,8 +643,9 @@ def build(name, seed=1234):
     builder, opts = ZOO[name]
     tf.keras.utils.set_random_seed(seed)
     model = builder()
-    shape = tuple(int(d) for d in model.inputs[0].shape[1:])
-    data = representative_data(shape, opts, seed)
+    shapes = [tuple(int(d) for d in inp.shape[1:]) for inp in model.inputs]
+    datas = [representative_data(shape, opts, seed + k) for k, shape in enumerate(shapes)]
+    data = datas[0]
     if opts.get("data") == "digits":
         # a few epochs so the BatchNormalization statistics are not trivial
         from sklearn.datasets import load_digits
@@ -471,18 +654,25 @@ def build(name, seed=1234):
                       loss="sparse_categorical_crossentropy")
         model.fit(d.data.astype(np.float32) / 16.0, d.target, epochs=3,
                   batch_size=64, verbose=0, shuffle=False)
-    else:
+    elif len(shapes) == 1:
         calibrate_batchnorm(model, data, seed)
     batch = None if opts.get("dynamic_batch") else 1
     with tempfile.TemporaryDirectory() as tmp:
         export_dir = os.path.join(tmp, "saved_model")
+        dtype = tf.int32 if "tokens" in opts else tf.float32
+        signature = [tf.TensorSpec((batch,) + shape, dtype, name="x" if k == 0 else "x%d" % k)
+                     for k, shape in enumerate(shapes)]
+        if len(shapes) > 1:
+            signature = [signature]
         model.export(export_dir, format="tf_saved_model", verbose=False,
-                     input_signature=[tf.TensorSpec((batch,) + shape, tf.float32,
-                                                    name="x")])
+                     input_signature=signature)
 
         def representative():
             for i in range(len(data)):
-                yield [data[i:i + 1]]
+                if len(datas) == 1:
+                    yield [data[i:i + 1]]
+                else:
+                    yield {spec.name: d[i:i + 1] for spec, d in zip(signature[0], datas)}
 
         conv = tf.lite.TFLiteConverter.from_saved_model(export_dir)
         conv.optimizations = [tf.lite.Optimize.DEFAULT]
@@ -490,7 +680,10 @@ def build(name, seed=1234):
         conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
         conv.inference_input_type = opts.get("input", tf.int8)
         conv.inference_output_type = opts.get("output", tf.int8)
-        return conv.convert()
+        blob = conv.convert()
+        if "rewrite" in opts:
+            blob = opts["rewrite"](blob)
+        return blob
 
 
 def main(argv=None):

@@ -11,6 +11,7 @@ use vigil_client::commands::executor::ExecutorCommand;
 use vigil_client::commands::job::JobCommand;
 use vigil_client::commands::model::ModelCommand;
 use vigil_client::commands::status;
+use vigil_client::commands::watcher::WatcherCommand;
 
 /// Which blocks the chain commands read, shown at the end of `vigil --help`.
 const BLOCKS_FOLLOWED: &str = "\
@@ -47,6 +48,9 @@ enum Command {
     /// Run a challenger: re-execute claims and challenge the false ones.
     #[command(subcommand)]
     Challenger(ChallengerCommand),
+    /// Run a watcher: stake, answer audits (paid even when nobody lies), challenge false claims.
+    #[command(subcommand)]
+    Watcher(WatcherCommand),
     /// Benchmarks against a running chain: `vigil bench load`.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -58,7 +62,8 @@ enum Command {
         #[command(flatten)]
         chain: ChainArgs,
     },
-    /// The chain at a glance: head, executors, open jobs and their windows.
+    /// The chain at a glance: head, executors and their offers, watchers, open jobs, their
+    /// windows and audits.
     Status {
         #[command(flatten)]
         chain: ChainArgs,
@@ -72,6 +77,7 @@ fn main() -> ExitCode {
         Command::Job(command) => command.execute(),
         Command::Executor(command) => command.execute(),
         Command::Challenger(command) => command.execute(),
+        Command::Watcher(command) => command.execute(),
         Command::Bench(command) => command.execute(),
         Command::Balance { who, chain } => balance::execute(who, chain),
         Command::Status { chain } => status::execute(chain),

@@ -184,3 +184,176 @@ fn missing_files_are_named() {
         stderr(&o)
     );
 }
+
+fn import_zoo(dir: &Path, name: &str) -> PathBuf {
+    let vgm = dir.join(format!("{name}.vgm"));
+    let tflite = repo().join(format!("models/zoo/{name}.tflite"));
+    let o = vigil(&[
+        "model",
+        "import",
+        tflite.to_str().unwrap(),
+        "-o",
+        vgm.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    vgm
+}
+
+/// The int8 values of the `output [..]` line.
+fn output_values(out: &str, prefix: &str) -> Vec<String> {
+    let line = out
+        .lines()
+        .find(|l| l.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no {prefix:?} in {out}"));
+    line[prefix.len()..line.len() - 1]
+        .split(", ")
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn run_takes_one_input_per_model_input_in_order() {
+    let dir = scratch("two_inputs");
+    let vgm = import_zoo(&dir, "two_inputs");
+    let golden = repo().join("tests/goldens/zoo/two_inputs/seed_1");
+    let both = fs::read(golden.join("input.bin")).unwrap();
+    // The model's inputs are [1, 8] and [1, 4, 8], in that order.
+    let (a, b) = (dir.join("a.bin"), dir.join("b.bin"));
+    fs::write(&a, &both[..8]).unwrap();
+    fs::write(&b, &both[8..]).unwrap();
+    let o = vigil(&[
+        "model",
+        "run",
+        vgm.to_str().unwrap(),
+        "--input",
+        a.to_str().unwrap(),
+        "--input",
+        b.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let want: Vec<String> = fs::read(golden.join("layer_4.bin"))
+        .unwrap()
+        .iter()
+        .map(|&v| (v as i8).to_string())
+        .collect();
+    assert_eq!(output_values(&stdout(&o), "output ["), want);
+
+    // One input short.
+    let o = vigil(&[
+        "model",
+        "run",
+        vgm.to_str().unwrap(),
+        "--input",
+        a.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("the model has 2 input(s), 1 given"),
+        "{}",
+        stderr(&o)
+    );
+    // In the wrong order: the lengths do not fit.
+    let o = vigil(&[
+        "model",
+        "run",
+        vgm.to_str().unwrap(),
+        "--input",
+        b.to_str().unwrap(),
+        "--input",
+        a.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("the input holds 32 bytes, but the model's input 0"),
+        "{}",
+        stderr(&o)
+    );
+    // inspect lists both inputs.
+    let o = vigil(&["model", "inspect", vgm.to_str().unwrap()]);
+    let out = stdout(&o);
+    assert!(out.contains("input 0    int8[1x8]"), "{out}");
+    assert!(out.contains("input 1    int8[1x4x8]"), "{out}");
+}
+
+#[test]
+fn run_quantizes_float_inputs_and_prints_real_outputs() {
+    use vigil_client::commands::model::{dequantize, quantize_f32};
+    let dir = scratch("float_io");
+    let vgm = import_zoo(&dir, "float_io");
+    let model = vigil_engine::decode_model(&fs::read(&vgm).unwrap()).unwrap();
+    let input_info = model.inputs()[0].clone();
+    let golden = repo().join("tests/goldens/zoo/float_io/seed_0");
+    let q: Vec<i8> = fs::read(golden.join("input.bin"))
+        .unwrap()
+        .iter()
+        .map(|&v| v as i8)
+        .collect();
+    // The real values the int8 input stands for; the edge quantizes them back.
+    let reals: Vec<f32> = q.iter().map(|&v| dequantize(v, &input_info)).collect();
+    assert!(reals
+        .iter()
+        .zip(&q)
+        .all(|(&x, &v)| quantize_f32(x, &input_info) == v));
+    let x = dir.join("x.f32");
+    fs::write(
+        &x,
+        reals
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect::<Vec<u8>>(),
+    )
+    .unwrap();
+    let o = vigil(&[
+        "model",
+        "run",
+        vgm.to_str().unwrap(),
+        "--input-f32",
+        x.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let golden_out: Vec<i8> = fs::read(golden.join("layer_2.bin"))
+        .unwrap()
+        .iter()
+        .map(|&v| v as i8)
+        .collect();
+    let want: Vec<String> = golden_out.iter().map(i8::to_string).collect();
+    assert_eq!(output_values(&out, "output ["), want);
+    let output_info = &model.model().layers[model.layer_count() - 1].output;
+    let want_real: Vec<String> = golden_out
+        .iter()
+        .map(|&v| dequantize(v, output_info).to_string())
+        .collect();
+    assert_eq!(output_values(&out, "output (real) ["), want_real);
+
+    // Out of range values saturate as TFLite's QUANTIZE does.
+    assert_eq!(quantize_f32(1e9, &input_info), 127);
+    assert_eq!(quantize_f32(-1e9, &input_info), -128);
+    // A float file of the wrong length.
+    fs::write(&x, [0u8; 6]).unwrap();
+    let o = vigil(&[
+        "model",
+        "run",
+        vgm.to_str().unwrap(),
+        "--input-f32",
+        x.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("the input holds 6 bytes, but the model's input 0"),
+        "{}",
+        stderr(&o)
+    );
+    // --input and --input-f32 together.
+    let o = vigil(&[
+        "model",
+        "run",
+        vgm.to_str().unwrap(),
+        "--input",
+        x.to_str().unwrap(),
+        "--input-f32",
+        x.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("cannot be used with"), "{}", stderr(&o));
+}

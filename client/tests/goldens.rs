@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use vigil_client::import::import_tflite;
+use vigil_client::import::{import_tflite, NO_SOURCE_OPERATOR};
 use vigil_engine::{as_i8, ValidatedModel};
 
 fn repo() -> PathBuf {
@@ -46,6 +46,11 @@ fn check_goldens(name: &str, model_path: &Path) -> usize {
         let input = fs::read(seed_dir.join("input.bin")).unwrap();
         let mut ours = BTreeMap::new();
         let layers = &model.model().layers;
+        // The layers that split several inputs out of the job input are no source operator.
+        let splits = layers
+            .iter()
+            .filter(|l| l.source_index == NO_SOURCE_OPERATOR)
+            .count();
         let execution = model
             .run_with(as_i8(&input), |i, out| {
                 ours.insert(layers[i].source_index, out.to_vec());
@@ -76,7 +81,11 @@ fn check_goldens(name: &str, model_path: &Path) -> usize {
             );
             compared += 1;
         }
-        assert_eq!(compared, layers.len(), "{name}: every layer has a golden");
+        assert_eq!(
+            compared + splits,
+            layers.len(),
+            "{name}: every layer has a golden"
+        );
         assert_eq!(execution.trace.len(), layers.len());
         seeds += 1;
     }
@@ -173,4 +182,72 @@ fn zoo_models_match_reference_layer_by_layer() {
         checked.push(name);
     }
     assert!(checked.len() >= 20, "only {checked:?}");
+}
+
+/// The directory of the tflite-micro example models (`../shared/models/tflm` beside the
+/// repository, or `$VIGIL_TFLM_MODELS`).
+fn tflm_models_dir() -> PathBuf {
+    std::env::var_os("VIGIL_TFLM_MODELS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("../shared/models/tflm"))
+}
+
+/// For models too large to keep every activation: `tests/goldens/tflm/<name>/seed_<s>/` holds
+/// the input and the blake2b-256 of every operator's output as TFLite Micro computed it
+/// (`scripts/goldens.py --hashes`), which must equal the engine's trace entry for that layer.
+fn check_hashed_goldens(name: &str, model_path: &Path) -> usize {
+    let golden_dir = repo().join("tests/goldens/tflm").join(name);
+    let bytes = fs::read(model_path).unwrap();
+    let imported = import_tflite(&bytes).unwrap_or_else(|e| panic!("{name}: import failed: {e}"));
+    let model = ValidatedModel::new(imported.model).unwrap();
+    let layers = &model.model().layers;
+    let mut seeds = 0;
+    for entry in fs::read_dir(&golden_dir).unwrap() {
+        let seed_dir = entry.unwrap().path();
+        if !seed_dir.is_dir() {
+            continue;
+        }
+        let input = fs::read(seed_dir.join("input.bin")).unwrap();
+        let execution = model.run(as_i8(&input)).unwrap();
+        let ours: BTreeMap<u32, String> = layers
+            .iter()
+            .zip(&execution.trace)
+            .map(|(l, h)| (l.source_index, hex::encode(h)))
+            .collect();
+        // `{ "index": "hex", ... }`, one entry a line.
+        let text = fs::read_to_string(seed_dir.join("layer_hashes.json")).unwrap();
+        let mut compared = 0;
+        for line in text.lines() {
+            let parts: Vec<&str> = line.split('"').collect();
+            if parts.len() < 4 {
+                continue;
+            }
+            let index: u32 = parts[1].parse().unwrap();
+            assert_eq!(
+                ours.get(&index).map(String::as_str),
+                Some(parts[3]),
+                "{name} {}: operator {index} differs",
+                seed_dir.display()
+            );
+            compared += 1;
+        }
+        assert_eq!(compared, layers.len(), "{name}: every layer has a golden");
+        seeds += 1;
+    }
+    seeds
+}
+
+/// The PyTorch-exported MobileNet v2 of the tflite-micro repository (NCHW input, a TRANSPOSE,
+/// 84 operators, about 300 M MACs): every layer equals TFLite Micro on two seeded inputs.
+#[test]
+fn tflm_mobilenet_v2_pytorch_matches_reference_layer_by_layer() {
+    let name = "mobilenet_v2_quantized_1x3x224x224";
+    let path = tflm_models_dir().join(format!("{name}.tflite"));
+    if !path.exists() {
+        let required = std::env::var("VIGIL_REQUIRE_TFLM_MODELS").is_ok_and(|v| v == "1");
+        assert!(!required, "{} is missing", path.display());
+        eprintln!("skipping {name}: {} not present", path.display());
+        return;
+    }
+    assert_eq!(check_hashed_goldens(name, &path), 2);
 }

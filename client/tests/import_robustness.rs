@@ -16,6 +16,11 @@ fn corrupted_models_are_refused_or_valid_never_a_panic() {
         "models/zoo/ds_cnn_kws.tflite",
         "models/zoo/concat_pad.tflite",
         "models/zoo/act_conv_mix.tflite",
+        "models/zoo/tr_block.tflite",
+        "models/zoo/tr_slice_gather.tflite",
+        "models/zoo/tr_transpose.tflite",
+        "models/zoo/two_inputs.tflite",
+        "models/zoo/float_io.tflite",
     ] {
         let original = std::fs::read(repo.join(name)).unwrap();
         for _ in 0..1000 {

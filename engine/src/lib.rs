@@ -21,8 +21,8 @@
 //!
 //! ## Limits
 //!
-//! int8 activations only (no int16, no float layers); one input, one output; the operators in
-//! [`model::Op`].
+//! int8 activations only (no int16, no float layers); one or several inputs (see [`model`]), one
+//! output; the operators in [`model::Op`].
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(clippy::float_arithmetic)]

@@ -12,6 +12,15 @@
 //! names its inputs by these ids and may only use activations computed before it, so the list of
 //! layers is already a topological order. The model's output is the last layer's output.
 //!
+//! # Models with several inputs
+//!
+//! A model with inputs `A, B, …` takes them concatenated in order as activation 0 (a rank-1
+//! tensor of their total length), and begins with one [`Op::Input`] layer per input, in order,
+//! each reading activation 0 and giving one input its shape and quantization; together they
+//! cover activation 0 exactly, without gaps. No other layer reads activation 0. A job's input is
+//! therefore the inputs' bytes concatenated in order, and [`crate::ValidatedModel::inputs`]
+//! gives each one's shape.
+//!
 //! # Quantization
 //!
 //! An activation `q` stands for the real number `scale · (q − zero_point)`. Only the zero point
@@ -113,6 +122,105 @@ pub enum Op {
     Clamp(Clamp),
     /// `HARD_SWISH`.
     HardSwish(HardSwish),
+    /// `TRANSPOSE`: the input's dimensions permuted; input and output share quantization.
+    Transpose(Transpose),
+    /// `STRIDED_SLICE` of an activation: every `stride`-th element of a range per dimension.
+    StridedSlice(StridedSlice),
+    /// `GATHER` of slices of an activation along an axis, at constant indices.
+    Gather(Gather),
+    /// `BATCH_MATMUL` of two activations, with broadcasting over the batch dimensions.
+    BatchMatMul(BatchMatMul),
+    /// `RSQRT`: `1/√x` of each element.
+    Rsqrt(Rsqrt),
+    /// `SQUARED_DIFFERENCE` of two activations, with broadcasting; constants as for `ADD`
+    /// (with a headroom shift of 7), the output multiplier possibly above one.
+    SquaredDifference(Add),
+    /// One input of a model with several inputs (see [the module docs](self)): the bytes
+    /// `[offset, offset + len)` of activation 0, under this layer's shape and quantization.
+    Input(InputPart),
+    /// A constant activation: these values under this layer's shape and quantization (an
+    /// operand of an element-wise operator stored in the source model). Reads no activation.
+    Constant(Vec<i8>),
+    /// `GATHER` at indices computed at run time (an embedding looked up by token ids): the first
+    /// input is indexed along `axis` by the second, which holds int32 indices as four
+    /// little-endian bytes each (its last dimension is 4).
+    Lookup(Lookup),
+}
+
+/// Constants of a `GATHER` at run-time indices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct Lookup {
+    /// The dimension of the first input indexed.
+    pub axis: u32,
+}
+
+/// Where one of several inputs lies in activation 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct InputPart {
+    /// Offset of the input's first byte in activation 0.
+    pub offset: u32,
+}
+
+/// Constants of a `TRANSPOSE`.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct Transpose {
+    /// Output dimension `i` is input dimension `perm[i]`.
+    pub perm: Vec<u32>,
+}
+
+/// One input dimension of a strided slice: the indices `start + k · stride` for `k < count`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct SliceDim {
+    /// The first index read.
+    pub start: u32,
+    /// Step between indices read; negative walks backwards; never zero.
+    pub stride: i32,
+    /// How many indices are read.
+    pub count: u32,
+}
+
+/// Constants of a `STRIDED_SLICE`, resolved at import (masks, negative indices, clamping):
+/// one [`SliceDim`] per input dimension. The output holds the elements read, in row-major order
+/// of the `count`s; its shape drops the shrunk dimensions.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct StridedSlice {
+    /// One per input dimension.
+    pub dims: Vec<SliceDim>,
+}
+
+/// Constants of a `GATHER`: `out[o.., i, n..] = in[o.., indices[i], n..]` along `axis`.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct Gather {
+    /// The input dimension indexed.
+    pub axis: u32,
+    /// The indices, flattened row-major (the output shape carries their shape).
+    pub indices: Vec<u32>,
+}
+
+/// Constants of a `BATCH_MATMUL`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct BatchMatMul {
+    /// The first input's last two dimensions are `[depth, rows]` rather than `[rows, depth]`.
+    pub adj_x: bool,
+    /// The second input's last two dimensions are `[cols, depth]` rather than `[depth, cols]`.
+    pub adj_y: bool,
+    /// `scale1 · scale2 / output_scale`.
+    pub multiplier: Multiplier,
+}
+
+/// Constants of an `RSQRT`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct Rsqrt {
+    /// `1 / (√input_scale · output_scale)`; its shift must be at least −11.
+    pub multiplier: Multiplier,
 }
 
 /// Constants of a fully connected layer.
@@ -334,6 +442,15 @@ impl Op {
             Op::LeakyRelu(_) => "LEAKY_RELU",
             Op::Clamp(_) => "RELU6",
             Op::HardSwish(_) => "HARD_SWISH",
+            Op::Transpose(_) => "TRANSPOSE",
+            Op::StridedSlice(_) => "STRIDED_SLICE",
+            Op::Gather(_) => "GATHER",
+            Op::BatchMatMul(_) => "BATCH_MATMUL",
+            Op::Rsqrt(_) => "RSQRT",
+            Op::SquaredDifference(_) => "SQUARED_DIFFERENCE",
+            Op::Input(_) => "INPUT",
+            Op::Constant(_) => "CONSTANT",
+            Op::Lookup(_) => "GATHER",
         }
     }
 }

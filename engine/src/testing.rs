@@ -260,3 +260,177 @@ pub fn single_smooth(elements: u32, tanh: bool) -> Model {
         }],
     }
 }
+
+/// A model of the sequence operators (the pieces of attention and layer normalisation):
+/// `[1, 6, 8]` → `TRANSPOSE`, `BATCH_MATMUL` (plain and `adj_y`), `STRIDED_SLICE` (a negative
+/// stride), `GATHER`, `SQUARED_DIFFERENCE` (broadcast), `RSQRT`, and a `MUL` by a `CONSTANT`
+/// layer. Constants are drawn from
+/// `seed` within the ranges the validator accepts.
+pub fn sequence_ops(seed: u64) -> Model {
+    use crate::model::{
+        Add, BatchMatMul, Gather, Rsqrt, SliceDim, StridedSlice, Transpose as TransposeOp,
+    };
+    let mut rng = TestRng::new(seed);
+    let mut small = |shift: i32| Multiplier {
+        multiplier: rng.range(1 << 30, i32::MAX as i64) as i32,
+        shift,
+    };
+    let m1 = small(-11);
+    let m2 = small(-12);
+    let (a1, a2) = (small(-1), small(-2));
+    let sq = small(-15);
+    let rs = small(-3);
+    let mul = small(-7);
+    let layer = |source: u32, inputs: &[u32], shape: &[u32], zp: i32, op: Op| Layer {
+        source_index: source,
+        inputs: inputs.to_vec(),
+        output: tensor(shape, zp),
+        op,
+    };
+    Model {
+        version: FORMAT_VERSION,
+        input: tensor(&[1, 6, 8], -3),
+        layers: alloc::vec![
+            layer(
+                0,
+                &[0],
+                &[1, 8, 6],
+                -3,
+                Op::Transpose(TransposeOp {
+                    perm: alloc::vec![0, 2, 1]
+                })
+            ),
+            layer(
+                1,
+                &[0, 1],
+                &[1, 6, 6],
+                4,
+                Op::BatchMatMul(BatchMatMul {
+                    adj_x: false,
+                    adj_y: false,
+                    multiplier: m1
+                })
+            ),
+            layer(
+                2,
+                &[0, 0],
+                &[1, 6, 6],
+                -7,
+                Op::BatchMatMul(BatchMatMul {
+                    adj_x: false,
+                    adj_y: true,
+                    multiplier: m2
+                })
+            ),
+            layer(
+                3,
+                &[2],
+                &[1, 3, 6],
+                4,
+                Op::StridedSlice(StridedSlice {
+                    dims: alloc::vec![
+                        SliceDim {
+                            start: 0,
+                            stride: 1,
+                            count: 1
+                        },
+                        SliceDim {
+                            start: 5,
+                            stride: -2,
+                            count: 3
+                        },
+                        SliceDim {
+                            start: 0,
+                            stride: 1,
+                            count: 6
+                        },
+                    ],
+                })
+            ),
+            layer(
+                4,
+                &[3],
+                &[1, 1, 6],
+                -7,
+                Op::Gather(Gather {
+                    axis: 1,
+                    indices: alloc::vec![4]
+                })
+            ),
+            layer(
+                5,
+                &[4, 5],
+                &[1, 3, 6],
+                -128,
+                Op::SquaredDifference(Add {
+                    left_shift: 7,
+                    input1_multiplier: a1,
+                    input2_multiplier: a2,
+                    output_multiplier: sq,
+                    clamp: Clamp::FULL,
+                })
+            ),
+            layer(6, &[6], &[1, 3, 6], 0, Op::Rsqrt(Rsqrt { multiplier: rs })),
+            layer(
+                u32::MAX,
+                &[],
+                &[1, 1, 6],
+                9,
+                Op::Constant(alloc::vec![-40, -7, 0, 9, 60, 127])
+            ),
+            layer(
+                7,
+                &[7, 8],
+                &[1, 3, 6],
+                2,
+                Op::Mul(crate::model::Mul {
+                    multiplier: mul,
+                    clamp: Clamp::FULL
+                })
+            ),
+        ],
+    }
+}
+
+/// A model with two inputs, `[1, 4]` and `[1, 2, 4]` (activation 0 holds their 12 bytes), whose
+/// second is added to the first broadcast over its rows.
+pub fn two_inputs() -> Model {
+    use crate::model::{Add, InputPart};
+    let half = Multiplier {
+        multiplier: 1 << 30,
+        shift: 0,
+    };
+    Model {
+        version: FORMAT_VERSION,
+        input: tensor(&[12], 0),
+        layers: alloc::vec![
+            Layer {
+                source_index: u32::MAX,
+                inputs: alloc::vec![0],
+                output: tensor(&[1, 4], 3),
+                op: Op::Input(InputPart { offset: 0 }),
+            },
+            Layer {
+                source_index: u32::MAX,
+                inputs: alloc::vec![0],
+                output: tensor(&[1, 2, 4], -5),
+                op: Op::Input(InputPart { offset: 4 }),
+            },
+            Layer {
+                source_index: 0,
+                inputs: alloc::vec![2, 1],
+                output: tensor(&[1, 2, 4], 0),
+                op: Op::Add(Add {
+                    left_shift: 20,
+                    input1_multiplier: half,
+                    input2_multiplier: half,
+                    output_multiplier: Multiplier {
+                        multiplier: 1 << 30,
+                        shift: -18,
+                    },
+                    clamp: Clamp::FULL,
+                }),
+            },
+        ],
+    }
+}

@@ -10,7 +10,7 @@ use crate::limits::{
     MAX_ELEMENTS, MAX_LAYERS, MAX_LAYER_INPUTS, MAX_LAYER_MACS, MAX_MODEL_BYTES, MAX_RANK,
     MAX_TOTAL_ACTIVATION_ELEMENTS,
 };
-use crate::model::{Model, TensorInfo, FORMAT_VERSION};
+use crate::model::{Model, Op, TensorInfo, FORMAT_VERSION};
 use crate::ops::{self, Activation};
 use crate::trace::hash_activation;
 
@@ -88,6 +88,12 @@ impl ValidatedModel {
         check_tensor(&model.input, None)?;
         // Each tensor is bounded by MAX_ELEMENTS, so this sum cannot overflow; qed.
         let mut total_elements = model.input.element_count().unwrap_or(u64::MAX);
+        let parts = model
+            .layers
+            .iter()
+            .take_while(|l| matches!(l.op, Op::Input(_)))
+            .count();
+        let has_parts = parts > 0;
         let mut costs = Vec::with_capacity(model.layers.len());
         let mut last_use = vec![0usize; model.layers.len() + 1];
         for (i, layer) in model.layers.iter().enumerate() {
@@ -97,7 +103,8 @@ impl ValidatedModel {
             if total_elements > MAX_TOTAL_ACTIVATION_ELEMENTS {
                 return Err(EngineError::ActivationsTooLarge);
             }
-            if layer.inputs.is_empty() || layer.inputs.len() > MAX_LAYER_INPUTS {
+            let constant = matches!(layer.op, Op::Constant(_));
+            if layer.inputs.is_empty() != constant || layer.inputs.len() > MAX_LAYER_INPUTS {
                 return Err(EngineError::BadInputs { layer: index });
             }
             let mut infos = Vec::with_capacity(layer.inputs.len());
@@ -108,6 +115,31 @@ impl ValidatedModel {
                 }
                 infos.push(activation_info(&model, id));
                 last_use[id as usize] = i;
+            }
+            // The inputs of a model with several: a prefix of layers reading activation 0 and
+            // covering it in order; no other layer reads activation 0.
+            let reads_input = layer.inputs.contains(&0);
+            match &layer.op {
+                Op::Input(part) => {
+                    let expected_offset = model.layers[..i]
+                        .iter()
+                        .map(|l| l.output.element_count().unwrap_or(u64::MAX))
+                        .sum::<u64>();
+                    let prefix = model.layers[..i]
+                        .iter()
+                        .all(|l| matches!(l.op, Op::Input(_)));
+                    if !prefix || layer.inputs != [0] || part.offset as u64 != expected_offset {
+                        return Err(EngineError::BadInputs { layer: index });
+                    }
+                }
+                _ if reads_input && has_parts => {
+                    return Err(EngineError::BadInputs { layer: index });
+                }
+                _ => {}
+            }
+            if has_parts && i + 1 == parts && covered(&model, parts) != model.input.element_count()
+            {
+                return Err(EngineError::BadInputs { layer: index });
             }
             let cost = ops::check(index, layer, &infos)?;
             if cost.macs > MAX_LAYER_MACS {
@@ -160,7 +192,25 @@ impl ValidatedModel {
         (id as usize <= self.model.layers.len()).then(|| activation_info(&self.model, id))
     }
 
-    /// Bytes of the model's input.
+    /// Shape and quantization of each of the model's inputs, in order: the outputs of its
+    /// [`Op::Input`] layers, or activation 0 for a model with one input. A job's input is
+    /// their bytes concatenated in this order ([`Self::input_len`] in all).
+    pub fn inputs(&self) -> Vec<&TensorInfo> {
+        let parts: Vec<&TensorInfo> = self
+            .model
+            .layers
+            .iter()
+            .take_while(|l| matches!(l.op, Op::Input(_)))
+            .map(|l| &l.output)
+            .collect();
+        if parts.is_empty() {
+            alloc::vec![&self.model.input]
+        } else {
+            parts
+        }
+    }
+
+    /// Bytes of the model's input (all its inputs together).
     pub fn input_len(&self) -> usize {
         self.activation_len(0)
     }
@@ -288,4 +338,11 @@ fn activation_info(model: &Model, id: u32) -> &TensorInfo {
     } else {
         &model.layers[id as usize - 1].output
     }
+}
+
+/// Elements of the first `parts` layers' outputs together (the inputs of a model with several).
+fn covered(model: &Model, parts: usize) -> Option<u64> {
+    model.layers[..parts]
+        .iter()
+        .try_fold(0u64, |acc, l| acc.checked_add(l.output.element_count()?))
 }

@@ -20,6 +20,8 @@ extern crate alloc;
 
 pub mod apis;
 pub use apis::RuntimeApi;
+#[cfg(feature = "std")]
+pub mod economics;
 pub mod genesis;
 
 use alloc::vec::Vec;
@@ -312,6 +314,11 @@ parameter_types! {
     pub const ModelDepositPerByte: Balance = MILLI_UNIT / 100;
     pub const FalseChallengeCompensation: Perbill = Perbill::from_percent(50);
     pub const RequesterCompensation: Perbill = Perbill::from_percent(50);
+    /// Above one half, so that a lie on a job worth up to its collateral does not pay even
+    /// when no challenger watches (`docs/economics.md`).
+    pub const AuditProbability: Perbill = Perbill::from_percent(60);
+    /// An audit is a second inference: the watcher that does it is paid half the fee.
+    pub const AuditFeeShare: Perbill = Perbill::from_percent(50);
     /// ClaimTimeout × (MaxReassignments + 1) + ChallengeWindow + 1 < UnbondingDelay.
     pub const UnbondingDelay: BlockNumber =
         CLAIM_TIMEOUT * (MAX_REASSIGNMENTS + 1) + CHALLENGE_WINDOW + 10;
@@ -342,11 +349,19 @@ impl pallet_inference::Config for Runtime {
     // Slashed funds that are not paid out are burned.
     type OnSlash = ();
     type MinExecutorBond = ConstU128<{ 1_000 * UNIT }>;
-    type JobCollateral = ConstU128<{ 100 * UNIT }>;
+    // The least a requester may ask an executor to stake on one answer; requesters ask more when
+    // more rides on it.
+    type MinJobCollateral = ConstU128<{ 100 * UNIT }>;
+    type MaxOfferModels = ConstU32<16>;
+    type MinWatcherStake = ConstU128<{ 100 * UNIT }>;
+    type WatcherPenalty = ConstU128<{ 5 * UNIT }>;
+    type AuditProbability = AuditProbability;
+    type AuditFeeShare = AuditFeeShare;
+    type MaxWatchers = ConstU32<64>;
     type ChallengerBond = ConstU128<{ 40 * UNIT }>;
-    // A refuted liar loses its 100 UNIT collateral: 10 to the first challenger that committed
-    // to the refutation, 50 to the requester, 40 burned. A liar that challenges itself with a
-    // second account still loses 90.
+    // A refuted liar loses the job's collateral (at least 100 UNIT): 10 UNIT to the first
+    // challenger that committed to the refutation, half to the requester, the rest burned. A
+    // liar that challenges itself with a second account still loses all but 10 UNIT.
     type ChallengerReward = ConstU128<{ 10 * UNIT }>;
     type RequesterCompensation = RequesterCompensation;
     type MaxCommitments = ConstU32<16>;
@@ -400,7 +415,7 @@ mod tests {
         assert!(inputs + 4096 <= normal, "{inputs} + 4096 > {normal}");
     }
 
-    /// The worst cases of the inference pallet's block hook (both queues at their per-block
+    /// The worst cases of the inference pallet's block hook (its three queues at their per-block
     /// bound) and of one challenge (the heaviest layer of the largest model), from the
     /// benchmarked weights, as shares of a block. Printed with `--nocapture`.
     #[test]
@@ -413,9 +428,15 @@ mod tests {
             .max_total
             .unwrap_or(block);
         let per_block = <Runtime as pallet_inference::Config>::MaxSettlementsPerBlock::get();
-        let hook = max_process_weight::<Runtime>(per_block, Weights::settle_job()).saturating_add(
-            max_process_weight::<Runtime>(per_block, Weights::expire_job()),
-        );
+        let hook = max_process_weight::<Runtime>(per_block, Weights::settle_job())
+            .saturating_add(max_process_weight::<Runtime>(
+                per_block,
+                Weights::expire_job(),
+            ))
+            .saturating_add(max_process_weight::<Runtime>(
+                per_block,
+                Weights::draw_audit(),
+            ));
         let challenge = Inference::challenge_weight(MaxLayerCost::get(), MaxModelBytes::get());
         let share = |w: Weight, of: Weight| 100.0 * w.ref_time() as f64 / of.ref_time() as f64;
         println!(

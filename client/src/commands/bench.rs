@@ -50,8 +50,9 @@ pub struct Load {
     /// The requesters: comma-separated secret URIs; each sends from its own task.
     #[arg(long, default_value = "//Eve,//Ferdie,//Alice")]
     from: String,
-    /// Each job's fee.
-    #[arg(long, default_value = "0.001UNIT")]
+    /// Each job's fee: at least the executors' asks (`vigil executor run` asks 0.11 UNIT for
+    /// the least collateral by default), or no executor takes the jobs.
+    #[arg(long, default_value = "1UNIT")]
     fee: String,
     /// Give up after this many seconds.
     #[arg(long, default_value_t = 600)]
@@ -239,6 +240,7 @@ async fn load(load: Load) -> Result<()> {
         bail!("--from names no account");
     }
     let api = load.chain.connect().await?;
+    let collateral = super::job::min_collateral(&api).await?;
     let validated = fetch_model(&api, &model_id).await?;
     let input = match &load.input {
         Some(path) => std::fs::read(path)
@@ -307,9 +309,12 @@ async fn load(load: Load) -> Result<()> {
                 if let Some(ticks) = ticks.as_mut() {
                     ticks.tick().await;
                 }
-                let call = api::transactions()
-                    .inference()
-                    .submit_job(model_id, input.clone(), fee);
+                let call = api::transactions().inference().submit_job(
+                    model_id,
+                    input.clone(),
+                    fee,
+                    collateral,
+                );
                 match pipeline.sign(&api, &call).await {
                     Ok(tx) => {
                         let api = api.clone();

@@ -14,6 +14,12 @@
 //! windows of later lies close. Verdicts, rewards and lost bonds are read from the events
 //! (`DisputeResolved`, `Slashed`) of the following blocks. When the node goes away it reconnects
 //! with backoff and checks again every claim still in its window.
+//!
+//! As a watcher (`vigil watcher run`, [`Watch`]) it also registers a stake and answers the audits
+//! the chain draws for it (`AuditAssigned`): it re-executes the audited claim and, if it checks
+//! out, attests it with the activation of the drawn layer (`Inference.attest`), which pays it half
+//! the job's fee when the claim finalizes; if it does not, it challenges it like any false claim.
+//! With `--audits-only` it checks no other claim: it is paid to watch even when nobody lies.
 
 use std::collections::HashMap;
 
@@ -53,7 +59,7 @@ impl ChallengerCommand {
     /// Runs the command.
     pub fn execute(self) -> Result<()> {
         match self {
-            ChallengerCommand::Run { chain } => super::block_on(run(chain)),
+            ChallengerCommand::Run { chain } => super::block_on(run(chain, None)),
             ChallengerCommand::Challenge { job, layer, chain } => {
                 super::block_on(challenge_once(job, layer, chain))
             }
@@ -61,7 +67,35 @@ impl ChallengerCommand {
     }
 }
 
+/// A watcher's part of the loop: its stake, whether it checks only the claims it audits, and the
+/// audits it was drawn for.
+pub struct Watch {
+    /// The stake to register with (or to top up to after a missed audit).
+    pub stake: u128,
+    /// Check only audited claims.
+    pub audits_only: bool,
+    /// Audits drawn for this watcher and not yet answered: job id to the layer to attest.
+    audits: HashMap<u64, u32>,
+    attested: u64,
+    paid: u128,
+}
+
+impl Watch {
+    /// A watcher with `stake` that checks every claim, or only those it audits.
+    pub fn new(stake: u128, audits_only: bool) -> Watch {
+        Watch {
+            stake,
+            audits_only,
+            audits: HashMap::new(),
+            attested: 0,
+            paid: 0,
+        }
+    }
+}
+
 struct Challenger {
+    /// Set when running as a watcher.
+    watch: Option<Watch>,
     /// Challenges go out without waiting for each other: a lie caught while another dispute is
     /// on its way must not wait for it, or its window may close first.
     pipeline: Pipeline,
@@ -84,10 +118,17 @@ fn log(line: String) {
     println!("[{}] {line}", timestamp());
 }
 
-async fn run(args: ChainArgs) -> Result<()> {
+/// Run the challenger loop, as a watcher too if `watch` is set, until Ctrl-C.
+pub async fn run(args: ChainArgs, watch: Option<Watch>) -> Result<()> {
     let key = args.signer()?;
     let me = chain::account_of(&key);
+    let role = if watch.is_some() {
+        "watcher"
+    } else {
+        "challenger"
+    };
     let mut ch = Challenger {
+        watch,
         pipeline: Pipeline::new(key),
         me,
         disputes: HashMap::new(),
@@ -100,7 +141,7 @@ async fn run(args: ChainArgs) -> Result<()> {
         earned: 0,
         lost: 0,
     };
-    log(format!("challenger {} starting; node {}", ch.me, args.url));
+    log(format!("{role} {} starting; node {}", ch.me, args.url));
     let mut backoff = Backoff::default();
     loop {
         let ended = tokio::select! {
@@ -125,6 +166,77 @@ async fn run(args: ChainArgs) -> Result<()> {
         chain::format_balance(ch.earned),
         chain::format_balance(ch.lost)
     ));
+    if let Some(w) = &ch.watch {
+        log(format!(
+            "audits: {} attested, paid {}",
+            w.attested,
+            chain::format_balance(w.paid)
+        ));
+    }
+    Ok(())
+}
+
+/// Register as a watcher with the stake unless already taking audits; a watcher suspended after
+/// a missed audit tops its stake up to `--stake` and rejoins.
+async fn ensure_watcher(api: &Client, ch: &mut Challenger) -> Result<()> {
+    let Some(watch) = &ch.watch else {
+        return Ok(());
+    };
+    let at = api
+        .at_current_block()
+        .await
+        .context("cannot read the chain")?;
+    let info = at
+        .storage()
+        .try_fetch(api::storage().inference().watchers(), (ch.me,))
+        .await
+        .context("cannot read Inference.Watchers")?
+        .map(|info| info.decode())
+        .transpose()
+        .context("cannot decode a watcher")?;
+    let listed = at
+        .storage()
+        .try_fetch(api::storage().inference().watcher_list(), ())
+        .await
+        .context("cannot read Inference.WatcherList")?
+        .map(|list| list.decode())
+        .transpose()
+        .context("cannot decode Inference.WatcherList")?
+        .is_some_and(|list| list.0.contains(&ch.me));
+    let add = match &info {
+        Some(info) if info.unbonding_at.is_some() => {
+            bail!("this account is unbonding as a watcher and takes no audits")
+        }
+        Some(info) if listed => {
+            log(format!(
+                "registered watcher: stake {}, {} open audit(s)",
+                chain::format_balance(info.stake),
+                info.open_audits
+            ));
+            return Ok(());
+        }
+        Some(info) => watch.stake.saturating_sub(info.stake),
+        None => watch.stake,
+    };
+    log(format!(
+        "registering as a watcher, adding {} to the stake ...",
+        chain::format_balance(add)
+    ));
+    ch.pipeline
+        .send(api, &api::transactions().inference().register_watcher(add))
+        .await
+        .context("cannot register as a watcher")?;
+    log("watcher registration sent".to_string());
+    Ok(())
+}
+
+/// Attest the audit of `job_id` with `activation`, the drawn layer's output.
+async fn attest(api: &Client, ch: &mut Challenger, job_id: u64, activation: Vec<u8>) -> Result<()> {
+    let call = api::transactions().inference().attest(job_id, activation);
+    ch.pipeline
+        .send(api, &call)
+        .await
+        .context("the node refused the attestation")?;
     Ok(())
 }
 
@@ -143,6 +255,9 @@ async fn session(args: &ChainArgs, ch: &mut Challenger, backoff: &mut Backoff) -
     }
     ch.reveals.clear();
     log(format!("connected to {}", args.url));
+    if let Err(e) = ensure_watcher(&api, ch).await {
+        return e;
+    }
     let mut blocks = match api.stream_blocks().await {
         Ok(blocks) => blocks,
         Err(e) => return anyhow!("cannot follow finalized blocks: {e}"),
@@ -154,12 +269,31 @@ async fn session(args: &ChainArgs, ch: &mut Challenger, backoff: &mut Backoff) -
             .await
             .context("cannot read the chain")?;
         let now = at.block_number() as u32;
-        let open: Vec<u64> = chain::open_jobs(&at)
+        let mut open: Vec<u64> = chain::open_jobs(&at)
             .await?
             .into_iter()
             .filter(|(_, job)| job.status == JobStatus::Claimed && job.deadline >= now)
             .map(|(job_id, _)| job_id)
             .collect();
+        if let Some(watch) = ch.watch.as_mut() {
+            // Audits drawn for this watcher while it was away.
+            for &job_id in &open {
+                let audit = at
+                    .storage()
+                    .try_fetch(api::storage().inference().audits(), (job_id,))
+                    .await
+                    .context("cannot read Inference.Audits")?
+                    .map(|a| a.decode())
+                    .transpose()
+                    .context("cannot decode an audit")?;
+                if let Some(a) = audit.filter(|a| a.watcher == ch.me && !a.attested) {
+                    watch.audits.insert(job_id, a.layer);
+                }
+            }
+            if watch.audits_only {
+                open.retain(|id| watch.audits.contains_key(id));
+            }
+        }
         Ok::<_, anyhow::Error>((at, now, open))
     }
     .await;
@@ -191,7 +325,12 @@ async fn session(args: &ChainArgs, ch: &mut Challenger, backoff: &mut Backoff) -
             &events,
             &ch.me,
             "Inference",
-            &["commit_challenge", "challenge"],
+            &[
+                "commit_challenge",
+                "challenge",
+                "attest",
+                "register_watcher",
+            ],
         )
         .await
         {
@@ -221,12 +360,43 @@ async fn session(args: &ChainArgs, ch: &mut Challenger, backoff: &mut Backoff) -
                 log(format!("job {job_id}: {e:#}"));
             }
         }
-        let posted: Vec<u64> = events
-            .find::<api::inference::events::ClaimPosted>()
-            .flatten()
-            .map(|e| e.job_id)
-            .collect();
-        if let Err(e) = check_claims(&api, ch, &at, now, &posted).await {
+        let mut to_check: Vec<u64> = Vec::new();
+        let audits_only = ch.watch.as_ref().is_some_and(|w| w.audits_only);
+        if !audits_only {
+            to_check.extend(
+                events
+                    .find::<api::inference::events::ClaimPosted>()
+                    .flatten()
+                    .map(|e| e.job_id),
+            );
+        }
+        if let Some(watch) = ch.watch.as_mut() {
+            for e in events
+                .find::<api::inference::events::AuditAssigned>()
+                .flatten()
+                .filter(|e| e.watcher == ch.me)
+            {
+                log(format!(
+                    "job {}: drawn to audit layer {} (attest by #{})",
+                    e.job_id, e.layer, e.deadline
+                ));
+                watch.audits.insert(e.job_id, e.layer);
+                // Checked already when it was posted: check again, to attest.
+                ch.checked.remove(&e.job_id);
+                to_check.push(e.job_id);
+            }
+            let suspended = events
+                .find::<api::inference::events::WatcherSuspended>()
+                .flatten()
+                .any(|e| e.watcher == ch.me);
+            if suspended {
+                log("suspended after a missed audit: registering again".to_string());
+                if let Err(e) = ensure_watcher(&api, ch).await {
+                    return e;
+                }
+            }
+        }
+        if let Err(e) = check_claims(&api, ch, &at, now, &to_check).await {
             return e;
         }
     }
@@ -310,11 +480,22 @@ async fn check(
     let model = cached_model(api, &mut ch.models, &job.model_id).await?;
     let ours = Activations::run(model, as_i8(&job.input.0))?;
     ch.claims_checked += 1;
+    let audited = ch.watch.as_mut().and_then(|w| w.audits.remove(&job_id));
     let Some(layer) = first_wrong_layer(&ours.trace(), &claim.trace.0) else {
         if !quiet {
             log(format!(
                 "job {job_id}: claim by {} checks out",
                 job.executor
+            ));
+        }
+        if let Some(audit_layer) = audited {
+            let activation = ours
+                .acts
+                .get(audit_layer as usize + 1)
+                .ok_or_else(|| anyhow!("the audit names layer {audit_layer}, beyond the model"))?;
+            attest(api, ch, job_id, vigil_engine::as_u8(activation).to_vec()).await?;
+            log(format!(
+                "job {job_id}: audit answered: attested layer {audit_layer}"
             ));
         }
         return Ok(());
@@ -408,6 +589,21 @@ fn record_verdicts(
                 "job {}: dispute resolved at layer {}: the claim stood; the challenger's bond is lost",
                 e.job_id, e.layer
             ));
+        }
+    }
+    if let Some(watch) = ch.watch.as_mut() {
+        for e in events.find::<ev::WatcherPaid>().flatten() {
+            if e.watcher == ch.me {
+                watch.attested += 1;
+                watch.paid += e.amount;
+                log(format!(
+                    "job {}: audit paid {} (audits paid so far: {}, {})",
+                    e.job_id,
+                    chain::format_balance(e.amount),
+                    watch.attested,
+                    chain::format_balance(watch.paid)
+                ));
+            }
         }
     }
     let mut changed = false;

@@ -1,6 +1,8 @@
 //! `vigil executor run`: an executor's loop.
 //!
-//! 1. Connect; register with `--bond` unless the account is already an executor.
+//! 1. Connect; register with `--bond` unless the account is already an executor, and set the
+//!    offer (`--base-fee`, `--collateral-rate`, `--capacity`, `--models`) unless the chain
+//!    already has it: the chain assigns this executor only jobs that match it.
 //! 2. Follow finalized blocks; before the first, look through the open jobs (found via
 //!    `Inference.SettlementQueue`) for jobs assigned to this account, so a restarted executor
 //!    resumes where it stopped.
@@ -42,17 +44,86 @@ pub enum ExecutorCommand {
         #[arg(long, value_name = "layer=K,rate=P")]
         lie: Option<LiePlan>,
         #[command(flatten)]
+        offer: OfferArgs,
+        #[command(flatten)]
         chain: ChainArgs,
     },
+}
+
+/// The offer jobs are matched against: a job is assigned to this executor only if its fee is at
+/// least `--base-fee` plus `--collateral-rate` of the collateral it locks, its model is one of
+/// `--models`, and fewer than `--capacity` of its jobs are open.
+#[derive(clap::Args, Debug, Clone)]
+pub struct OfferArgs {
+    /// The least fee of any job (base units, or e.g. 0.01UNIT).
+    #[arg(long, default_value = "0.01UNIT")]
+    pub base_fee: String,
+    /// On top of the base fee, this percentage of the collateral a job locks (the price of
+    /// having it locked for a claim timeout and a challenge window).
+    #[arg(long, default_value_t = 0.1)]
+    pub collateral_rate: f64,
+    /// The most open jobs at once; 0 means no limit but the bond.
+    #[arg(long, default_value_t = 0)]
+    pub capacity: u32,
+    /// The models served: `all`, or comma-separated model ids (0x-prefixed hex).
+    #[arg(long, default_value = "all")]
+    pub models: String,
+}
+
+/// An offer as the chain's `set_offer` takes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Offer {
+    pub base_fee: u128,
+    /// Parts per billion.
+    pub collateral_rate: u32,
+    pub capacity: u32,
+    pub models: Option<Vec<[u8; 32]>>,
+}
+
+impl OfferArgs {
+    /// The offer these arguments describe, or why they describe none.
+    pub fn offer(&self) -> Result<Offer> {
+        let base_fee = chain::parse_balance(&self.base_fee).context("--base-fee")?;
+        if !(0.0..=100.0).contains(&self.collateral_rate) {
+            bail!("--collateral-rate is a percentage from 0 to 100");
+        }
+        let collateral_rate = (self.collateral_rate * 10_000_000.0).round() as u32;
+        let capacity = if self.capacity == 0 {
+            u32::MAX
+        } else {
+            self.capacity
+        };
+        let models = match self.models.trim() {
+            "all" => None,
+            list => Some(
+                list.split(',')
+                    .map(|m| chain::parse_model_id(m.trim()))
+                    .collect::<Result<Vec<_>>>()
+                    .context("--models")?,
+            ),
+        };
+        Ok(Offer {
+            base_fee,
+            collateral_rate,
+            capacity,
+            models,
+        })
+    }
 }
 
 impl ExecutorCommand {
     /// Runs the command.
     pub fn execute(self) -> Result<()> {
         match self {
-            ExecutorCommand::Run { bond, lie, chain } => {
+            ExecutorCommand::Run {
+                bond,
+                lie,
+                offer,
+                chain,
+            } => {
                 let bond = chain::parse_balance(&bond)?;
-                super::block_on(run(bond, lie, chain))
+                let offer = offer.offer()?;
+                super::block_on(run(bond, lie, offer, chain))
             }
         }
     }
@@ -73,6 +144,7 @@ struct Executor {
     pipeline: Pipeline,
     me: AccountId,
     bond: u128,
+    offer: Offer,
     lie: Option<LiePlan>,
     models: HashMap<[u8; 32], ValidatedModel>,
     /// Claims handed to the node and not yet seen on chain: job id to claim deadline.
@@ -85,7 +157,7 @@ struct Executor {
     slashed: u128,
 }
 
-async fn run(bond: u128, lie: Option<LiePlan>, args: ChainArgs) -> Result<()> {
+async fn run(bond: u128, lie: Option<LiePlan>, offer: Offer, args: ChainArgs) -> Result<()> {
     let key = args.signer()?;
     let me = chain::account_of(&key);
     let mut ex = Executor {
@@ -93,6 +165,7 @@ async fn run(bond: u128, lie: Option<LiePlan>, args: ChainArgs) -> Result<()> {
         key,
         me,
         bond,
+        offer,
         lie,
         models: HashMap::new(),
         pending: HashMap::new(),
@@ -325,7 +398,16 @@ async fn ensure_registered(api: &Client, ex: &Executor) -> Result<()> {
                 chain::format_balance(info.bond),
                 info.open_jobs
             ));
-            return Ok(());
+            let on_chain = Offer {
+                base_fee: info.offer.base_fee,
+                collateral_rate: info.offer.collateral_rate.0,
+                capacity: info.offer.capacity,
+                models: info.offer.models.map(|m| m.0),
+            };
+            if on_chain == ex.offer {
+                return Ok(());
+            }
+            return set_offer(api, ex).await;
         }
         // Suspended after a missed deadline: take jobs again, topping the bond up to --bond.
         let top_up = ex.bond.saturating_sub(info.bond);
@@ -334,13 +416,43 @@ async fn ensure_registered(api: &Client, ex: &Executor) -> Result<()> {
             chain::format_balance(info.bond),
             chain::format_balance(top_up)
         ));
-        return register(api, ex, top_up).await;
+        register(api, ex, top_up).await?;
+        return set_offer(api, ex).await;
     }
     log(format!(
         "registering with bond {} ...",
         chain::format_balance(ex.bond)
     ));
-    register(api, ex, ex.bond).await
+    register(api, ex, ex.bond).await?;
+    set_offer(api, ex).await
+}
+
+/// `Inference.set_offer(...)` with this executor's offer.
+async fn set_offer(api: &Client, ex: &Executor) -> Result<()> {
+    let offer = &ex.offer;
+    let call = api::transactions().inference().set_offer(
+        offer.base_fee,
+        api::runtime_types::sp_arithmetic::per_things::Perbill(offer.collateral_rate),
+        offer.capacity,
+        offer.models.clone(),
+    );
+    chain::submit(api, &call, &ex.key)
+        .await
+        .context("cannot set the offer")?;
+    let capacity = match offer.capacity {
+        u32::MAX => "no limit but the bond".to_string(),
+        n => format!("{n} open jobs"),
+    };
+    let models = match &offer.models {
+        None => "every model".to_string(),
+        Some(list) => format!("{} model(s)", list.len()),
+    };
+    log(format!(
+        "offer set: {} + {:.3}% of the collateral per job; {capacity}; {models}",
+        chain::format_balance(offer.base_fee),
+        offer.collateral_rate as f64 / 10_000_000.0
+    ));
+    Ok(())
 }
 
 /// `Inference.register_executor(bond)`: a new executor's bond, or a suspended one's top-up.

@@ -10,17 +10,32 @@ use crate::chain::{self, api, AccountId, ChainArgs, Client, JobStatus, JobView};
 /// Submit inference jobs and follow them.
 #[derive(Subcommand, Debug)]
 pub enum JobCommand {
-    /// Submit a job: the chain assigns an executor and holds the fee. Prints the job id.
+    /// Submit a job: the chain assigns an executor whose offer matches the model, the fee and the
+    /// collateral, and holds the fee. Prints the job id.
     Submit {
         /// The registered model's id (0x-prefixed hex, as `vigil model register` prints it).
         #[arg(long)]
         model: String,
-        /// The input tensor: raw int8 bytes, row-major.
-        #[arg(long)]
-        input: PathBuf,
+        /// An input tensor: raw int8 bytes, row-major. One per model input, in order: the job's
+        /// input is their concatenation, each checked against its tensor first.
+        #[arg(
+            long,
+            required_unless_present = "input_f32",
+            conflicts_with = "input_f32"
+        )]
+        input: Vec<PathBuf>,
+        /// An input tensor as real numbers (little-endian f32, row-major), quantized with the
+        /// model input's scale and zero point as TFLite's QUANTIZE does. One per model input.
+        #[arg(long, value_name = "FILE")]
+        input_f32: Vec<PathBuf>,
         /// The fee, in base units or with a unit suffix (e.g. 1UNIT, 0.5UNIT).
         #[arg(long)]
         fee: String,
+        /// The collateral the executor stakes on its answer, slashed if it lies (half of it then
+        /// goes to you): ask for at least what rides on the answer. Default: the chain's minimum
+        /// (`Inference.MinJobCollateral`).
+        #[arg(long)]
+        collateral: Option<String>,
         #[command(flatten)]
         chain: ChainArgs,
     },
@@ -48,9 +63,11 @@ impl JobCommand {
             JobCommand::Submit {
                 model,
                 input,
+                input_f32,
                 fee,
+                collateral,
                 chain,
-            } => super::block_on(submit(model, input, fee, chain)),
+            } => super::block_on(submit(model, input, input_f32, fee, collateral, chain)),
             JobCommand::Status { id, chain } => super::block_on(status(id, chain)),
             JobCommand::Watch { id, chain } => super::block_on(watch(id, chain)),
         }
@@ -62,6 +79,18 @@ pub struct Submitted {
     pub job_id: u64,
     pub executor: AccountId,
     pub claim_deadline: u32,
+    pub collateral: u128,
+}
+
+/// The chain's least job collateral (`Inference.MinJobCollateral`).
+pub async fn min_collateral(api: &Client) -> Result<u128> {
+    let at = api
+        .at_current_block()
+        .await
+        .context("cannot read the chain")?;
+    at.constants()
+        .entry(api::constants().inference().min_job_collateral())
+        .context("cannot read Inference.MinJobCollateral")
 }
 
 /// Submit a job signed by `key` and return its id and assigned executor.
@@ -71,10 +100,11 @@ pub async fn submit_job(
     model_id: [u8; 32],
     input: Vec<u8>,
     fee: u128,
+    collateral: u128,
 ) -> Result<Submitted> {
     let call = api::transactions()
         .inference()
-        .submit_job(model_id, input, fee);
+        .submit_job(model_id, input, fee, collateral);
     let events = chain::submit(api, &call, key).await?;
     let event = events
         .find_first::<api::inference::events::JobSubmitted>()
@@ -84,21 +114,37 @@ pub async fn submit_job(
         job_id: event.job_id,
         executor: event.executor,
         claim_deadline: event.claim_deadline,
+        collateral: event.collateral,
     })
 }
 
-async fn submit(model: String, input: PathBuf, fee: String, args: ChainArgs) -> Result<()> {
+async fn submit(
+    model: String,
+    input: Vec<PathBuf>,
+    input_f32: Vec<PathBuf>,
+    fee: String,
+    collateral: Option<String>,
+    args: ChainArgs,
+) -> Result<()> {
     let model_id = chain::parse_model_id(&model)?;
     let fee = chain::parse_balance(&fee)?;
-    let input = std::fs::read(&input)
-        .with_context(|| format!("cannot read the input {}", input.display()))?;
+    let collateral = collateral.map(|c| chain::parse_balance(&c)).transpose()?;
     let key = args.signer()?;
     let api = args.connect().await?;
-    let s = submit_job(&api, &key, model_id, input, fee)
+    let model = super::executor::fetch_model(&api, &model_id)
+        .await
+        .context("cannot read the model from the chain")?;
+    let input = super::model::read_inputs(&model, &input, &input_f32)?;
+    let collateral = match collateral {
+        Some(c) => c,
+        None => min_collateral(&api).await?,
+    };
+    let s = submit_job(&api, &key, model_id, input, fee, collateral)
         .await
         .context("cannot submit the job")?;
     println!("job {} submitted", s.job_id);
     println!("executor {}", s.executor);
+    println!("collateral {}", chain::format_balance(s.collateral));
     println!("claim due by block #{}", s.claim_deadline);
     Ok(())
 }
@@ -112,6 +158,7 @@ pub fn describe(job_id: u64, now: u32, view: &JobView) -> Vec<String> {
         format!("  requester {}", job.requester),
         format!("  executor  {}", job.executor),
         format!("  fee       {}", chain::format_balance(job.fee)),
+        format!("  collateral {}", chain::format_balance(job.collateral)),
     ];
     let remaining = |deadline: u32| {
         if now <= deadline {

@@ -7,6 +7,7 @@ pub mod executor;
 pub mod job;
 pub mod model;
 pub mod status;
+pub mod watcher;
 
 use std::future::Future;
 use std::time::Duration;

@@ -12,7 +12,7 @@ use vigil_engine::model::{Model, Op, TensorInfo};
 use vigil_engine::{decode_model, model_id, ValidatedModel};
 
 use crate::chain::{self, api, ChainArgs};
-use crate::import::import_tflite;
+use crate::import::{import_tflite, NO_SOURCE_OPERATOR};
 
 /// Model tools: offline import, inspection, runs and benchmarks; registration on chain.
 #[derive(Subcommand, Debug)]
@@ -34,9 +34,18 @@ pub enum ModelCommand {
     Run {
         /// The .vgm file.
         model: PathBuf,
-        /// The input tensor: raw int8 bytes, row-major.
-        #[arg(long)]
-        input: PathBuf,
+        /// An input tensor: raw int8 bytes, row-major. Give one per model input, in order.
+        #[arg(
+            long,
+            required_unless_present = "input_f32",
+            conflicts_with = "input_f32"
+        )]
+        input: Vec<PathBuf>,
+        /// An input tensor as real numbers: little-endian f32, row-major, quantized with the
+        /// input's scale and zero point as TFLite's QUANTIZE does. One per model input, in
+        /// order. The output is then printed as real numbers too.
+        #[arg(long, value_name = "FILE")]
+        input_f32: Vec<PathBuf>,
         /// Write each layer's output to DIR/layer_<i>.bin, i the operator's index in the source
         /// model.
         #[arg(long, value_name = "DIR")]
@@ -74,8 +83,9 @@ impl ModelCommand {
             ModelCommand::Run {
                 model,
                 input,
+                input_f32,
                 dump_layers,
-            } => run(&model, &input, dump_layers.as_deref()),
+            } => run(&model, &input, &input_f32, dump_layers.as_deref()),
             ModelCommand::Bench {
                 model,
                 runs,
@@ -165,6 +175,9 @@ fn import(source: &Path, output: &Path) -> Result<()> {
     for (index, name) in &imported.folded {
         println!("  folded operator {index} ({name}): static shape arithmetic");
     }
+    for (index, name) in &imported.float_edges {
+        println!("  operator {index} ({name}): float edge, left to the caller (see --input-f32)");
+    }
     println!("model id 0x{}", hex::encode(model_id(&encoded)));
     Ok(())
 }
@@ -227,9 +240,36 @@ fn describe_op(op: &Op) -> String {
         Op::Requantize(r) => clamp(&r.clamp),
         Op::Clamp(c) => clamp(c),
         Op::Logistic(s) | Op::Tanh(s) => format!("input radius {}", s.input_radius),
-        Op::Reshape | Op::Maximum | Op::Minimum | Op::LeakyRelu(_) | Op::HardSwish(_) => {
-            String::new()
+        Op::Transpose(t) => format!("perm {:?}", t.perm),
+        Op::Input(p) => format!("bytes from {}", p.offset),
+        Op::Constant(v) => format!("{} values", v.len()),
+        Op::Lookup(l) => format!("axis {}, indices at run time", l.axis),
+        Op::StridedSlice(s) => {
+            let dims: Vec<String> = s
+                .dims
+                .iter()
+                .map(|d| format!("{}+{}x{}", d.start, d.stride, d.count))
+                .collect();
+            format!("start+stride x count {}", dims.join(" "))
         }
+        Op::Gather(g) => format!("axis {}, {} indices", g.axis, g.indices.len()),
+        Op::BatchMatMul(b) => format!("adj_x {}, adj_y {}", b.adj_x, b.adj_y),
+        Op::SquaredDifference(a) => format!("left shift {}", a.left_shift),
+        Op::Reshape
+        | Op::Maximum
+        | Op::Minimum
+        | Op::LeakyRelu(_)
+        | Op::HardSwish(_)
+        | Op::Rsqrt(_) => String::new(),
+    }
+}
+
+/// A layer's source operator index, or `-` for the layers that split several inputs.
+fn source(index: u32) -> String {
+    if index == NO_SOURCE_OPERATOR {
+        "-".into()
+    } else {
+        index.to_string()
     }
 }
 
@@ -245,7 +285,9 @@ pub fn describe(model: &ValidatedModel, bytes: &[u8]) -> String {
         m.version,
         bytes.len()
     );
-    let _ = writeln!(s, "input      {}", describe_tensor(&m.input));
+    for (k, input) in model.inputs().iter().enumerate() {
+        let _ = writeln!(s, "input {k:<4} {}", describe_tensor(input));
+    }
     let _ = writeln!(
         s,
         "output     {}",
@@ -263,7 +305,7 @@ pub fn describe(model: &ValidatedModel, bytes: &[u8]) -> String {
         let _ = writeln!(
             s,
             "  [{i:>3}] op {:>3} {:<18} ({}) → a{}  {}",
-            layer.source_index,
+            source(layer.source_index),
             layer.op.name(),
             inputs.join(", "),
             i + 1,
@@ -288,18 +330,69 @@ fn inspect(path: &Path) -> Result<()> {
     Ok(())
 }
 
-fn run(path: &Path, input_path: &Path, dump: Option<&Path>) -> Result<()> {
-    let model = load_model(path)?;
-    let input = read(input_path, "input")?;
-    if input.len() != model.input_len() {
+/// TFLite's `AffineQuantize` of one real value: `round(x / scale) + zero_point`, clamped to
+/// int8 (the division in `f32`, rounding half away from zero).
+pub fn quantize_f32(x: f32, info: &TensorInfo) -> i8 {
+    let scale = f32::from_bits(info.scale_bits);
+    let q = (x / scale).round() as i64 + info.zero_point as i64;
+    q.clamp(-128, 127) as i8
+}
+
+/// TFLite's `Dequantize` of one int8 value: `scale · (q − zero_point)` in `f32`.
+pub fn dequantize(q: i8, info: &TensorInfo) -> f32 {
+    f32::from_bits(info.scale_bits) * (q as i32 - info.zero_point) as f32
+}
+
+/// The job input for a model: each input file checked against its tensor, concatenated in
+/// order. Float inputs are quantized at the edge.
+pub fn read_inputs(model: &ValidatedModel, int8: &[PathBuf], float: &[PathBuf]) -> Result<Vec<u8>> {
+    let tensors = model.inputs();
+    let (files, is_float) = if float.is_empty() {
+        (int8, false)
+    } else {
+        (float, true)
+    };
+    if files.len() != tensors.len() {
         bail!(
-            "{}: the input holds {} bytes, but the model's input {} needs {}",
-            input_path.display(),
-            input.len(),
-            describe_tensor(&model.model().input),
-            model.input_len()
+            "the model has {} input(s), {} given (one --input{} per input, in order)",
+            tensors.len(),
+            files.len(),
+            if is_float { "-f32" } else { "" }
         );
     }
+    let mut all = Vec::with_capacity(model.input_len());
+    for (k, (file, tensor)) in files.iter().zip(&tensors).enumerate() {
+        let bytes = read(file, "input")?;
+        let elements = tensor.element_count().unwrap_or(0) as usize;
+        let size = if is_float { 4 } else { 1 };
+        if bytes.len() != elements * size {
+            bail!(
+                "{}: the input holds {} bytes, but the model's input {k} {} needs {}",
+                file.display(),
+                bytes.len(),
+                describe_tensor(tensor),
+                elements * size
+            );
+        }
+        if is_float {
+            if tensor.scale_bits == 0 || !f32::from_bits(tensor.scale_bits).is_normal() {
+                bail!("the model's input {k} has no real scale to quantize with");
+            }
+            all.extend(
+                bytes.chunks_exact(4).map(|c| {
+                    quantize_f32(f32::from_le_bytes([c[0], c[1], c[2], c[3]]), tensor) as u8
+                }),
+            );
+        } else {
+            all.extend_from_slice(&bytes);
+        }
+    }
+    Ok(all)
+}
+
+fn run(path: &Path, int8: &[PathBuf], float: &[PathBuf], dump: Option<&Path>) -> Result<()> {
+    let model = load_model(path)?;
+    let input = read_inputs(&model, int8, float)?;
     if let Some(dir) = dump {
         fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
@@ -307,6 +400,9 @@ fn run(path: &Path, input_path: &Path, dump: Option<&Path>) -> Result<()> {
     let mut write_error = None;
     let execution = model.run_with(vigil_engine::as_i8(&input), |i, out| {
         if let (Some(dir), None) = (dump, &write_error) {
+            if layers[i].source_index == NO_SOURCE_OPERATOR {
+                return;
+            }
             let file = dir.join(format!("layer_{}.bin", layers[i].source_index));
             if let Err(e) = fs::write(&file, vigil_engine::as_u8(out)) {
                 write_error =
@@ -319,11 +415,20 @@ fn run(path: &Path, input_path: &Path, dump: Option<&Path>) -> Result<()> {
     }
     let values: Vec<String> = execution.output.iter().map(i8::to_string).collect();
     println!("output [{}]", values.join(", "));
+    if !float.is_empty() {
+        let out_info = &layers[layers.len() - 1].output;
+        let reals: Vec<String> = execution
+            .output
+            .iter()
+            .map(|&q| dequantize(q, out_info).to_string())
+            .collect();
+        println!("output (real) [{}]", reals.join(", "));
+    }
     println!("trace");
     for (i, hash) in execution.trace.iter().enumerate() {
         println!(
             "  {i:>3} op {:>3} {:<18} 0x{}",
-            layers[i].source_index,
+            source(layers[i].source_index),
             layers[i].op.name(),
             hex::encode(hash)
         );

@@ -1,4 +1,5 @@
-//! `vigil status`: the chain at a glance: head, executors, open jobs and their windows, disputes.
+//! `vigil status`: the chain at a glance: head, executors and their offers, watchers, open jobs,
+//! their windows and audits, disputes.
 
 use anyhow::{Context, Result};
 
@@ -55,6 +56,73 @@ async fn status(args: ChainArgs) -> Result<()> {
             chain::format_balance(info.locked),
             info.open_jobs
         );
+        let offer = &info.offer;
+        let capacity = match offer.capacity {
+            u32::MAX => "no limit but the bond".to_string(),
+            n => format!("at most {n} open"),
+        };
+        let models = match &offer.models {
+            None => "every model".to_string(),
+            Some(list) => list
+                .0
+                .iter()
+                .map(chain::hex32)
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        println!(
+            "      offer: {} + {:.3}% of the collateral per job; {capacity}; {models}",
+            chain::format_balance(offer.base_fee),
+            offer.collateral_rate.0 as f64 / 10_000_000.0
+        );
+    }
+
+    let mut watchers = storage
+        .iter(api::storage().inference().watchers(), ())
+        .await
+        .context("cannot list Inference.Watchers")?;
+    let watching = storage
+        .try_fetch(api::storage().inference().watcher_list(), ())
+        .await
+        .context("cannot read Inference.WatcherList")?
+        .map(|list| list.decode())
+        .transpose()
+        .context("cannot decode Inference.WatcherList")?
+        .map(|list| list.0)
+        .unwrap_or_default();
+    let mut watcher_rows = Vec::new();
+    while let Some(entry) = watchers.next().await {
+        let entry = entry.context("cannot read a watcher")?;
+        let (who,) = entry
+            .key()
+            .context("watcher key")?
+            .decode()
+            .context("watcher key")?;
+        let info = entry.value().decode().context("cannot decode a watcher")?;
+        watcher_rows.push((who, info));
+    }
+    let probability = at
+        .constants()
+        .entry(api::constants().inference().audit_probability())
+        .context("cannot read Inference.AuditProbability")?;
+    println!(
+        "watchers  {} (each claim is audited with probability {:.0}%)",
+        watcher_rows.len(),
+        probability.0 as f64 / 10_000_000.0
+    );
+    for (who, info) in &watcher_rows {
+        let state = match info.unbonding_at {
+            Some(at) => format!(", unbonding until #{at}"),
+            None if !watching.contains(who) => {
+                ", SUSPENDED (missed an audit; drawn for none until registered again)".to_string()
+            }
+            None => String::new(),
+        };
+        println!(
+            "  {who}  stake {}, {} open audit(s){state}",
+            chain::format_balance(info.stake),
+            info.open_audits
+        );
     }
 
     // Open jobs through the settlement queue; settled ones still kept through the expiry queue
@@ -107,10 +175,24 @@ async fn status(args: ChainArgs) -> Result<()> {
                 "assigned to {}; claim due by #{}",
                 job.executor, job.deadline
             ),
-            _ => format!(
-                "claimed by {}; challenge window until #{}",
-                job.executor, job.deadline
-            ),
+            _ => {
+                let audit = storage
+                    .try_fetch(api::storage().inference().audits(), (*job_id,))
+                    .await
+                    .context("cannot read Inference.Audits")?
+                    .map(|a| a.decode())
+                    .transpose()
+                    .context("cannot decode an audit")?;
+                let audit = match audit {
+                    Some(a) if a.attested => format!("; audited by {}: attested", a.watcher),
+                    Some(a) => format!("; audited by {} (layer {})", a.watcher, a.layer),
+                    None => String::new(),
+                };
+                format!(
+                    "claimed by {}; challenge window until #{}{audit}",
+                    job.executor, job.deadline
+                )
+            }
         };
         println!("  job {job_id}: {what} ({left} blocks left)");
     }

@@ -6,7 +6,7 @@
 //! here and the `RESHAPE` takes its shape from its output tensor. They become no layer.
 
 use super::{ImportError, Importer, Value};
-use crate::tflite::{BuiltinOptions, TensorType};
+use crate::tflite::{BuiltinOp, BuiltinOptions, TensorType};
 
 /// A value known at import.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,19 +16,25 @@ pub enum Folded {
 }
 
 /// The operators that can be folded.
-const FOLDABLE: &[&str] = &["SHAPE", "STRIDED_SLICE", "PACK", "CONCATENATION"];
+const FOLDABLE: &[BuiltinOp] = &[
+    BuiltinOp::SHAPE,
+    BuiltinOp::STRIDED_SLICE,
+    BuiltinOp::PACK,
+    BuiltinOp::CONCATENATION,
+];
 
 /// Folds the operator if it only computes on static int32 values, else returns `None`.
 pub(super) fn try_fold(
     importer: &Importer<'_>,
-    name: &str,
+    op: BuiltinOp,
     options: &BuiltinOptions,
     inputs: &[Option<usize>],
     output: usize,
 ) -> Result<Option<Folded>, ImportError> {
-    if !FOLDABLE.contains(&name) || importer.tensors[output].tensor_type != TensorType::Int32 {
+    if !FOLDABLE.contains(&op) || importer.tensors[output].tensor_type != TensorType::Int32 {
         return Ok(None);
     }
+    let name = op.to_string();
     let int32 = |k: usize| -> Result<Vec<i32>, ImportError> {
         let index = inputs
             .get(k)
@@ -37,8 +43,8 @@ pub(super) fn try_fold(
             .ok_or_else(|| ImportError::Invalid(format!("{name} lacks input {k}")))?;
         importer.int32_constant(index, &format!("{name} input {k}"))
     };
-    let folded = match (name, options) {
-        ("SHAPE", _) => {
+    let folded = match (op, options) {
+        (BuiltinOp::SHAPE, _) => {
             let index = inputs
                 .first()
                 .copied()
@@ -51,7 +57,7 @@ pub(super) fn try_fold(
                 shape.iter().map(|&d| d as i32).collect()
             }
         }
-        ("STRIDED_SLICE", BuiltinOptions::StridedSlice(o)) => {
+        (BuiltinOp::STRIDED_SLICE, BuiltinOptions::StridedSlice(o)) => {
             let (data, begin, end, strides) = (int32(0)?, int32(1)?, int32(2)?, int32(3)?);
             if begin.len() != 1
                 || end.len() != 1
@@ -74,7 +80,7 @@ pub(super) fn try_fold(
                 o.offset,
             )?
         }
-        ("PACK", BuiltinOptions::Pack(o)) => {
+        (BuiltinOp::PACK, BuiltinOptions::Pack(o)) => {
             if o.axis != 0 {
                 return Err(ImportError::Unsupported(
                     "PACK of static values along an axis other than 0".into(),
@@ -86,7 +92,7 @@ pub(super) fn try_fold(
             }
             out
         }
-        ("CONCATENATION", _) => {
+        (BuiltinOp::CONCATENATION, _) => {
             let mut out = Vec::new();
             for k in 0..inputs.len() {
                 out.extend(int32(k)?);

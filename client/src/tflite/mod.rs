@@ -50,9 +50,10 @@ pub mod schema;
 pub use flatbuffer::{FlatbufferError, FlatbufferErrorKind};
 pub use ops::BuiltinOp;
 pub use schema::{
-    parse, Activation, AddOptions, Buffer, BuiltinOptions, ConcatenationOptions, Conv2DOptions,
-    DepthwiseConv2DOptions, FullyConnectedOptions, LeakyReluOptions, MulOptions, Operator,
-    OperatorCode, PackOptions, Padding, Pool2DOptions, Quantization, ReducerOptions,
-    ReshapeOptions, ShapeOptions, SoftmaxOptions, SqueezeOptions, StridedSliceOptions, SubOptions,
-    Subgraph, Tensor, TensorType, TfliteError, TfliteModel, WeightsFormat,
+    parse, Activation, AddOptions, BatchMatMulOptions, Buffer, BuiltinOptions,
+    ConcatenationOptions, Conv2DOptions, DepthwiseConv2DOptions, FullyConnectedOptions,
+    GatherOptions, LeakyReluOptions, MulOptions, Operator, OperatorCode, PackOptions, Padding,
+    Pool2DOptions, Quantization, ReducerOptions, ReshapeOptions, ShapeOptions, SoftmaxOptions,
+    SqueezeOptions, StridedSliceOptions, SubOptions, Subgraph, Tensor, TensorType, TfliteError,
+    TfliteModel, WeightsFormat,
 };

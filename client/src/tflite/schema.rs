@@ -603,6 +603,26 @@ pub struct SqueezeOptions {
     pub squeeze_dims: Vec<i32>,
 }
 
+/// `GatherOptions`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GatherOptions {
+    /// The dimension of the first input indexed.
+    pub axis: i32,
+    /// Leading dimensions shared by both inputs.
+    pub batch_dims: i32,
+}
+
+/// `BatchMatMulOptions`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchMatMulOptions {
+    /// Transpose the first input's last two dimensions.
+    pub adj_x: bool,
+    /// Transpose the second input's last two dimensions.
+    pub adj_y: bool,
+    /// Hybrid (float-activation) models only.
+    pub asymmetric_quantize_inputs: bool,
+}
+
 /// The `builtin_options` union of an operator, for the option tables this
 /// reader decodes. The variant reflects the union's type field; it is not
 /// checked against the operator code.
@@ -644,6 +664,10 @@ pub enum BuiltinOptions {
     Squeeze(SqueezeOptions),
     /// Union type 75.
     LeakyRelu(LeakyReluOptions),
+    /// Union type 23.
+    Gather(GatherOptions),
+    /// Union type 101.
+    BatchMatMul(BatchMatMulOptions),
     /// Any other options table, by union type; its contents are not read.
     Other(u8),
 }
@@ -667,6 +691,8 @@ pub mod options_type {
     pub const SHAPE: u8 = 55;
     pub const PACK: u8 = 59;
     pub const LEAKY_RELU: u8 = 75;
+    pub const GATHER: u8 = 23;
+    pub const BATCH_MATMUL: u8 = 101;
 }
 
 impl TfliteModel {
@@ -1186,6 +1212,15 @@ impl<'a> Reader<'a> {
                 ty::PACK => BuiltinOptions::Pack(PackOptions {
                     values_count: o.i32(0, 0)?,
                     axis: o.i32(1, 0)?,
+                }),
+                ty::GATHER => BuiltinOptions::Gather(GatherOptions {
+                    axis: o.i32(0, 0)?,
+                    batch_dims: o.i32(1, 0)?,
+                }),
+                ty::BATCH_MATMUL => BuiltinOptions::BatchMatMul(BatchMatMulOptions {
+                    adj_x: o.bool(0, false)?,
+                    adj_y: o.bool(1, false)?,
+                    asymmetric_quantize_inputs: o.bool(2, false)?,
                 }),
                 ty::LEAKY_RELU => BuiltinOptions::LeakyRelu(LeakyReluOptions {
                     alpha: o.get(0, 0.0f32)?,

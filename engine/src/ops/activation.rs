@@ -8,6 +8,10 @@
 //! leaky:    out = clamp(requantize(x, x ≥ 0 ? M_identity : M_alpha) + zo)
 //! clamp:    out = clamp(in)
 //! ```
+//!
+//! Mirrors `reference_integer_ops::Logistic` and `reference_integer_ops::Tanh` (int8),
+//! `reference_ops::QuantizeLeakyRelu`, and TFLite Micro's `Relu6Quantized`
+//! (`activations_common.cc`).
 
 use super::{
     bytes_touched, check_accumulator, check_zero_point, elements, expect_inputs, Activation,

@@ -11,6 +11,10 @@
 //!
 //! With `|a − za| ≤ 255` and `left_shift ≤ 22`, every shifted value is below `2^30` and the
 //! multipliers are below one, so the sum fits `i32`.
+//!
+//! Mirrors `reference_integer_ops::Add` / `reference_integer_ops::BroadcastAdd4DSlow` (`ADD`) and
+//! `reference_ops::BroadcastQuantSubSlow` (`SUB`), as TFLite Micro's `add.cc` and `sub.cc` call
+//! them for int8.
 
 use super::broadcast::{broadcasts, walk};
 use super::{bytes_touched, check_zero_point, elements, expect_inputs, Activation};

@@ -4,6 +4,9 @@
 //! mul: out = clamp(requantize((a − za) · (b − zb), M) + zo)      M = sa · sb / so
 //! max: out = max(a, b)       min: out = min(a, b)     (inputs and output share quantization)
 //! ```
+//!
+//! Mirrors `reference_integer_ops::Mul` / `reference_integer_ops::BroadcastMul4DSlow` (`MUL`) and
+//! `reference_ops::MaximumMinimumBroadcastSlow` (`MAXIMUM`, `MINIMUM`).
 
 use super::broadcast::{broadcasts, walk};
 use super::{

@@ -1,5 +1,8 @@
 //! Numpy-style broadcasting of two activations to an output shape, shared by the binary
 //! operators (`ADD`, `SUB`, `MUL`, `MAXIMUM`, `MINIMUM`).
+//!
+//! Mirrors the index arithmetic of `reference_ops::BroadcastBinaryFunction4DSlow`
+//! (`NdArrayDescsForElementwiseBroadcast`), generalised to the engine's rank limit.
 
 use super::Activation;
 use crate::limits::MAX_RANK;

@@ -1,4 +1,6 @@
 //! `CONCATENATION` of activations that share the output's scale and zero point.
+//!
+//! Mirrors `reference_ops::Concatenation`.
 
 use super::{bytes_touched, check_zero_point, Activation};
 use crate::cost::LayerCost;

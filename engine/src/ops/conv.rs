@@ -8,6 +8,8 @@
 //!
 //! where `I` is the filter's input depth, `g = o / (O / groups)` the group of output channel `o`,
 //! and taps that fall outside the image are skipped (implicit zero padding of the real value).
+//!
+//! Mirrors `reference_integer_ops::ConvPerChannel`.
 
 use super::{
     bias_for, bytes_touched, check_accumulator, check_bias, check_multipliers, check_window,

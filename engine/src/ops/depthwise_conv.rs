@@ -7,6 +7,8 @@
 //! ```
 //!
 //! with `m` the depth multiplier; taps outside the image are skipped.
+//!
+//! Mirrors `reference_integer_ops::DepthwiseConvPerChannel`.
 
 use super::{
     bias_for, bytes_touched, check_accumulator, check_bias, check_multipliers, check_window,

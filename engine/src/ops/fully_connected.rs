@@ -6,6 +6,9 @@
 //!
 //! The input is read as `[batches, depth]` whatever its rank (TFLite flattens it the same way),
 //! with `batches = elements(output) / units`.
+//!
+//! Mirrors `reference_integer_ops::FullyConnected` (per-tensor) and
+//! `reference_integer_ops::FullyConnectedPerChannel`.
 
 use super::{
     bias_for, bytes_touched, check_accumulator, check_bias, check_multipliers, check_zero_point,

@@ -10,6 +10,9 @@
 //!
 //! Every intermediate is an `i16`, as in the reference kernel; the 16-bit multiplications are
 //! gemmlowp's (`srdhm16` rounds, `sdhm16` truncates).
+//!
+//! Mirrors `reference_ops::HardSwish` (the int8 path of `hard_swish.h`), with the constants of
+//! TFLite Micro's `HardSwishPrepare`.
 
 use super::{bytes_touched, check_zero_point, elements, expect_inputs, Activation};
 use crate::cost::LayerCost;

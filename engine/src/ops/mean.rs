@@ -10,6 +10,11 @@
 //! where `M'` folds `1/n` into `input_scale / output_scale`: from that ratio's multiplier
 //! `(m, s)`, with `k = min(floor(log2 n), 32, 31 + s)`, `M' = (⌊m · 2^k / n⌋, s − k)`. The
 //! importer derives `M'`; the engine checks only that it is well formed.
+//!
+//! Mirrors TFLite Micro's `EvalIntegerMean` in `reduce_common.cc`, which calls
+//! `reference_ops::QuantizedMeanOrSum` whatever the quantization; the importer always gives `M'`.
+//! The truncating form (no rescale) is older TFLite Micro's `reference_ops::Mean` for a kept
+//! quantization, still accepted so that models imported before keep their meaning.
 
 use alloc::vec;
 

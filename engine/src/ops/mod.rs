@@ -11,20 +11,28 @@
 
 pub mod activation;
 pub mod add;
+pub mod batch_matmul;
 pub mod binary;
 pub mod broadcast;
 pub mod concatenation;
+pub mod constant;
 pub mod conv;
 pub mod depthwise_conv;
 pub mod fast;
 pub mod fully_connected;
+pub mod gather;
 pub mod hard_swish;
+pub mod input;
 pub mod mean;
 pub mod pad;
 pub mod pool;
 pub mod requantize;
 pub mod reshape;
+pub mod rsqrt;
 pub mod softmax;
+pub mod squared_difference;
+pub mod strided_slice;
+pub mod transpose;
 
 use crate::cost::LayerCost;
 use crate::error::EngineError;
@@ -64,6 +72,15 @@ pub fn check(index: u32, layer: &Layer, inputs: &[&TensorInfo]) -> Result<LayerC
         Op::LeakyRelu(op) => activation::check_leaky_relu(index, op, inputs, out),
         Op::Clamp(clamp) => activation::check_clamp(index, clamp, inputs, out),
         Op::HardSwish(op) => hard_swish::check(index, op, inputs, out),
+        Op::Transpose(op) => transpose::check(index, op, inputs, out),
+        Op::StridedSlice(op) => strided_slice::check(index, op, inputs, out),
+        Op::Gather(op) => gather::check(index, op, inputs, out),
+        Op::BatchMatMul(op) => batch_matmul::check(index, op, inputs, out),
+        Op::Rsqrt(op) => rsqrt::check(index, op, inputs, out),
+        Op::SquaredDifference(op) => squared_difference::check(index, op, inputs, out),
+        Op::Input(op) => input::check(index, op, inputs, out),
+        Op::Constant(values) => constant::check(index, values, inputs, out),
+        Op::Lookup(op) => gather::check_lookup(index, op, inputs, out),
     }
 }
 
@@ -115,6 +132,15 @@ pub fn run_reference(layer: &Layer, inputs: &[Activation<'_>], out: &mut [i8]) {
         Op::LeakyRelu(op) => activation::run_leaky_relu(op, inputs[0], info, out),
         Op::Clamp(clamp) => activation::run_clamp(clamp, inputs[0], out),
         Op::HardSwish(op) => hard_swish::run(op, inputs[0], info, out),
+        Op::Transpose(op) => transpose::run(op, inputs[0], info, out),
+        Op::StridedSlice(op) => strided_slice::run(op, inputs[0], out),
+        Op::Gather(op) => gather::run(op, inputs[0], out),
+        Op::BatchMatMul(op) => batch_matmul::run(op, inputs[0], inputs[1], info, out),
+        Op::Rsqrt(op) => rsqrt::run(op, inputs[0], info, out),
+        Op::SquaredDifference(op) => squared_difference::run(op, inputs[0], inputs[1], info, out),
+        Op::Input(op) => input::run(op, inputs[0], out),
+        Op::Constant(values) => out.copy_from_slice(values),
+        Op::Lookup(op) => gather::run_lookup(op, inputs[0], inputs[1], out),
     }
 }
 

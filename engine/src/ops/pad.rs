@@ -1,4 +1,6 @@
 //! `PAD` and `PADV2`: the input placed inside a larger tensor filled with a constant.
+//!
+//! Mirrors `reference_ops::Pad` (`PadImpl`).
 
 use super::{bytes_touched, expect_inputs, Activation};
 use crate::cost::LayerCost;

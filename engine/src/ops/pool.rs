@@ -9,6 +9,9 @@
 //!
 //! Input and output share scale and zero point, so no requantization is needed. A window that
 //! lies entirely outside the image has no value; the validator refuses such models.
+//!
+//! Mirrors `reference_integer_ops::AveragePool` and `reference_integer_ops::MaxPool` (int8
+//! `pooling.h`).
 
 use super::{bytes_touched, check_window, check_zero_point, dims, expect_inputs, Activation};
 use crate::cost::LayerCost;

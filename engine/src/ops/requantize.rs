@@ -4,6 +4,9 @@
 //! ```text
 //! out = clamp(requantize(in − zi, M) + zo)      M = input_scale / output_scale
 //! ```
+//!
+//! Mirrors `reference_ops::Requantize` (`QUANTIZE`, int8 to int8) and TFLite Micro's
+//! `ReluQuantized` (`activations_common.cc`) for `RELU`.
 
 use super::{
     bytes_touched, check_accumulator, check_zero_point, elements, expect_inputs,

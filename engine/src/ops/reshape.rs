@@ -1,4 +1,6 @@
 //! `RESHAPE`, `SQUEEZE`, `EXPAND_DIMS`: the same bytes under a new shape.
+//!
+//! Mirrors TFLite Micro's `reshape.cc`, which copies the input's bytes unchanged.
 
 use super::{elements, expect_inputs, Activation};
 use crate::cost::LayerCost;

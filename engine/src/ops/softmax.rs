@@ -10,6 +10,9 @@
 //! Differences below `diff_min` contribute zero and give −128 (their `d · M` would not fit Q5.26).
 //! The exponential comes from [`exp_on_negative_values`], the sum is kept in Q12.19 and inverted
 //! by [`reciprocal`]. The output scale is 1/256 and its zero point −128, fixed by the operator.
+//!
+//! Mirrors `reference_ops::Softmax` (the quantized overload in `softmax.h`), with the constants of
+//! `PreprocessSoftmaxScaling`.
 
 use super::{bytes_touched, check_zero_point, elements, expect_inputs, Activation};
 use crate::cost::LayerCost;

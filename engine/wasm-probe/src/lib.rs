@@ -91,3 +91,37 @@ pub unsafe extern "C" fn run(model_ptr: *const u8, model_len: usize, input_ptr: 
     core::mem::forget(result);
     ptr
 }
+
+/// Runs one layer of a model on its input activations, concatenated in the layer's order (the
+/// computation a dispute makes); returns `[status: u32 LE][output_len: u32 LE][output bytes]`.
+///
+/// # Safety
+/// The pointers must come from `alloc` with at least the given lengths.
+#[no_mangle]
+pub unsafe extern "C" fn run_layer(model_ptr: *const u8, model_len: usize, layer: usize, inputs_ptr: *const u8, inputs_len: usize) -> *const u8 {
+    let model = core::slice::from_raw_parts(model_ptr, model_len);
+    let inputs = vigil_engine::as_i8(core::slice::from_raw_parts(inputs_ptr, inputs_len));
+    let outcome = vigil_engine::decode_model(model).and_then(|m| {
+        let ids = m.layer_inputs(layer).to_vec();
+        let mut parts = Vec::new();
+        let mut at = 0usize;
+        for id in ids {
+            let len = m.activation(id).and_then(|a| a.element_count()).unwrap_or(0) as usize;
+            parts.push(inputs.get(at..at + len).unwrap_or(&[]));
+            at += len;
+        }
+        m.run_layer(layer, &parts)
+    });
+    let mut result = Vec::new();
+    match outcome {
+        Ok(out) => {
+            result.extend_from_slice(&0u32.to_le_bytes());
+            result.extend_from_slice(&(out.len() as u32).to_le_bytes());
+            result.extend_from_slice(vigil_engine::as_u8(&out));
+        }
+        Err(e) => result.extend_from_slice(&(e.code() as u32).to_le_bytes()),
+    }
+    let ptr = result.as_ptr();
+    core::mem::forget(result);
+    ptr
+}

@@ -18,7 +18,7 @@ fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
     let who: T::AccountId = account(name, index, 0);
     let amount = T::MinExecutorBond::get()
         .saturating_mul(100u32.into())
-        .saturating_add(T::JobCollateral::get().saturating_mul(100u32.into()));
+        .saturating_add(T::MinJobCollateral::get().saturating_mul(100u32.into()));
     T::Currency::set_balance(&who, amount);
     who
 }
@@ -28,6 +28,16 @@ fn executor<T: Config>(index: u32) -> T::AccountId {
     Inference::<T>::register_executor(
         RawOrigin::Signed(who.clone()).into(),
         T::MinExecutorBond::get(),
+    )
+    .expect("a funded account can register");
+    who
+}
+
+fn watcher<T: Config>(index: u32) -> T::AccountId {
+    let who = funded::<T>("watcher", index);
+    Inference::<T>::register_watcher(
+        RawOrigin::Signed(who.clone()).into(),
+        T::MinWatcherStake::get(),
     )
     .expect("a funded account can register");
     who
@@ -49,9 +59,15 @@ fn input_for(model: &vigil_engine::ValidatedModel) -> Vec<u8> {
 
 fn submit<T: Config>(model: ModelId, input: Vec<u8>) -> JobId {
     let requester = funded::<T>("requester", 0);
-    Inference::<T>::do_submit_job(requester, model, input, T::MinJobFee::get())
-        .expect("an executor is available")
-        .0
+    Inference::<T>::do_submit_job(
+        requester,
+        model,
+        input,
+        T::MinJobFee::get(),
+        T::MinJobCollateral::get(),
+    )
+    .expect("an executor is available")
+    .0
 }
 
 /// A job on the one-layer `model`, claimed falsely (every output byte zero) by a registered
@@ -134,6 +150,7 @@ mod benchmarks {
             model_id,
             input,
             T::MinJobFee::get(),
+            T::MinJobCollateral::get(),
         );
 
         let job = Jobs::<T>::get(0).expect("submitted");
@@ -332,6 +349,122 @@ mod benchmarks {
         }
 
         assert!(Jobs::<T>::get(job).is_none() && Claims::<T>::get(job).is_none());
+    }
+
+    /// `m`: models listed in the offer, each checked to be registered.
+    #[benchmark]
+    fn set_offer(m: Linear<0, { T::MaxOfferModels::get() }>) {
+        let who = executor::<T>(0);
+        let models: Vec<ModelId> = (0..m).map(|i| dense_model::<T>(16, 1 + i).0).collect();
+
+        #[extrinsic_call]
+        _(
+            RawOrigin::Signed(who.clone()),
+            T::MinJobFee::get(),
+            sp_runtime::Perbill::from_percent(1),
+            10,
+            Some(models),
+        );
+
+        assert_eq!(Executors::<T>::get(&who).unwrap().offer.capacity, 10);
+    }
+
+    #[benchmark]
+    fn register_watcher() {
+        for i in 1..T::MaxWatchers::get() {
+            watcher::<T>(i);
+        }
+        let who = funded::<T>("watcher", 0);
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(who.clone()), T::MinWatcherStake::get());
+
+        assert!(Watchers::<T>::contains_key(&who));
+    }
+
+    #[benchmark]
+    fn unregister_watcher() {
+        for i in 1..T::MaxWatchers::get() {
+            watcher::<T>(i);
+        }
+        let who = watcher::<T>(0);
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(who.clone()));
+
+        assert!(Watchers::<T>::get(&who).unwrap().unbonding_at.is_some());
+    }
+
+    #[benchmark]
+    fn withdraw_watcher_stake() {
+        let who = watcher::<T>(0);
+        Inference::<T>::unregister_watcher(RawOrigin::Signed(who.clone()).into()).unwrap();
+        let at = frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingDelay::get());
+        frame_system::Pallet::<T>::set_block_number(at);
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(who.clone()));
+
+        assert!(!Watchers::<T>::contains_key(&who));
+    }
+
+    /// `n`: KiB of the attested activation, which the call hashes (the output of a `PAD` layer
+    /// of `n` KiB, audited directly).
+    #[benchmark]
+    fn attest(n: Linear<1, { T::Models::limits().max_activation_bytes / 1024 }>) {
+        let executor = executor::<T>(0);
+        let who = watcher::<T>(0);
+        let bytes = testing::pad_to_width(n * 1024).encode();
+        let model = vigil_engine::decode_model(&bytes).expect("a valid model");
+        let model_id = T::Models::register_for_benchmark(bytes);
+        let input = input_for(&model);
+        let job = submit::<T>(model_id, input.clone());
+        let exec = model.run(as_i8(&input)).unwrap();
+        let activation = as_u8(&exec.output).to_vec();
+        Inference::<T>::do_post_claim(executor, job, activation.clone(), exec.trace).unwrap();
+        Audits::<T>::insert(
+            job,
+            Audit {
+                watcher: who.clone(),
+                layer: 0,
+                attested: false,
+            },
+        );
+        Watchers::<T>::mutate(&who, |w| w.as_mut().unwrap().open_audits = 1);
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(who), job, activation);
+
+        assert!(Audits::<T>::get(job).unwrap().attested);
+    }
+
+    /// Drawing one claim's audit, with a seed that draws it, over a full watcher list.
+    #[benchmark]
+    fn draw_audit() {
+        let executor = executor::<T>(0);
+        for i in 0..T::MaxWatchers::get() {
+            watcher::<T>(i);
+        }
+        let (model_id, model) = dense_model::<T>(16, 16);
+        let input = input_for(&model);
+        let job = submit::<T>(model_id, input.clone());
+        let run = model.run(as_i8(&input)).unwrap();
+        Inference::<T>::do_post_claim(executor, job, as_u8(&run.output).to_vec(), run.trace)
+            .unwrap();
+        let seed = (0u32..)
+            .map(|i| i.encode())
+            .find(|seed| {
+                crate::audit::draw(seed, job, T::AuditProbability::get(), 1, 1).is_some()
+                    || T::AuditProbability::get().is_zero()
+            })
+            .expect("some seed draws an audit");
+
+        #[block]
+        {
+            Inference::<T>::draw_one(job, &seed);
+        }
+
+        assert!(T::AuditProbability::get().is_zero() || Audits::<T>::contains_key(job));
     }
 
     impl_benchmark_test_suite!(Inference, crate::mock::new_test_ext(), crate::mock::Test);

@@ -16,14 +16,17 @@
 //!
 //! prints how many sequences, calls and blocks it ran and how the calls ended.
 
-use crate::{mock::*, Claims, Executors, JobStatus, Jobs, NextJobId};
+use crate::{mock::*, Audits, Claims, Executors, JobStatus, Jobs, NextJobId};
 use alloc::collections::BTreeMap;
 use codec::Encode;
 use frame_support::{dispatch::DispatchResult, traits::fungible::Inspect};
 use pallet_models::ModelId;
+use sp_runtime::Perbill;
 use vigil_engine::{as_i8, as_u8, hash_activation, testing::TestRng};
 
-const ACCOUNTS: [AccountId; 7] = [OWNER, EXEC1, EXEC2, EXEC3, REQUESTER, CHALLENGER, POOR];
+const ACCOUNTS: [AccountId; 9] = [
+    OWNER, EXEC1, EXEC2, EXEC3, REQUESTER, CHALLENGER, POOR, WATCHER1, WATCHER2,
+];
 
 /// What the fuzz saw, for its report and its own checks.
 #[derive(Default, Debug)]
@@ -87,7 +90,7 @@ fn random_call(
         _ => next_job + rng.range(0, 3) as u64,
     };
     let before = sp_io::storage::root(sp_runtime::StateVersion::V1);
-    let (name, result): (&'static str, DispatchResult) = match rng.range(0, 100) {
+    let (name, result): (&'static str, DispatchResult) = match rng.range(0, 120) {
         0..=4 => {
             let seed = pick(rng, &[1u64, 2, 3, 4]);
             let bytes = if rng.range(0, 4) == 0 {
@@ -134,7 +137,17 @@ fn random_call(
             let len = pick(rng, &[16usize, 16, 16, 16, 16, 16, 0, 15, 17, 1 << 17]);
             let input = rng.i8s(len).iter().map(|&b| b as u8).collect();
             let fee = pick(rng, &[0, 1, 50, 500, INITIAL * 2]);
-            let result = Inference::submit_job(origin, model, input, fee)
+            let collateral = pick(
+                rng,
+                &[
+                    COLLATERAL,
+                    COLLATERAL,
+                    3 * COLLATERAL,
+                    COLLATERAL - 1,
+                    2 * MIN_BOND,
+                ],
+            );
+            let result = Inference::submit_job(origin, model, input, fee, collateral)
                 .map(|_| ())
                 .map_err(|e| e.error);
             ("submit_job", result)
@@ -174,6 +187,41 @@ fn random_call(
                 Inference::commit_challenge(origin, job_id, hash),
             )
         }
+        100..=104 => {
+            let known: Vec<ModelId> = models.iter().map(|(id, _)| *id).collect();
+            let listed = match rng.range(0, 4) {
+                0 => None,
+                1 => Some(known),
+                2 => Some(vec![[8; 32]]),
+                _ => Some(vec![known.first().copied().unwrap_or([8; 32]); 3]),
+            };
+            (
+                "set_offer",
+                Inference::set_offer(
+                    origin,
+                    pick(rng, &[0, 1, 500, 1000]),
+                    pick(
+                        rng,
+                        &[Perbill::zero(), Perbill::from_percent(10), Perbill::one()],
+                    ),
+                    pick(rng, &[0, 1, 3, u32::MAX]),
+                    listed,
+                ),
+            )
+        }
+        105..=108 => {
+            let stake = pick(rng, &[0, MIN_WATCHER_STAKE - 1, MIN_WATCHER_STAKE, 1000]);
+            (
+                "register_watcher",
+                Inference::register_watcher(origin, stake),
+            )
+        }
+        109..=110 => ("unregister_watcher", Inference::unregister_watcher(origin)),
+        111..=112 => (
+            "withdraw_watcher_stake",
+            Inference::withdraw_watcher_stake(origin),
+        ),
+        113..=119 => attest_for(rng, job_id, origin),
         _ => ("finalize_claim", Inference::finalize_claim(origin, job_id)),
     };
     if result.is_err() {
@@ -181,6 +229,40 @@ fn random_call(
         assert_eq!(before, after, "a failed {name} changed storage: {result:?}");
     }
     (name, result)
+}
+
+/// An attestation of `job_id`: mostly of an audited job, by its watcher, with the honest
+/// activation of the audited layer; otherwise from `origin`, or with noise.
+fn attest_for(
+    rng: &mut TestRng,
+    job_id: u64,
+    origin: RuntimeOrigin,
+) -> (&'static str, DispatchResult) {
+    let audited: Vec<u64> = Audits::<Test>::iter_keys().collect();
+    let job_id = match audited.is_empty() || rng.range(0, 4) == 0 {
+        true => job_id,
+        false => pick(rng, &audited),
+    };
+    let audit = Audits::<Test>::get(job_id);
+    let origin = match &audit {
+        Some(a) if rng.range(0, 4) > 0 => RuntimeOrigin::signed(a.watcher),
+        _ => origin,
+    };
+    let activation = match (audit, Jobs::<Test>::get(job_id)) {
+        (Some(a), Some(job)) if rng.range(0, 4) > 0 => {
+            match pallet_models::Pallet::<Test>::load(&job.model_id) {
+                Some(model) => activations(&model, &job.input)[a.layer as usize + 1].clone(),
+                None => vec![0; 4],
+            }
+        }
+        _ => rng.i8s(8).iter().map(|&b| b as u8).collect(),
+    };
+    (
+        "attest",
+        Inference::attest(origin, job_id, activation)
+            .map(|_| ())
+            .map_err(|e| e.error),
+    )
 }
 
 /// An output and a trace for `job_id`: honest, false at a random layer, or malformed.
@@ -265,13 +347,19 @@ fn run(sequences: u64, steps: u64, seed: u64) -> Report {
             SettlementsPerBlock::set(pick(&mut rng, &[1, 2, 4, 8]));
             JobDepositBase::set(pick(&mut rng, &[0, 5]));
             JobDepositPerByte::set(pick(&mut rng, &[0, 1]));
+            AuditChance::set(pick(
+                &mut rng,
+                &[Perbill::zero(), Perbill::from_percent(50), Perbill::one()],
+            ));
             let issuance = Balances::total_issuance();
-            // A model and two executors to start with, so that jobs flow from the first call.
+            // A model, two executors and a watcher to start with, so that jobs flow from the first call.
             let mut models = vec![(register_tiny_model(1), 1u64)];
             for executor in [EXEC1, EXEC2] {
                 Inference::register_executor(RuntimeOrigin::signed(executor), 5 * MIN_BOND)
                     .expect("funded executors register");
             }
+            Inference::register_watcher(RuntimeOrigin::signed(WATCHER1), MIN_WATCHER_STAKE)
+                .expect("a funded watcher registers");
             for _ in 0..steps {
                 if rng.range(0, 4) == 0 {
                     let blocks = pick(&mut rng, &[1u64, 1, 2, 5, 12]);
@@ -283,6 +371,15 @@ fn run(sequences: u64, steps: u64, seed: u64) -> Report {
                         issuance - Burned::get(),
                         "total issuance fell by exactly what was burned"
                     );
+                } else if rng.range(0, 8) == 0 && Audits::<Test>::iter_keys().next().is_some() {
+                    // A watcher answering one of its audits.
+                    let before = sp_io::storage::root(sp_runtime::StateVersion::V1);
+                    let (name, result) = attest_for(&mut rng, 0, RuntimeOrigin::signed(WATCHER2));
+                    if result.is_err() {
+                        let after = sp_io::storage::root(sp_runtime::StateVersion::V1);
+                        assert_eq!(before, after, "a failed attest changed storage: {result:?}");
+                    }
+                    report.count(name, &result);
                 } else {
                     let (name, result) = random_call(&mut rng, &mut models);
                     report.count(name, &result);
@@ -353,6 +450,10 @@ fn fuzz_calls_and_blocks_keep_every_invariant() {
         "challenge: LayerInputTooLarge",
         "post_claim: NotAssignedExecutor",
         "submit_job: WrongInputLength",
+        "set_offer: ok",
+        "register_watcher: ok",
+        "attest: ok",
+        "attest: NotAssignedWatcher",
     ] {
         assert!(
             report.outcomes.contains_key(needed),

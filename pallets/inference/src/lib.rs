@@ -9,9 +9,15 @@
 //!
 //! - *Executor*: an account registered with a bond ([`Pallet::register_executor`]), held with
 //!   [`HoldReason::ExecutorBond`]. Its *free collateral* is `bond - locked`.
-//! - *Collateral*: [`Config::JobCollateral`], locked from the executor's bond for every open job.
-//! - *Job* ([`types::Job`]): a model id, an input tensor and a fee held from the requester
-//!   ([`HoldReason::JobFee`]).
+//! - *Offer* ([`types::Offer`], [`Pallet::set_offer`]): what an executor takes on: which models,
+//!   the least fee (a base plus a rate on the collateral) and how many jobs at once. The chain
+//!   assigns it only jobs that match ([`market`]).
+//! - *Collateral*: chosen by the requester for each job, at least [`Config::MinJobCollateral`];
+//!   locked from the executor's bond while the job is open, slashed if it lies or stays silent.
+//! - *Job* ([`types::Job`]): a model id, an input tensor, a fee held from the requester
+//!   ([`HoldReason::JobFee`]) and the collateral.
+//! - *Watcher* and *audit* ([`audit`]): a staked account drawn at random to check a claim; paid
+//!   a share of the fee when it shows the activation the claim committed to, slashed when silent.
 //! - *Claim* ([`types::Claim`]): the output and the trace; `trace[i]` is
 //!   `hash_activation(output of layer i)`, so the last entry is the hash of the output.
 //! - *Challenge*: a dispute of layer `i` with the activations feeding it. The challenger's bond
@@ -33,7 +39,8 @@
 //! ```
 //!
 //! - `submit_job`: the chain picks the executor round robin over registered executors, skipping
-//!   those whose free collateral is below `JobCollateral`. The claim is due by
+//!   those whose offer does not serve the model, asks more than the fee for the job's collateral,
+//!   is at capacity, or whose free collateral is below the job's. The claim is due by
 //!   `now + ClaimTimeout`.
 //! - `post_claim`: only the assigned executor, only once, before the claim deadline; the trace has
 //!   one hash per layer and its last entry is the hash of the output. The window closes at
@@ -41,7 +48,10 @@
 //!   `window` being [`ChallengeWindowBlocks`], set at genesis, at most `ChallengeWindow`.
 //! - Finalization: automatic in `on_initialize`, or by anyone with [`Pallet::finalize_claim`] once
 //!   `now > challenge_deadline`. The fee goes to the executor; its collateral is unlocked.
-//! - Timeout: at `claim deadline + 1` the silent executor loses `JobCollateral` and is
+//! - Audit: in the block after the claim's, the claim is drawn for audit with probability
+//!   `AuditProbability`, and a watcher and a layer with it ([`audit`] says what the randomness
+//!   rests on). The watcher attests by the end of the window ([`Pallet::attest`]).
+//! - Timeout: at `claim deadline + 1` the silent executor loses the job's collateral and is
 //!   *suspended*: taken out of the round robin ([`Event::ExecutorSuspended`]) until it calls
 //!   `register_executor` again, so an executor that is down does not keep receiving jobs it will
 //!   miss, and a job never comes back to an executor that already let it time out. The job moves
@@ -69,13 +79,18 @@
 //!
 //! ## Money: the fate of every hold
 //!
-//! - Requester's fee: paid to the executor on finalization; released to the requester if the
-//!   claim is refuted or the job times out.
+//! - Requester's fee: paid to the executor on finalization, less `AuditFeeShare` of it to the
+//!   watcher if the claim was audited and attested; released to the requester if the claim is
+//!   refuted or the job times out.
 //! - Requester's storage deposit: `JobDepositBase + JobDepositPerByte × (input + output + 32 ×
 //!   layers)` bytes, held at `submit_job` for everything the job and its claim will keep on chain
 //!   (the executor pays nothing to store its answer, so it can always post it), released when
 //!   the job and its claim are removed, `SettledRetention` blocks after the job settled.
-//! - Executor's collateral (part of its bond): unlocked on finalization. Slashed in full if the
+//! - Watcher's stake: `WatcherPenalty` of it slashed to `OnSlash` for each audit left
+//!   unanswered by the end of its window; released by [`Pallet::withdraw_watcher_stake`],
+//!   `UnbondingDelay` blocks after [`Pallet::unregister_watcher`], with no open audit.
+//! - Executor's collateral (the job's, part of its bond): unlocked on finalization. Slashed in
+//!   full if the
 //!   claim is refuted: `ChallengerReward` goes to the first account that committed to the
 //!   refutation in a block before the reveal (nobody, if none did), `RequesterCompensation` of
 //!   it to the requester, the rest to `OnSlash`. Slashed in full if the executor misses its
@@ -92,16 +107,18 @@
 //! ### Parameters and the inequality that makes catching a lie pay
 //!
 //! ```text
-//! JobCollateral >= ChallengerBond + ChallengerReward,   ChallengerReward > 0
+//! MinJobCollateral >= ChallengerBond + ChallengerReward,   ChallengerReward > 0
 //! UnbondingDelay > ClaimTimeout × (MaxReassignments + 1) + ChallengeWindow + 1
 //! ```
 //!
 //! A challenger who catches a lie gets its bond back plus `ChallengerReward` (paid out of the
 //! slashed collateral, which covers it); the liar loses its whole collateral, at least as much as
 //! the challenger put at risk plus the reward. The reward is small next to the collateral
-//! (`ChallengerReward + RequesterCompensation × JobCollateral <= JobCollateral`, checked by
-//! `integrity_test`), so a liar that refutes itself from a second account, to keep the reward,
-//! still loses `JobCollateral - ChallengerReward`.
+//! (`ChallengerReward + RequesterCompensation × MinJobCollateral <= MinJobCollateral`, checked
+//! by `integrity_test`), so a liar that refutes itself from a second account, to keep the reward,
+//! still loses the collateral less `ChallengerReward`. `docs/economics.md` works out the rest:
+//! the audit probability at which no lie pays even when no challenger watches, a watcher's
+//! income when nobody lies, and the cost of occupying every executor.
 //!
 //! ### Commit, then reveal
 //!
@@ -128,9 +145,12 @@
 //!
 //! ## Invariants (checked by `try_state` after every test)
 //!
-//! - An executor's `ExecutorBond` hold equals its recorded `bond`; `locked = open_jobs ×
-//!   JobCollateral <= bond`; `open_jobs` equals the number of open jobs assigned to it. No other
-//!   account has an `ExecutorBond` hold. [`ExecutorList`] has no duplicates and holds registered
+//! - An executor's `ExecutorBond` hold equals its recorded `bond`; `locked <= bond` is the sum of
+//!   the collaterals of its open jobs, each at least `MinJobCollateral`; `open_jobs` equals the
+//!   number of open jobs assigned to it. No other account has an `ExecutorBond` hold.
+//! - A watcher's `WatcherStake` hold equals its recorded `stake`; `open_audits` counts the
+//!   audits drawn for it; every audit is of a claim open to challenge, on one of its layers.
+//!   [`WatcherList`] has no duplicates and holds registered watchers that are not unbonding. [`ExecutorList`] has no duplicates and holds registered
 //!   executors that are not unbonding.
 //! - A requester's `JobFee` hold equals the sum of the fees of its open jobs; accounts without
 //!   open jobs hold no `JobFee`. A requester's `StorageDeposit` hold equals the deposits of its
@@ -152,11 +172,13 @@
 extern crate alloc;
 
 pub mod adjudication;
+mod audit;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 #[cfg(test)]
 mod fuzz;
 mod impls;
+mod market;
 #[cfg(test)]
 mod mock;
 pub mod queue;
@@ -192,8 +214,15 @@ pub type ClaimOf<T> = Claim<
     <T as Config>::MaxLayers,
 >;
 /// The executor record of a runtime.
-pub type ExecutorOf<T> =
-    ExecutorInfo<BalanceOf<T>, frame_system::pallet_prelude::BlockNumberFor<T>>;
+pub type ExecutorOf<T> = ExecutorInfo<
+    BalanceOf<T>,
+    frame_system::pallet_prelude::BlockNumberFor<T>,
+    <T as Config>::MaxOfferModels,
+>;
+/// An executor's offer in a runtime.
+pub type OfferOf<T> = Offer<BalanceOf<T>, <T as Config>::MaxOfferModels>;
+/// The watcher record of a runtime.
+pub type WatcherOf<T> = WatcherInfo<BalanceOf<T>, frame_system::pallet_prelude::BlockNumberFor<T>>;
 
 /// Cost units (`macs + bytes`) per unit of the `k` component of the `challenge` weight.
 pub const COST_UNITS_PER_K: u64 = 1024;
@@ -237,6 +266,8 @@ pub mod pallet {
         StorageDeposit,
         /// A challenger's deposit for a commitment to a refutation.
         ChallengeCommitment,
+        /// A watcher's stake, part of which is slashed when it misses an audit.
+        WatcherStake,
     }
 
     #[pallet::config]
@@ -263,16 +294,41 @@ pub mod pallet {
         #[pallet::constant]
         type MinExecutorBond: Get<BalanceOf<Self>>;
 
-        /// The collateral locked from the executor's bond for each open job.
+        /// The least collateral a job may ask for. A requester asks for more when more rides on
+        /// the answer: the collateral is what a lie costs the executor.
         #[pallet::constant]
-        type JobCollateral: Get<BalanceOf<Self>>;
+        type MinJobCollateral: Get<BalanceOf<Self>>;
+
+        /// The most models an executor's offer may list (an offer may also serve all models).
+        #[pallet::constant]
+        type MaxOfferModels: Get<u32>;
+
+        /// The smallest stake a watcher may register with.
+        #[pallet::constant]
+        type MinWatcherStake: Get<BalanceOf<Self>>;
+
+        /// Slashed from a watcher's stake for each audit it leaves unanswered.
+        #[pallet::constant]
+        type WatcherPenalty: Get<BalanceOf<Self>>;
+
+        /// The chance that a claim is audited.
+        #[pallet::constant]
+        type AuditProbability: Get<Perbill>;
+
+        /// The part of an audited job's fee paid to the watcher that attested it.
+        #[pallet::constant]
+        type AuditFeeShare: Get<Perbill>;
+
+        /// The most watchers registered at once.
+        #[pallet::constant]
+        type MaxWatchers: Get<u32>;
 
         /// The bond a challenger posts with a challenge.
         #[pallet::constant]
         type ChallengerBond: Get<BalanceOf<Self>>;
 
         /// Paid, out of the executor's slashed collateral, to the first challenger that committed
-        /// to the refutation (see [`Pallet::commit_challenge`]). Small next to `JobCollateral`,
+        /// to the refutation (see [`Pallet::commit_challenge`]). Small next to `MinJobCollateral`,
         /// so that a liar who challenges itself still loses most of its collateral.
         #[pallet::constant]
         type ChallengerReward: Get<BalanceOf<Self>>;
@@ -418,6 +474,31 @@ pub mod pallet {
         ValueQuery,
     >;
 
+    /// Registered watchers.
+    #[pallet::storage]
+    pub type Watchers<T: Config> =
+        StorageMap<_, Blake2_128Concat, T::AccountId, WatcherOf<T>, OptionQuery>;
+
+    /// Watchers taking audits, in registration order (audits are drawn over it).
+    #[pallet::storage]
+    pub type WatcherList<T: Config> =
+        StorageValue<_, BoundedVec<T::AccountId, T::MaxWatchers>, ValueQuery>;
+
+    /// The audits of claims still open to challenge.
+    #[pallet::storage]
+    pub type Audits<T: Config> =
+        StorageMap<_, Twox64Concat, JobId, Audit<T::AccountId>, OptionQuery>;
+
+    /// Claims whose audit is still to be drawn, by block: the block after the one that included
+    /// the claim, whose parent hash is the draw's seed.
+    #[pallet::storage]
+    pub type AuditQueue<T: Config> =
+        StorageMap<_, Twox64Concat, BlockNumberFor<T>, queue::Bucket<T>, ValueQuery>;
+
+    /// The earliest block whose bucket in [`AuditQueue`] may hold claims.
+    #[pallet::storage]
+    pub type AuditCursor<T: Config> = StorageValue<_, BlockNumberFor<T>, OptionQuery>;
+
     /// The challenge window of this chain, set at genesis (e.g. short on a development chain);
     /// at most, and by default, [`Config::ChallengeWindow`].
     #[pallet::storage]
@@ -471,6 +552,48 @@ pub mod pallet {
         },
         /// An executor missed a claim deadline and takes no new jobs until it registers again.
         ExecutorSuspended { executor: T::AccountId },
+        /// An executor set the offer jobs are matched against.
+        OfferSet {
+            executor: T::AccountId,
+            offer: OfferOf<T>,
+        },
+        /// A watcher registered (or topped up and rejoined) with `stake` held in all.
+        WatcherRegistered {
+            watcher: T::AccountId,
+            stake: BalanceOf<T>,
+        },
+        /// A watcher missed an audit and is drawn for none until it registers again.
+        WatcherSuspended { watcher: T::AccountId },
+        /// A watcher stopped taking audits; its stake can be withdrawn from `withdrawable_at`.
+        WatcherUnbonding {
+            watcher: T::AccountId,
+            withdrawable_at: BlockNumberFor<T>,
+        },
+        /// A watcher withdrew its stake and left.
+        WatcherWithdrew {
+            watcher: T::AccountId,
+            amount: BalanceOf<T>,
+        },
+        /// A claim was drawn for audit: `watcher` must attest the output of `layer` by
+        /// `deadline` (the end of the claim's window).
+        AuditAssigned {
+            job_id: JobId,
+            watcher: T::AccountId,
+            layer: u32,
+            deadline: BlockNumberFor<T>,
+        },
+        /// The audit's watcher showed the activation the claim committed to.
+        AuditAttested {
+            job_id: JobId,
+            watcher: T::AccountId,
+        },
+        /// An audited claim finalized: the watcher that attested it was paid its share of the
+        /// fee.
+        WatcherPaid {
+            job_id: JobId,
+            watcher: T::AccountId,
+            amount: BalanceOf<T>,
+        },
         /// An executor stopped taking jobs; its bond can be withdrawn from `withdrawable_at`.
         ExecutorUnbonding {
             executor: T::AccountId,
@@ -488,6 +611,7 @@ pub mod pallet {
             requester: T::AccountId,
             executor: T::AccountId,
             fee: BalanceOf<T>,
+            collateral: BalanceOf<T>,
             claim_deadline: BlockNumberFor<T>,
         },
         /// A job's executor stayed silent; the job moved to another executor.
@@ -509,7 +633,8 @@ pub mod pallet {
             executor: T::AccountId,
             challenge_deadline: BlockNumberFor<T>,
         },
-        /// A claim's window closed unchallenged: the executor was paid.
+        /// A claim's window closed unchallenged: the executor was paid `fee` (the job's fee less
+        /// the watcher's share, if the claim was audited and attested).
         ClaimFinalized {
             job_id: JobId,
             executor: T::AccountId,
@@ -571,7 +696,8 @@ pub mod pallet {
         WrongInputLength,
         /// The fee is below `MinJobFee`.
         FeeTooLow,
-        /// No registered executor has free collateral for the job.
+        /// No executor taking jobs has an offer that matches the job (its model, its fee for its
+        /// collateral), capacity left and the job's collateral free.
         NoExecutorAvailable,
         /// The settlement queue has no room near the deadline; try again later.
         SettlementQueueFull,
@@ -620,35 +746,70 @@ pub mod pallet {
         /// A commitment must be revealed in a later block within the window: the window ends at
         /// this block.
         CommitmentTooLate,
+        /// The collateral is below `MinJobCollateral`.
+        CollateralTooLow,
+        /// An offer lists more than `MaxOfferModels` models.
+        TooManyOfferModels,
+        /// An offer's capacity is zero (unregister to stop taking jobs).
+        ZeroCapacity,
+        /// The account is already a registered watcher.
+        AlreadyWatcher,
+        /// The stake is below `MinWatcherStake`.
+        StakeTooLow,
+        /// `MaxWatchers` watchers are registered.
+        TooManyWatchers,
+        /// The account is not a registered watcher.
+        NotWatcher,
+        /// The watcher still has open audits.
+        WatcherHasOpenAudits,
+        /// The account is not the watcher drawn to audit this claim (or the claim is not
+        /// audited).
+        NotAssignedWatcher,
+        /// The audit was already attested.
+        AlreadyAttested,
+        /// The activation does not hash to the one the claim committed to for the audited layer.
+        ActivationNotCommitted,
     }
 
     #[pallet::hooks]
     impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
         fn on_initialize(now: BlockNumberFor<T>) -> Weight {
-            Self::settle_due(now).saturating_add(Self::expire_due(now))
+            Self::settle_due(now)
+                .saturating_add(Self::expire_due(now))
+                .saturating_add(Self::draw_due(now))
         }
 
         fn integrity_test() {
             assert!(
-                T::JobCollateral::get()
+                T::MinJobCollateral::get()
                     >= T::ChallengerBond::get().saturating_add(T::ChallengerReward::get()),
-                "JobCollateral >= ChallengerBond + ChallengerReward"
+                "MinJobCollateral >= ChallengerBond + ChallengerReward"
             );
             assert!(
                 !T::ChallengerReward::get().is_zero(),
                 "ChallengerReward > 0"
             );
-            let collateral = T::JobCollateral::get();
+            let collateral = T::MinJobCollateral::get();
             assert!(
                 T::ChallengerReward::get()
                     .saturating_add(T::RequesterCompensation::get() * collateral)
                     <= collateral,
-                "ChallengerReward + RequesterCompensation × JobCollateral <= JobCollateral"
+                "ChallengerReward + RequesterCompensation × MinJobCollateral <= MinJobCollateral"
             );
             assert!(T::MaxCommitments::get() > 0, "MaxCommitments > 0");
             assert!(
-                T::MinExecutorBond::get() >= T::JobCollateral::get(),
-                "MinExecutorBond >= JobCollateral"
+                T::MinWatcherStake::get() >= T::WatcherPenalty::get(),
+                "MinWatcherStake >= WatcherPenalty"
+            );
+            // The audit's seed is the hash of the block after the claim's; the window must be
+            // longer than one block for a watcher to answer after the draw.
+            assert!(
+                T::ChallengeWindow::get() > One::one(),
+                "ChallengeWindow > 1"
+            );
+            assert!(
+                T::MinExecutorBond::get() >= T::MinJobCollateral::get(),
+                "MinExecutorBond >= MinJobCollateral"
             );
             let longest = T::ClaimTimeout::get()
                 .saturating_mul((T::MaxReassignments::get() + 1).into())
@@ -673,6 +834,10 @@ pub mod pallet {
             .saturating_add(queue::max_process_weight::<T>(
                 T::MaxSettlementsPerBlock::get(),
                 T::WeightInfo::expire_job(),
+            ))
+            .saturating_add(queue::max_process_weight::<T>(
+                T::MaxSettlementsPerBlock::get(),
+                T::WeightInfo::draw_audit(),
             ));
             let block = <T as frame_system::Config>::BlockWeights::get().max_block;
             assert!(
@@ -732,6 +897,7 @@ pub mod pallet {
                     locked: Zero::zero(),
                     open_jobs: 0,
                     unbonding_at: None,
+                    offer: Self::default_offer(),
                 },
             };
             info.bond = info.bond.saturating_add(bond);
@@ -807,7 +973,10 @@ pub mod pallet {
             Ok(())
         }
 
-        /// Submit a job: run `model_id` on `input` for `fee`, held until the job settles.
+        /// Submit a job: run `model_id` on `input` for `fee`, held until the job settles, with
+        /// `collateral` (at least `MinJobCollateral`) locked from the executor's bond: what a lie
+        /// would cost it. The chain assigns an executor whose offer serves the model, asks no more
+        /// than `fee` for this collateral, and has the capacity and the free collateral.
         ///
         /// Emits [`Event::JobSubmitted`] naming the executor the chain assigned.
         #[pallet::call_index(3)]
@@ -817,9 +986,10 @@ pub mod pallet {
             model_id: ModelId,
             input: Vec<u8>,
             fee: BalanceOf<T>,
+            collateral: BalanceOf<T>,
         ) -> DispatchResultWithPostInfo {
             let who = ensure_signed(origin)?;
-            let (_, scanned) = Self::do_submit_job(who, model_id, input, fee)?;
+            let (_, scanned) = Self::do_submit_job(who, model_id, input, fee, collateral)?;
             Ok(Some(T::WeightInfo::submit_job(scanned)).into())
         }
 
@@ -902,6 +1072,80 @@ pub mod pallet {
         ) -> DispatchResult {
             let who = ensure_signed(origin)?;
             Self::do_commit_challenge(who, job_id, commitment)
+        }
+
+        /// Set the caller's offer as an executor: it is assigned only jobs of `models` (every
+        /// model if `None`) whose fee is at least `base_fee + collateral_rate × collateral`, and
+        /// at most `capacity` open jobs at once. Open jobs keep the terms they were taken on.
+        ///
+        /// Emits [`Event::OfferSet`].
+        #[pallet::call_index(8)]
+        #[pallet::weight(T::WeightInfo::set_offer(T::MaxOfferModels::get()))]
+        pub fn set_offer(
+            origin: OriginFor<T>,
+            base_fee: BalanceOf<T>,
+            collateral_rate: Perbill,
+            capacity: u32,
+            models: Option<Vec<ModelId>>,
+        ) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            Self::do_set_offer(who, base_fee, collateral_rate, capacity, models)
+        }
+
+        /// Register as a watcher, holding `stake`; or, for a watcher suspended after a missed
+        /// audit, take audits again, holding `stake` more (which may be zero) so that the whole
+        /// stake is at least `MinWatcherStake`.
+        ///
+        /// Emits [`Event::WatcherRegistered`] with the whole stake.
+        #[pallet::call_index(9)]
+        #[pallet::weight(T::WeightInfo::register_watcher())]
+        pub fn register_watcher(origin: OriginFor<T>, stake: BalanceOf<T>) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            Self::do_register_watcher(who, stake)
+        }
+
+        /// Stop taking audits. The stake can be withdrawn `UnbondingDelay` blocks later, once
+        /// the watcher's open audits are settled.
+        ///
+        /// Emits [`Event::WatcherUnbonding`].
+        #[pallet::call_index(10)]
+        #[pallet::weight(T::WeightInfo::unregister_watcher())]
+        pub fn unregister_watcher(origin: OriginFor<T>) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            Self::do_unregister_watcher(who)
+        }
+
+        /// Release the stake of a watcher that unregistered at least `UnbondingDelay` ago and
+        /// has no open audit.
+        ///
+        /// Emits [`Event::WatcherWithdrew`].
+        #[pallet::call_index(11)]
+        #[pallet::weight(T::WeightInfo::withdraw_watcher_stake())]
+        pub fn withdraw_watcher_stake(origin: OriginFor<T>) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            Self::do_withdraw_watcher_stake(who)
+        }
+
+        /// Attest an audited claim: show `activation`, the output of the audited layer, which
+        /// must hash to the claim's trace entry for that layer. Only the drawn watcher, once,
+        /// within the claim's window. A watcher whose own result differs challenges the claim
+        /// instead.
+        ///
+        /// Emits [`Event::AuditAttested`]. The watcher is paid when the claim finalizes.
+        ///
+        /// The weight grows with the activation, which the call hashes: charged for the largest
+        /// activation up front, refunded down to this one's.
+        #[pallet::call_index(12)]
+        #[pallet::weight(T::WeightInfo::attest(T::Models::limits().max_activation_bytes.div_ceil(1024)))]
+        pub fn attest(
+            origin: OriginFor<T>,
+            job_id: JobId,
+            activation: Vec<u8>,
+        ) -> DispatchResultWithPostInfo {
+            let who = ensure_signed(origin)?;
+            let kib = (activation.len() as u32).div_ceil(1024);
+            Self::do_attest(who, job_id, activation)?;
+            Ok(Some(T::WeightInfo::attest(kib)).into())
         }
     }
 
@@ -1006,70 +1250,6 @@ pub mod pallet {
                 .saturating_add(T::WeightInfo::load_model(model_len.div_ceil(1024)))
         }
 
-        /// Pick the next executor round robin, skipping `exclude` and executors without free
-        /// collateral. Returns the executor and how many list entries were examined.
-        pub(crate) fn select_executor(
-            exclude: Option<&T::AccountId>,
-        ) -> (Option<T::AccountId>, u32) {
-            let list = ExecutorList::<T>::get();
-            let len = list.len() as u32;
-            if len == 0 {
-                return (None, 0);
-            }
-            let start = NextExecutor::<T>::get() % len;
-            for step in 0..len {
-                let index = (start + step) % len;
-                let candidate = &list[index as usize];
-                if Some(candidate) == exclude {
-                    continue;
-                }
-                let Some(info) = Executors::<T>::get(candidate) else {
-                    continue;
-                };
-                if info.bond.saturating_sub(info.locked) >= T::JobCollateral::get() {
-                    NextExecutor::<T>::put((index + 1) % len);
-                    return (Some(candidate.clone()), step + 1);
-                }
-            }
-            (None, len)
-        }
-
-        /// Take a silent executor out of the round robin: it gets no new job until it calls
-        /// `register_executor` again. Its open jobs stay its own.
-        fn suspend(executor: &T::AccountId) {
-            let mut removed = false;
-            ExecutorList::<T>::mutate(|list| {
-                let before = list.len();
-                list.retain(|e| e != executor);
-                removed = list.len() != before;
-            });
-            if removed {
-                Self::deposit_event(Event::ExecutorSuspended {
-                    executor: executor.clone(),
-                });
-            }
-        }
-
-        /// Lock one job's collateral of `executor`.
-        fn lock_collateral(executor: &T::AccountId) {
-            Executors::<T>::mutate(executor, |info| {
-                if let Some(info) = info {
-                    info.locked = info.locked.saturating_add(T::JobCollateral::get());
-                    info.open_jobs.saturating_inc();
-                }
-            });
-        }
-
-        /// Unlock one job's collateral of `executor`.
-        fn unlock_collateral(executor: &T::AccountId) {
-            Executors::<T>::mutate(executor, |info| {
-                if let Some(info) = info {
-                    info.locked = info.locked.saturating_sub(T::JobCollateral::get());
-                    info.open_jobs.saturating_dec();
-                }
-            });
-        }
-
         /// Put `job_id` in the settlement bucket of `at`, or of the first later block with room
         /// (at most [`queue::SPILL_BLOCKS`] later). Returns the block used.
         pub(crate) fn schedule(
@@ -1120,6 +1300,7 @@ pub mod pallet {
             model_id: ModelId,
             input: Vec<u8>,
             fee: BalanceOf<T>,
+            collateral: BalanceOf<T>,
         ) -> Result<(JobId, u32), DispatchError> {
             let model = T::Models::summary(&model_id).ok_or(Error::<T>::UnknownModel)?;
             let input: BoundedVec<u8, T::MaxInputBytes> =
@@ -1129,7 +1310,16 @@ pub mod pallet {
                 Error::<T>::WrongInputLength
             );
             ensure!(fee >= T::MinJobFee::get(), Error::<T>::FeeTooLow);
-            let (executor, scanned) = Self::select_executor(None);
+            ensure!(
+                collateral >= T::MinJobCollateral::get(),
+                Error::<T>::CollateralTooLow
+            );
+            let terms = market::JobTerms::<T> {
+                model: &model_id,
+                fee,
+                collateral,
+            };
+            let (executor, scanned) = Self::select_executor(&terms, None);
             let executor = executor.ok_or(Error::<T>::NoExecutorAvailable)?;
 
             T::Currency::hold(&HoldReason::JobFee.into(), &who, fee)
@@ -1142,7 +1332,7 @@ pub mod pallet {
                 frame_system::Pallet::<T>::block_number().saturating_add(T::ClaimTimeout::get());
             let settle_at = Self::schedule(job_id, claim_deadline.saturating_add(One::one()))?;
             NextJobId::<T>::put(job_id.saturating_add(1));
-            Self::lock_collateral(&executor);
+            Self::lock_collateral(&executor, collateral);
             OpenJobsPerModel::<T>::mutate(model_id, |n| n.saturating_inc());
             Jobs::<T>::insert(
                 job_id,
@@ -1151,6 +1341,7 @@ pub mod pallet {
                     requester: who.clone(),
                     executor: executor.clone(),
                     fee,
+                    collateral,
                     deposit,
                     input,
                     status: JobStatus::Assigned,
@@ -1165,6 +1356,7 @@ pub mod pallet {
                 requester: who,
                 executor,
                 fee,
+                collateral,
                 claim_deadline,
             });
             Ok((job_id, scanned))
@@ -1206,6 +1398,9 @@ pub mod pallet {
 
             let challenge_deadline = now.saturating_add(ChallengeWindowBlocks::<T>::get());
             let settle_at = Self::schedule(job_id, challenge_deadline.saturating_add(One::one()))?;
+            if !T::AuditProbability::get().is_zero() {
+                queue::schedule::<T, queue::Audits>(job_id, now.saturating_add(One::one()))?;
+            }
             job.status = JobStatus::Claimed;
             job.deadline = challenge_deadline;
             job.settle_at = settle_at;
@@ -1230,20 +1425,22 @@ pub mod pallet {
         pub(crate) fn do_finalize(job_id: JobId, mut job: JobOf<T>) -> DispatchResult {
             // The claim stood: no commitment was to a refutation.
             Self::settle_commitments(job_id, None);
+            let to_watcher = Self::settle_audit(job_id, &job, true)?;
+            let fee = job.fee.saturating_sub(to_watcher);
             T::Currency::transfer_on_hold(
                 &HoldReason::JobFee.into(),
                 &job.requester,
                 &job.executor,
-                job.fee,
+                fee,
                 Precision::BestEffort,
                 Restriction::Free,
                 Fortitude::Force,
             )?;
-            Self::unlock_collateral(&job.executor);
+            Self::unlock_collateral(&job.executor, job.collateral);
             Self::close_job(&job);
             job.status = JobStatus::Finalized;
             Self::retire(job_id, &mut job);
-            let (executor, fee) = (job.executor.clone(), job.fee);
+            let executor = job.executor.clone();
             Jobs::<T>::insert(job_id, job);
             Self::deposit_event(Event::ClaimFinalized {
                 job_id,
@@ -1255,7 +1452,7 @@ pub mod pallet {
 
         /// Slash `amount` of `who`'s hold for `reason`, pay `reward` of it to `beneficiary` and
         /// the rest to `OnSlash`. Returns what was slashed.
-        fn slash_and_reward(
+        pub(crate) fn slash_and_reward(
             hold: HoldReason,
             who: &T::AccountId,
             amount: BalanceOf<T>,
@@ -1333,7 +1530,7 @@ pub mod pallet {
             let slashed = Self::slash_and_reward(
                 HoldReason::ExecutorBond,
                 &silent,
-                T::JobCollateral::get(),
+                job.collateral,
                 SlashReason::MissedDeadline,
                 None,
                 Zero::zero(),
@@ -1343,16 +1540,21 @@ pub mod pallet {
                     info.bond = info.bond.saturating_sub(slashed);
                 }
             });
-            Self::unlock_collateral(&silent);
+            Self::unlock_collateral(&silent, job.collateral);
             Self::suspend(&silent);
 
             if job.reassignments < T::MaxReassignments::get() {
-                if let (Some(next), _) = Self::select_executor(Some(&silent)) {
+                let terms = market::JobTerms::<T> {
+                    model: &job.model_id,
+                    fee: job.fee,
+                    collateral: job.collateral,
+                };
+                if let (Some(next), _) = Self::select_executor(&terms, Some(&silent)) {
                     let claim_deadline = now.saturating_add(T::ClaimTimeout::get());
                     if let Ok(settle_at) =
                         Self::schedule(job_id, claim_deadline.saturating_add(One::one()))
                     {
-                        Self::lock_collateral(&next);
+                        Self::lock_collateral(&next, job.collateral);
                         job.executor = next.clone();
                         job.deadline = claim_deadline;
                         job.settle_at = settle_at;
@@ -1524,7 +1726,7 @@ pub mod pallet {
                 let slashed = Self::slash_reward_and_compensate(
                     HoldReason::ExecutorBond,
                     &job.executor,
-                    T::JobCollateral::get(),
+                    job.collateral,
                     SlashReason::FalseClaim,
                     rewarded.as_ref(),
                     T::ChallengerReward::get(),
@@ -1535,7 +1737,8 @@ pub mod pallet {
                         info.bond = info.bond.saturating_sub(slashed);
                     }
                 });
-                Self::unlock_collateral(&job.executor);
+                Self::unlock_collateral(&job.executor, job.collateral);
+                Self::settle_audit(job_id, &job, false)?;
                 T::Currency::release(
                     &HoldReason::ChallengerBond.into(),
                     &who,
@@ -1595,8 +1798,54 @@ pub mod pallet {
         #[cfg(any(feature = "try-runtime", feature = "std"))]
         pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
             use alloc::collections::btree_map::BTreeMap;
-            let collateral = T::JobCollateral::get();
             let mut open_per_executor: BTreeMap<T::AccountId, u32> = BTreeMap::new();
+            let mut locked_per_executor: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+            let mut audits_per_watcher: BTreeMap<T::AccountId, u32> = BTreeMap::new();
+            for (job_id, audit) in Audits::<T>::iter() {
+                ensure!(
+                    Jobs::<T>::get(job_id).is_some_and(|j| j.status == JobStatus::Claimed),
+                    "only claims open to challenge have audits"
+                );
+                ensure!(
+                    Claims::<T>::get(job_id)
+                        .is_some_and(|c| (audit.layer as usize) < c.trace.len()),
+                    "an audit's layer is one of its claim's"
+                );
+                *audits_per_watcher.entry(audit.watcher).or_default() += 1;
+            }
+            for (who, info) in Watchers::<T>::iter() {
+                ensure!(
+                    T::Currency::balance_on_hold(&HoldReason::WatcherStake.into(), &who)
+                        == info.stake,
+                    "a watcher's WatcherStake hold equals its recorded stake"
+                );
+                ensure!(
+                    info.open_audits == audits_per_watcher.remove(&who).unwrap_or(0),
+                    "a watcher's open_audits counts its audits"
+                );
+            }
+            ensure!(
+                audits_per_watcher.is_empty(),
+                "every audit's watcher is registered"
+            );
+            let watchers = WatcherList::<T>::get();
+            for (i, who) in watchers.iter().enumerate() {
+                ensure!(
+                    Watchers::<T>::get(who).is_some_and(|w| w.unbonding_at.is_none()),
+                    "the watcher list holds registered watchers that are not unbonding"
+                );
+                ensure!(
+                    !watchers[..i].contains(who),
+                    "the watcher list has no duplicates"
+                );
+            }
+            let audit_cursor = AuditCursor::<T>::get();
+            for block in AuditQueue::<T>::iter_keys() {
+                ensure!(
+                    audit_cursor.is_some_and(|c| c <= block),
+                    "no audit bucket sits behind the audit cursor"
+                );
+            }
             let mut fees: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
             let mut per_model: BTreeMap<ModelId, u32> = BTreeMap::new();
             let cursor = SettlementCursor::<T>::get();
@@ -1651,6 +1900,14 @@ pub mod pallet {
                     continue;
                 }
                 *open_per_executor.entry(job.executor.clone()).or_default() += 1;
+                let locked = locked_per_executor
+                    .entry(job.executor.clone())
+                    .or_insert_with(Zero::zero);
+                *locked = locked.saturating_add(job.collateral);
+                ensure!(
+                    job.collateral >= T::MinJobCollateral::get(),
+                    "every open job's collateral is at least MinJobCollateral"
+                );
                 let fee = fees.entry(job.requester.clone()).or_insert_with(Zero::zero);
                 *fee = fee.saturating_add(job.fee);
                 *per_model.entry(job.model_id).or_default() += 1;
@@ -1688,8 +1945,8 @@ pub mod pallet {
                     "an executor's open_jobs counts its open jobs"
                 );
                 ensure!(
-                    info.locked == collateral.saturating_mul(open.into()),
-                    "an executor's locked collateral is open_jobs × JobCollateral"
+                    info.locked == locked_per_executor.remove(&who).unwrap_or_else(Zero::zero),
+                    "an executor's locked collateral is the sum of its open jobs' collaterals"
                 );
                 ensure!(
                     info.locked <= info.bond,
@@ -1718,6 +1975,13 @@ pub mod pallet {
             }
             // Holds of accounts that are neither executors nor requesters with open jobs.
             for who in frame_system::Account::<T>::iter_keys() {
+                if !Watchers::<T>::contains_key(&who) {
+                    ensure!(
+                        T::Currency::balance_on_hold(&HoldReason::WatcherStake.into(), &who)
+                            .is_zero(),
+                        "only watchers have a WatcherStake hold"
+                    );
+                }
                 if !Executors::<T>::contains_key(&who) {
                     ensure!(
                         T::Currency::balance_on_hold(&HoldReason::ExecutorBond.into(), &who)

@@ -59,6 +59,9 @@ parameter_types! {
     pub static JobDepositPerByte: Balance = 0;
     pub const Compensation: Perbill = Perbill::from_percent(50);
     pub const RequesterShare: Perbill = Perbill::from_percent(40);
+    /// Audits are off unless a test turns them on.
+    pub static AuditChance: Perbill = Perbill::zero();
+    pub const WatcherShare: Perbill = Perbill::from_percent(20);
 }
 
 /// Burns what it receives and counts it.
@@ -83,6 +86,9 @@ pub const WINDOW: u64 = 10;
 pub const UNBONDING: u64 = 30;
 pub const RETENTION: u64 = 100;
 pub const MAX_LAYER_INPUTS: u32 = 4;
+pub const MIN_WATCHER_STAKE: Balance = 200;
+pub const WATCHER_PENALTY: Balance = 30;
+pub const MAX_OFFER_MODELS: u32 = 2;
 
 impl pallet_inference::Config for Test {
     type RuntimeEvent = RuntimeEvent;
@@ -91,7 +97,13 @@ impl pallet_inference::Config for Test {
     type Models = Models;
     type OnSlash = BurnAndCount;
     type MinExecutorBond = ConstU64<MIN_BOND>;
-    type JobCollateral = ConstU64<COLLATERAL>;
+    type MinJobCollateral = ConstU64<COLLATERAL>;
+    type MaxOfferModels = ConstU32<MAX_OFFER_MODELS>;
+    type MinWatcherStake = ConstU64<MIN_WATCHER_STAKE>;
+    type WatcherPenalty = ConstU64<WATCHER_PENALTY>;
+    type AuditProbability = AuditChance;
+    type AuditFeeShare = WatcherShare;
+    type MaxWatchers = ConstU32<3>;
     type ChallengerBond = ConstU64<CHALLENGER_BOND>;
     type ChallengerReward = ConstU64<CHALLENGER_REWARD>;
     type RequesterCompensation = RequesterShare;
@@ -123,6 +135,8 @@ pub const EXEC2: AccountId = 11;
 pub const EXEC3: AccountId = 12;
 pub const REQUESTER: AccountId = 20;
 pub const CHALLENGER: AccountId = 30;
+pub const WATCHER1: AccountId = 50;
+pub const WATCHER2: AccountId = 51;
 pub const POOR: AccountId = 40;
 pub const INITIAL: Balance = 100_000;
 
@@ -131,11 +145,13 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
         .build_storage()
         .unwrap();
     pallet_balances::GenesisConfig::<Test> {
-        balances: [OWNER, EXEC1, EXEC2, EXEC3, REQUESTER, CHALLENGER]
-            .into_iter()
-            .map(|a| (a, INITIAL))
-            .chain([(POOR, 20)])
-            .collect(),
+        balances: [
+            OWNER, EXEC1, EXEC2, EXEC3, REQUESTER, CHALLENGER, WATCHER1, WATCHER2,
+        ]
+        .into_iter()
+        .map(|a| (a, INITIAL))
+        .chain([(POOR, 20)])
+        .collect(),
         ..Default::default()
     }
     .assimilate_storage(&mut t)
@@ -166,6 +182,8 @@ pub fn build_and_execute(test: impl FnOnce()) {
 pub fn roll_to(n: u64) {
     while System::block_number() < n {
         let next = System::block_number() + 1;
+        // A distinct parent hash per block, as a chain has: the seed of audit draws.
+        System::set_parent_hash(sp_core::H256(sp_io::hashing::blake2_256(&next.encode())));
         System::set_block_number(next);
         Inference::on_initialize(next);
         Inference::do_try_state().expect("invariants hold after every block");

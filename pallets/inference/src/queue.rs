@@ -1,13 +1,17 @@
 //! Jobs queued by block number, processed in block order from a cursor within a per-block budget.
 //!
-//! Two queues share this mechanism: [`Settlement`] holds every open job under the block after its
+//! Three queues share this mechanism: [`Settlement`] holds every open job under the block after its
 //! deadline (when it is finalized or timed out); [`Expiry`] holds every settled job under the block
-//! at which it and its claim are removed, `SettledRetention` blocks after it settled. A bucket holds
+//! at which it and its claim are removed, `SettledRetention` blocks after it settled; [`Audits`]
+//! holds every new claim under the block after the one that included it, when its audit is drawn. A bucket holds
 //! at most `MaxSettlementsPerBucket` jobs; a full bucket spills into the next blocks. Whatever
 //! `on_initialize` cannot process in one block stays at the cursor for the next, so nothing is
 //! skipped and a backlog drains in order.
 
-use crate::{Config, Error, ExpiryCursor, ExpiryQueue, JobId, SettlementCursor, SettlementQueue};
+use crate::{
+    AuditCursor, AuditQueue, Config, Error, ExpiryCursor, ExpiryQueue, JobId, SettlementCursor,
+    SettlementQueue,
+};
 use alloc::vec::Vec;
 use frame_support::{
     pallet_prelude::*,
@@ -41,6 +45,13 @@ pub struct Expiry;
 impl<T: Config> JobQueue<T> for Expiry {
     type Buckets = ExpiryQueue<T>;
     type Cursor = ExpiryCursor<T>;
+}
+
+/// New claims, under the block whose parent hash draws their audit.
+pub struct Audits;
+impl<T: Config> JobQueue<T> for Audits {
+    type Buckets = AuditQueue<T>;
+    type Cursor = AuditCursor<T>;
 }
 
 /// Put `job_id` in the bucket of `at`, or of the first later block with room (at most

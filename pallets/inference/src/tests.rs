@@ -63,7 +63,8 @@ fn submit(model: ModelId) -> u64 {
         RuntimeOrigin::signed(REQUESTER),
         model,
         input(),
-        FEE
+        FEE,
+        COLLATERAL
     ));
     id
 }
@@ -295,6 +296,7 @@ mod submit_job {
                     requester: REQUESTER,
                     executor: EXEC1,
                     fee: FEE,
+                    collateral: COLLATERAL,
                     claim_deadline: 1 + CLAIM_TIMEOUT,
                 }
                 .into(),
@@ -322,7 +324,13 @@ mod submit_job {
         build_and_execute(|| {
             let model = register_tiny_model(SEED);
             assert_noop!(
-                Inference::submit_job(RuntimeOrigin::signed(REQUESTER), model, input(), FEE),
+                Inference::submit_job(
+                    RuntimeOrigin::signed(REQUESTER),
+                    model,
+                    input(),
+                    FEE,
+                    COLLATERAL
+                ),
                 Error::<Test>::NoExecutorAvailable
             );
             register(EXEC1, MIN_BOND);
@@ -330,7 +338,13 @@ mod submit_job {
                 submit(model);
             }
             assert_noop!(
-                Inference::submit_job(RuntimeOrigin::signed(REQUESTER), model, input(), FEE),
+                Inference::submit_job(
+                    RuntimeOrigin::signed(REQUESTER),
+                    model,
+                    input(),
+                    FEE,
+                    COLLATERAL
+                ),
                 Error::<Test>::NoExecutorAvailable
             );
         });
@@ -342,23 +356,23 @@ mod submit_job {
             let model = setup();
             let signed = || RuntimeOrigin::signed(REQUESTER);
             assert_noop!(
-                Inference::submit_job(signed(), [9; 32], input(), FEE),
+                Inference::submit_job(signed(), [9; 32], input(), FEE, COLLATERAL),
                 Error::<Test>::UnknownModel
             );
             assert_noop!(
-                Inference::submit_job(signed(), model, vec![0; (1 << 16) + 1], FEE),
+                Inference::submit_job(signed(), model, vec![0; (1 << 16) + 1], FEE, COLLATERAL),
                 Error::<Test>::InputTooLarge
             );
             assert_noop!(
-                Inference::submit_job(signed(), model, vec![0; 15], FEE),
+                Inference::submit_job(signed(), model, vec![0; 15], FEE, COLLATERAL),
                 Error::<Test>::WrongInputLength
             );
             assert_noop!(
-                Inference::submit_job(signed(), model, input(), 0),
+                Inference::submit_job(signed(), model, input(), 0, COLLATERAL),
                 Error::<Test>::FeeTooLow
             );
             assert_noop!(
-                Inference::submit_job(RuntimeOrigin::signed(POOR), model, input(), FEE),
+                Inference::submit_job(RuntimeOrigin::signed(POOR), model, input(), FEE, COLLATERAL),
                 Error::<Test>::InsufficientBalance
             );
         });
@@ -375,7 +389,13 @@ mod submit_job {
                 submit(model);
             }
             assert_noop!(
-                Inference::submit_job(RuntimeOrigin::signed(REQUESTER), model, input(), FEE),
+                Inference::submit_job(
+                    RuntimeOrigin::signed(REQUESTER),
+                    model,
+                    input(),
+                    FEE,
+                    COLLATERAL
+                ),
                 Error::<Test>::SettlementQueueFull
             );
             // The backlog drains, one job per bucket, nothing skipped.
@@ -1275,7 +1295,13 @@ mod expiry {
             JobDepositBase::set(INITIAL);
             let model = setup();
             assert_noop!(
-                Inference::submit_job(RuntimeOrigin::signed(REQUESTER), model, input(), FEE),
+                Inference::submit_job(
+                    RuntimeOrigin::signed(REQUESTER),
+                    model,
+                    input(),
+                    FEE,
+                    COLLATERAL
+                ),
                 Error::<Test>::InsufficientBalance
             );
         });
@@ -1389,7 +1415,7 @@ mod invariants {
     fn wrong_locked_collateral_is_caught() {
         with_claimed_job(
             |_| Executors::<Test>::mutate(EXEC1, |i| i.as_mut().unwrap().locked += 1),
-            "an executor's locked collateral is open_jobs × JobCollateral",
+            "an executor's locked collateral is the sum of its open jobs' collaterals",
         );
     }
 
@@ -1474,5 +1500,519 @@ mod invariants {
             },
             "only requesters with open jobs have a JobFee hold",
         );
+    }
+}
+
+mod market {
+    use super::*;
+    use sp_runtime::Perbill;
+
+    fn offer(
+        who: AccountId,
+        base_fee: Balance,
+        rate: Perbill,
+        capacity: u32,
+        models: Option<Vec<ModelId>>,
+    ) -> frame_support::dispatch::DispatchResult {
+        Inference::set_offer(RuntimeOrigin::signed(who), base_fee, rate, capacity, models)
+    }
+
+    fn submit_with(
+        model: ModelId,
+        fee: Balance,
+        collateral: Balance,
+    ) -> frame_support::dispatch::DispatchResultWithPostInfo {
+        Inference::submit_job(
+            RuntimeOrigin::signed(REQUESTER),
+            model,
+            input(),
+            fee,
+            collateral,
+        )
+    }
+
+    #[test]
+    fn set_offer_works_and_refuses_bad_offers() {
+        build_and_execute(|| {
+            let model = setup();
+            assert_eq!(
+                Executors::<Test>::get(EXEC1).unwrap().offer,
+                Inference::default_offer()
+            );
+            assert_ok!(offer(
+                EXEC1,
+                7,
+                Perbill::from_percent(5),
+                3,
+                Some(vec![model])
+            ));
+            let set = Executors::<Test>::get(EXEC1).unwrap().offer;
+            assert_eq!((set.base_fee, set.capacity), (7, 3));
+            assert_eq!(set.ask(100), 12);
+            System::assert_last_event(
+                Event::OfferSet {
+                    executor: EXEC1,
+                    offer: set,
+                }
+                .into(),
+            );
+            assert_noop!(
+                offer(CHALLENGER, 0, Perbill::zero(), 1, None),
+                Error::<Test>::NotExecutor
+            );
+            assert_noop!(
+                offer(EXEC1, 0, Perbill::zero(), 0, None),
+                Error::<Test>::ZeroCapacity
+            );
+            assert_noop!(
+                offer(
+                    EXEC1,
+                    0,
+                    Perbill::zero(),
+                    1,
+                    Some(vec![model; MAX_OFFER_MODELS as usize + 1])
+                ),
+                Error::<Test>::TooManyOfferModels
+            );
+            assert_noop!(
+                offer(EXEC1, 0, Perbill::zero(), 1, Some(vec![[9; 32]])),
+                Error::<Test>::UnknownModel
+            );
+        });
+    }
+
+    #[test]
+    fn jobs_go_only_to_executors_whose_offer_matches() {
+        build_and_execute(|| {
+            let model = setup();
+            let other = register_tiny_model(SEED + 1);
+            register(EXEC2, MIN_BOND);
+            register(EXEC3, MIN_BOND);
+            // EXEC1 asks more than the fee, EXEC2 serves another model, EXEC3 takes one job.
+            assert_ok!(offer(EXEC1, FEE + 1, Perbill::zero(), 10, None));
+            assert_ok!(offer(EXEC2, 0, Perbill::zero(), 10, Some(vec![other])));
+            assert_ok!(offer(EXEC3, FEE, Perbill::zero(), 1, None));
+            let job = submit(model);
+            assert_eq!(Jobs::<Test>::get(job).unwrap().executor, EXEC3);
+            assert_noop!(
+                submit_with(model, FEE, COLLATERAL),
+                Error::<Test>::NoExecutorAvailable
+            );
+            // A fee that meets EXEC1's ask finds it.
+            assert_ok!(submit_with(model, FEE + 1, COLLATERAL));
+            assert_eq!(Jobs::<Test>::get(job + 1).unwrap().executor, EXEC1);
+        });
+    }
+
+    #[test]
+    fn the_ask_grows_with_the_collateral_and_the_collateral_must_be_free() {
+        build_and_execute(|| {
+            let model = register_tiny_model(SEED);
+            register(EXEC1, 10 * MIN_BOND);
+            assert_ok!(offer(EXEC1, 0, Perbill::from_percent(10), 10, None));
+            // Collateral 4000 asks 400 <= 500; 6000 asks 600 > 500.
+            assert_ok!(submit_with(model, FEE, 40 * COLLATERAL));
+            assert_eq!(
+                Executors::<Test>::get(EXEC1).unwrap().locked,
+                40 * COLLATERAL
+            );
+            assert_noop!(
+                submit_with(model, FEE, 60 * COLLATERAL),
+                Error::<Test>::NoExecutorAvailable
+            );
+            // 10 000 bonded, 4 000 locked: 7 000 is not free, whatever the fee.
+            assert_noop!(
+                submit_with(model, 10 * FEE, 70 * COLLATERAL),
+                Error::<Test>::NoExecutorAvailable
+            );
+            assert_ok!(submit_with(model, 10 * FEE, 60 * COLLATERAL));
+            assert_eq!(
+                Executors::<Test>::get(EXEC1).unwrap().locked,
+                100 * COLLATERAL
+            );
+            assert_noop!(
+                submit_with(model, FEE, COLLATERAL - 1),
+                Error::<Test>::CollateralTooLow
+            );
+        });
+    }
+
+    /// The requester chooses what a lie costs: the whole chosen collateral is slashed, and its
+    /// compensation is a share of it.
+    #[test]
+    fn a_lie_costs_the_collateral_the_requester_chose() {
+        build_and_execute(|| {
+            let model = setup();
+            let collateral = 3 * COLLATERAL;
+            assert_ok!(submit_with(model, FEE, collateral));
+            claim_falsely(0);
+            let (_, _, acts) = honest(&input());
+            assert_ok!(Inference::challenge(
+                RuntimeOrigin::signed(CHALLENGER),
+                0,
+                1,
+                vec![acts[1].clone()]
+            ));
+            let compensation = RequesterShare::get() * collateral;
+            assert_eq!(balances(EXEC1), (INITIAL - MIN_BOND, MIN_BOND - collateral));
+            assert_eq!(balances(REQUESTER), (INITIAL + compensation, 0));
+            // Nobody committed: no reward, the rest burned.
+            assert_eq!(Burned::get(), collateral - compensation);
+            assert_eq!(Executors::<Test>::get(EXEC1).unwrap().locked, 0);
+        });
+    }
+
+    /// Locking every executor costs what they asked: each job pays an executor's ask, and
+    /// the executors take no more than their capacity.
+    #[test]
+    fn cornering_every_executor_pays_every_ask() {
+        build_and_execute(|| {
+            let model = setup();
+            register(EXEC2, MIN_BOND);
+            let asks = [(EXEC1, 300), (EXEC2, 450)];
+            for (who, ask) in asks {
+                assert_ok!(offer(who, ask, Perbill::zero(), 2, None));
+            }
+            let before = balances(REQUESTER).0;
+            let mut jobs = 0;
+            while submit_with(model, 450, COLLATERAL).is_ok() {
+                jobs += 1;
+            }
+            assert_eq!(jobs, 4, "two executors of capacity two");
+            for job in 0..jobs {
+                claim_honestly(job);
+            }
+            roll_to(2 + WINDOW);
+            let paid = before - balances(REQUESTER).0;
+            assert_eq!(paid, 4 * 450);
+            assert!(paid >= 2 * asks.iter().map(|(_, a)| a).sum::<Balance>());
+        });
+    }
+}
+
+mod audits {
+    use super::*;
+    use crate::{audit::draw, Audits, WatcherList, Watchers};
+    use sp_runtime::Perbill;
+
+    fn watch(who: AccountId, stake: Balance) -> frame_support::dispatch::DispatchResult {
+        Inference::register_watcher(RuntimeOrigin::signed(who), stake)
+    }
+
+    fn attest(
+        who: AccountId,
+        job: u64,
+        activation: Vec<u8>,
+    ) -> frame_support::dispatch::DispatchResultWithPostInfo {
+        Inference::attest(RuntimeOrigin::signed(who), job, activation)
+    }
+
+    /// A job claimed (honestly unless `lie`) in block 1 and drawn for audit in block 2.
+    fn audited_job(lie: bool) -> (u64, crate::Audit<AccountId>) {
+        AuditChance::set(Perbill::one());
+        let model = setup();
+        assert_ok!(watch(WATCHER1, MIN_WATCHER_STAKE));
+        let job = submit(model);
+        if lie {
+            claim_falsely(job);
+        } else {
+            claim_honestly(job);
+        }
+        assert!(
+            Audits::<Test>::get(job).is_none(),
+            "drawn in the next block"
+        );
+        roll_to(2);
+        let audit = Audits::<Test>::get(job).expect("drawn with probability one");
+        assert_eq!(audit.watcher, WATCHER1);
+        System::assert_has_event(
+            Event::AuditAssigned {
+                job_id: job,
+                watcher: WATCHER1,
+                layer: audit.layer,
+                deadline: 1 + WINDOW,
+            }
+            .into(),
+        );
+        (job, audit)
+    }
+
+    #[test]
+    fn watchers_register_leave_and_withdraw() {
+        build_and_execute(|| {
+            assert_noop!(
+                watch(WATCHER1, MIN_WATCHER_STAKE - 1),
+                Error::<Test>::StakeTooLow
+            );
+            assert_noop!(
+                watch(POOR, MIN_WATCHER_STAKE),
+                Error::<Test>::InsufficientBalance
+            );
+            assert_ok!(watch(WATCHER1, MIN_WATCHER_STAKE));
+            assert_eq!(held(HoldReason::WatcherStake, WATCHER1), MIN_WATCHER_STAKE);
+            assert_noop!(watch(WATCHER1, 0), Error::<Test>::AlreadyWatcher);
+            for who in [WATCHER2, CHALLENGER] {
+                assert_ok!(watch(who, MIN_WATCHER_STAKE));
+            }
+            assert_noop!(
+                watch(REQUESTER, MIN_WATCHER_STAKE),
+                Error::<Test>::TooManyWatchers
+            );
+            let origin = RuntimeOrigin::signed(WATCHER1);
+            assert_noop!(
+                Inference::withdraw_watcher_stake(origin.clone()),
+                Error::<Test>::NotUnbonding
+            );
+            assert_noop!(
+                Inference::unregister_watcher(RuntimeOrigin::signed(REQUESTER)),
+                Error::<Test>::NotWatcher
+            );
+            assert_ok!(Inference::unregister_watcher(origin.clone()));
+            assert!(!WatcherList::<Test>::get().contains(&WATCHER1));
+            assert_noop!(
+                Inference::unregister_watcher(origin.clone()),
+                Error::<Test>::AlreadyUnbonding
+            );
+            assert_noop!(watch(WATCHER1, 0), Error::<Test>::AlreadyUnbonding);
+            assert_noop!(
+                Inference::withdraw_watcher_stake(origin.clone()),
+                Error::<Test>::UnbondingNotOver
+            );
+            roll_to(1 + UNBONDING);
+            assert_ok!(Inference::withdraw_watcher_stake(origin));
+            assert_eq!(balances(WATCHER1), (INITIAL, 0));
+            assert!(Watchers::<Test>::get(WATCHER1).is_none());
+        });
+    }
+
+    /// At a lie rate of zero the watcher earns: the attested audit pays it its share of the
+    /// fee, the executor the rest.
+    #[test]
+    fn an_attested_audit_pays_the_watcher_its_share_of_the_fee() {
+        build_and_execute(|| {
+            let (job, audit) = audited_job(false);
+            let (_, _, acts) = honest(&input());
+            assert_ok!(attest(
+                WATCHER1,
+                job,
+                acts[audit.layer as usize + 1].clone()
+            ));
+            System::assert_last_event(
+                Event::AuditAttested {
+                    job_id: job,
+                    watcher: WATCHER1,
+                }
+                .into(),
+            );
+            roll_to(2 + WINDOW);
+            let share = WatcherShare::get() * FEE;
+            assert_eq!(
+                balances(WATCHER1),
+                (INITIAL - MIN_WATCHER_STAKE + share, MIN_WATCHER_STAKE)
+            );
+            assert_eq!(balances(EXEC1).0, INITIAL - MIN_BOND + FEE - share);
+            assert_eq!(balances(REQUESTER), (INITIAL - FEE, 0));
+            System::assert_has_event(
+                Event::WatcherPaid {
+                    job_id: job,
+                    watcher: WATCHER1,
+                    amount: share,
+                }
+                .into(),
+            );
+            assert_eq!(Watchers::<Test>::get(WATCHER1).unwrap().open_audits, 0);
+        });
+    }
+
+    #[test]
+    fn a_silent_watcher_loses_its_penalty_and_is_drawn_no_more() {
+        build_and_execute(|| {
+            let (_job, _) = audited_job(false);
+            roll_to(2 + WINDOW);
+            assert_eq!(
+                balances(WATCHER1),
+                (
+                    INITIAL - MIN_WATCHER_STAKE,
+                    MIN_WATCHER_STAKE - WATCHER_PENALTY
+                )
+            );
+            assert_eq!(Burned::get(), WATCHER_PENALTY);
+            assert_eq!(balances(EXEC1).0, INITIAL - MIN_BOND + FEE);
+            assert!(!WatcherList::<Test>::get().contains(&WATCHER1));
+            System::assert_has_event(Event::WatcherSuspended { watcher: WATCHER1 }.into());
+            // The next claim finds no watcher; rejoining takes a top-up to the minimum.
+            let job = submit(Jobs::<Test>::get(0).unwrap().model_id);
+            claim_honestly(job);
+            roll_to(3 + WINDOW);
+            assert!(Audits::<Test>::get(job).is_none());
+            assert_noop!(watch(WATCHER1, 0), Error::<Test>::StakeTooLow);
+            assert_ok!(watch(WATCHER1, WATCHER_PENALTY));
+        });
+    }
+
+    #[test]
+    fn attest_refuses_what_proves_nothing() {
+        build_and_execute(|| {
+            let (job, audit) = audited_job(false);
+            let (_, _, acts) = honest(&input());
+            let right = acts[audit.layer as usize + 1].clone();
+            let mut wrong = right.clone();
+            wrong[0] ^= 1;
+            assert_noop!(
+                attest(WATCHER1, job, wrong),
+                Error::<Test>::ActivationNotCommitted
+            );
+            assert_noop!(
+                attest(CHALLENGER, job, right.clone()),
+                Error::<Test>::NotAssignedWatcher
+            );
+            assert_noop!(
+                attest(WATCHER1, job + 1, right.clone()),
+                Error::<Test>::UnknownJob
+            );
+            assert_noop!(
+                attest(WATCHER1, job, vec![0; (1 << 16) + 1]),
+                Error::<Test>::LayerInputTooLarge
+            );
+            assert_ok!(attest(WATCHER1, job, right.clone()));
+            assert_noop!(
+                attest(WATCHER1, job, right.clone()),
+                Error::<Test>::AlreadyAttested
+            );
+            roll_to(2 + WINDOW);
+            assert_noop!(attest(WATCHER1, job, right), Error::<Test>::NotClaimed);
+        });
+    }
+
+    #[test]
+    fn attest_after_the_window_is_refused() {
+        build_and_execute(|| {
+            let (job, audit) = audited_job(false);
+            let (_, _, acts) = honest(&input());
+            // The window's last block has passed but the settlement has not run yet.
+            System::set_block_number(2 + WINDOW);
+            assert_noop!(
+                attest(WATCHER1, job, acts[audit.layer as usize + 1].clone()),
+                Error::<Test>::ChallengeWindowClosed
+            );
+        });
+    }
+
+    /// An audit's watcher that finds a lie challenges it: the claim is refuted, the watcher is
+    /// rewarded as the committed challenger and not penalised.
+    #[test]
+    fn a_lie_is_refuted_by_its_auditor() {
+        build_and_execute(|| {
+            let (job, _) = audited_job(true);
+            let (_, _, acts) = honest(&input());
+            let data = vec![acts[1].clone()];
+            let inputs: Vec<&[u8]> = data.iter().map(|d| &d[..]).collect();
+            let commitment = vigil_engine::challenge_commitment(
+                &codec::Encode::encode(&WATCHER1),
+                job,
+                1,
+                &inputs,
+            );
+            assert_ok!(Inference::commit_challenge(
+                RuntimeOrigin::signed(WATCHER1),
+                job,
+                commitment
+            ));
+            roll_to(3);
+            assert_ok!(Inference::challenge(
+                RuntimeOrigin::signed(WATCHER1),
+                job,
+                1,
+                data
+            ));
+            assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Refuted);
+            assert!(Audits::<Test>::get(job).is_none());
+            assert_eq!(
+                balances(WATCHER1),
+                (
+                    INITIAL - MIN_WATCHER_STAKE + CHALLENGER_REWARD,
+                    MIN_WATCHER_STAKE
+                )
+            );
+            assert_eq!(Watchers::<Test>::get(WATCHER1).unwrap().open_audits, 0);
+            roll_to(3 + WINDOW);
+            assert!(WatcherList::<Test>::get().contains(&WATCHER1));
+        });
+    }
+
+    #[test]
+    fn an_executor_is_never_drawn_to_audit_its_own_claim() {
+        build_and_execute(|| {
+            AuditChance::set(Perbill::one());
+            let model = setup();
+            assert_ok!(watch(EXEC1, MIN_WATCHER_STAKE));
+            let job = submit(model);
+            claim_honestly(job);
+            roll_to(2);
+            assert!(Audits::<Test>::get(job).is_none());
+            assert_ok!(watch(WATCHER1, MIN_WATCHER_STAKE));
+            let job = submit(model);
+            claim_honestly(job);
+            roll_to(3);
+            assert_eq!(Audits::<Test>::get(job).unwrap().watcher, WATCHER1);
+        });
+    }
+
+    /// The draw follows the audit probability, spreads over the watchers and never picks the
+    /// output layer of a model with more.
+    #[test]
+    fn the_draw_follows_the_probability() {
+        let p = Perbill::from_percent(30);
+        let mut audited = 0;
+        let mut per_watcher = [0u32; 3];
+        for n in 0..20_000u64 {
+            let seed = sp_io::hashing::blake2_256(&n.to_le_bytes());
+            if let Some((w, layer)) = draw(&seed, n, p, 3, 4) {
+                audited += 1;
+                per_watcher[w as usize] += 1;
+                assert!(layer < 3, "the output layer is never drawn");
+            }
+        }
+        assert!(
+            (5_700..=6_300).contains(&audited),
+            "{audited} of 20000 at 30 %"
+        );
+        assert!(per_watcher.iter().all(|&n| n > 1_800), "{per_watcher:?}");
+        assert_eq!(draw(&[0; 32], 1, Perbill::one(), 0, 4), None, "no watcher");
+        assert_eq!(
+            draw(&[0; 32], 1, Perbill::zero(), 3, 4),
+            None,
+            "probability zero"
+        );
+        assert_eq!(
+            draw(&[0; 32], 1, Perbill::one(), 3, 1).map(|d| d.1),
+            Some(0)
+        );
+    }
+
+    #[test]
+    fn a_watcher_with_open_audits_cannot_withdraw() {
+        build_and_execute(|| {
+            let (job, audit) = audited_job(false);
+            assert_ok!(Inference::unregister_watcher(RuntimeOrigin::signed(
+                WATCHER1
+            )));
+            assert_noop!(
+                Inference::withdraw_watcher_stake(RuntimeOrigin::signed(WATCHER1)),
+                Error::<Test>::UnbondingNotOver
+            );
+            let audits = Watchers::<Test>::get(WATCHER1).unwrap().open_audits;
+            assert_eq!(
+                audits, 1,
+                "the audit stays the watcher's after it unregisters"
+            );
+            roll_to(2 + UNBONDING);
+            // The window (10) is shorter than the unbonding delay (30): the audit settled.
+            assert!(Audits::<Test>::get(job).is_none());
+            let _ = audit;
+            assert_ok!(Inference::withdraw_watcher_stake(RuntimeOrigin::signed(
+                WATCHER1
+            )));
+        });
     }
 }

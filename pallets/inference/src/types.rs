@@ -1,26 +1,115 @@
 //! The records the pallet stores: executors, jobs and claims.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use frame_support::{pallet_prelude::*, BoundedVec};
+use frame_support::{
+    pallet_prelude::*, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
+};
 use pallet_models::ModelId;
 use scale_info::TypeInfo;
+use sp_runtime::Perbill;
 
 /// A job's id: a counter.
 pub type JobId = u64;
 
 /// A registered executor's stake.
 #[derive(
-    Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+    CloneNoBound,
+    DebugNoBound,
+    PartialEqNoBound,
+    EqNoBound,
+    Encode,
+    Decode,
+    DecodeWithMemTracking,
+    TypeInfo,
+    MaxEncodedLen,
 )]
-pub struct ExecutorInfo<Balance, BlockNumber> {
+#[scale_info(skip_type_params(MaxOfferModels))]
+// The derives without bounds need the balance's traits on the type; they repeat them per field.
+#[allow(clippy::multiple_bound_locations)]
+pub struct ExecutorInfo<
+    Balance: Clone + core::fmt::Debug + PartialEq + Eq,
+    BlockNumber: Clone + core::fmt::Debug + PartialEq + Eq,
+    MaxOfferModels: Get<u32>,
+> {
     /// The bond held from the executor ([`crate::HoldReason::ExecutorBond`]).
     pub bond: Balance,
-    /// The part of `bond` locked as collateral of open jobs: `open_jobs × JobCollateral`.
+    /// The part of `bond` locked as collateral of open jobs: the sum of their collaterals.
     pub locked: Balance,
     /// Jobs assigned to the executor and not yet settled.
     pub open_jobs: u32,
     /// Set by `unregister_executor`: the block from which the bond can be withdrawn.
     pub unbonding_at: Option<BlockNumber>,
+    /// What the executor takes on: which models, at what price, how many jobs at once.
+    pub offer: Offer<Balance, MaxOfferModels>,
+}
+
+/// An executor's offer: the chain assigns it only jobs that match.
+#[derive(
+    CloneNoBound,
+    DebugNoBound,
+    PartialEqNoBound,
+    EqNoBound,
+    Encode,
+    Decode,
+    DecodeWithMemTracking,
+    TypeInfo,
+    MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(MaxModels))]
+#[allow(clippy::multiple_bound_locations)]
+pub struct Offer<Balance: Clone + core::fmt::Debug + PartialEq + Eq, MaxModels: Get<u32>> {
+    /// The least fee of a job, whatever its collateral.
+    pub base_fee: Balance,
+    /// On top of `base_fee`, this part of the collateral the job locks: the price of having
+    /// collateral locked for a claim timeout and a challenge window.
+    pub collateral_rate: Perbill,
+    /// The most open jobs at once.
+    pub capacity: u32,
+    /// The models served; `None` serves every model.
+    pub models: Option<BoundedVec<ModelId, MaxModels>>,
+}
+
+impl<Balance, MaxModels: Get<u32>> Offer<Balance, MaxModels>
+where
+    Balance: sp_runtime::traits::AtLeast32BitUnsigned + Copy + core::fmt::Debug,
+{
+    /// The least fee the offer takes for a job locking `collateral`.
+    pub fn ask(&self, collateral: Balance) -> Balance {
+        self.base_fee
+            .saturating_add(self.collateral_rate.mul_ceil(collateral))
+    }
+
+    /// Whether the offer serves `model`.
+    pub fn serves(&self, model: &ModelId) -> bool {
+        self.models.as_ref().is_none_or(|m| m.contains(model))
+    }
+}
+
+/// A registered watcher's stake.
+#[derive(
+    Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
+pub struct WatcherInfo<Balance, BlockNumber> {
+    /// The stake held from the watcher ([`crate::HoldReason::WatcherStake`]).
+    pub stake: Balance,
+    /// Audits assigned to the watcher and not yet settled.
+    pub open_audits: u32,
+    /// Set by `unregister_watcher`: the block from which the stake can be withdrawn.
+    pub unbonding_at: Option<BlockNumber>,
+}
+
+/// An audit of a claim: `watcher` must show, by the end of the window, the activation of `layer`
+/// that the claim's trace commits to.
+#[derive(
+    Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
+pub struct Audit<AccountId> {
+    /// The watcher drawn to audit the claim.
+    pub watcher: AccountId,
+    /// The layer whose output the watcher must show.
+    pub layer: u32,
+    /// Whether the watcher showed it.
+    pub attested: bool,
 }
 
 /// Where a job is in its lifecycle.
@@ -70,6 +159,9 @@ pub struct Job<AccountId, Balance, BlockNumber, MaxInput: Get<u32>> {
     pub executor: AccountId,
     /// The fee held from the requester ([`crate::HoldReason::JobFee`]).
     pub fee: Balance,
+    /// The collateral the requester asked for, locked from the executor's bond while the job is
+    /// open and slashed if the executor lies or stays silent.
+    pub collateral: Balance,
     /// The storage deposit held from the requester ([`crate::HoldReason::StorageDeposit`]) for
     /// every byte the job and its claim keep on chain, released when they are removed.
     pub deposit: Balance,
@@ -123,6 +215,8 @@ pub enum SlashReason {
     FalseChallenge,
     /// A commitment to something that refuted nothing: its deposit.
     UnmatchedCommitment,
+    /// A watcher did not attest an audited claim within its window: part of its stake.
+    MissedAudit,
 }
 
 /// A challenger's commitment to a refutation it will reveal with `challenge`

@@ -53,6 +53,12 @@ pub trait WeightInfo {
 	fn load_model(n: u32, ) -> Weight;
 	fn settle_job() -> Weight;
 	fn expire_job() -> Weight;
+	fn set_offer(m: u32, ) -> Weight;
+	fn register_watcher() -> Weight;
+	fn unregister_watcher() -> Weight;
+	fn withdraw_watcher_stake() -> Weight;
+	fn attest(n: u32, ) -> Weight;
+	fn draw_audit() -> Weight;
 }
 
 /// Weights for `pallet_inference` using the runtime's database weights.
@@ -150,6 +156,39 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
+	fn set_offer(m: u32, ) -> Weight {
+		Weight::from_parts(40_000_000, 4000)
+			.saturating_add(Weight::from_parts(1_000_000, 0).saturating_mul(m.into()))
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(m.into())))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	fn register_watcher() -> Weight {
+		Weight::from_parts(81_781_000, 3622)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	fn unregister_watcher() -> Weight {
+		Weight::from_parts(35_984_000, 3554)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	fn withdraw_watcher_stake() -> Weight {
+		Weight::from_parts(54_902_000, 3622)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	fn attest(n: u32, ) -> Weight {
+		Weight::from_parts(34_108_141, 265770)
+			.saturating_add(Weight::from_parts(7_417_793, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	fn draw_audit() -> Weight {
+		Weight::from_parts(60_000_000, 265770)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
 }
 
 // For tests: the same figures with RocksDB's database weights.
@@ -231,5 +270,38 @@ impl WeightInfo for () {
 		Weight::from_parts(59_208_000, 265770)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
+	}
+	fn set_offer(m: u32, ) -> Weight {
+		Weight::from_parts(40_000_000, 4000)
+			.saturating_add(Weight::from_parts(1_000_000, 0).saturating_mul(m.into()))
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(m.into())))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn register_watcher() -> Weight {
+		Weight::from_parts(81_781_000, 3622)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
+	}
+	fn unregister_watcher() -> Weight {
+		Weight::from_parts(35_984_000, 3554)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+	}
+	fn withdraw_watcher_stake() -> Weight {
+		Weight::from_parts(54_902_000, 3622)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	}
+	fn attest(n: u32, ) -> Weight {
+		Weight::from_parts(34_108_141, 265770)
+			.saturating_add(Weight::from_parts(7_417_793, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn draw_audit() -> Weight {
+		Weight::from_parts(60_000_000, 265770)
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 }

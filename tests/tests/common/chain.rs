@@ -97,3 +97,57 @@ pub async fn executor_list(api: &Api) -> Vec<AccountId32> {
         .map(AccountId32::from)
         .collect()
 }
+
+/// `Inference.Watchers`: a watcher's stake and its open audits.
+#[derive(Debug, DecodeAsType)]
+#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
+pub struct WatcherInfo {
+    pub stake: u128,
+    pub open_audits: u32,
+    #[allow(dead_code)]
+    pub unbonding_at: Option<u32>,
+}
+
+/// `who`'s watcher record at the latest finalized block, if it is one.
+#[allow(dead_code)]
+pub async fn watcher(api: &Api, who: &AccountId32) -> Option<WatcherInfo> {
+    let at = api.at_current_block().await.expect("the current block");
+    let addr = dynamic::storage::<([u8; 32],), WatcherInfo>("Inference", "Watchers");
+    let value = at
+        .storage()
+        .try_fetch(addr, (who.0,))
+        .await
+        .expect("read Inference.Watchers");
+    value.map(|v| v.decode().expect("decode WatcherInfo"))
+}
+
+/// A job's status, as `Inference.Jobs` records it.
+#[derive(Debug, PartialEq, Eq, Clone, Copy, DecodeAsType)]
+#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
+pub enum JobStatus {
+    Assigned,
+    Claimed,
+    Finalized,
+    Refuted,
+    TimedOut,
+}
+
+/// The part of `Inference.Jobs` read for a job's status.
+#[derive(Debug, DecodeAsType)]
+#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
+pub struct JobStatusOnly {
+    pub status: JobStatus,
+}
+
+/// Job `job_id`'s status at the latest finalized block (`None` if there is no such job).
+#[allow(dead_code)]
+pub async fn job_status(api: &Api, job_id: u64) -> Option<JobStatus> {
+    let at = api.at_current_block().await.expect("the current block");
+    let addr = dynamic::storage::<(u64,), JobStatusOnly>("Inference", "Jobs");
+    let value = at
+        .storage()
+        .try_fetch(addr, (job_id,))
+        .await
+        .expect("read Inference.Jobs");
+    value.map(|v| v.decode().expect("decode a job's status").status)
+}
