@@ -53,7 +53,31 @@ impl Backoff {
 
 /// Resolves when the process is asked to stop: Ctrl-C (SIGINT) or SIGTERM (what scripts and
 /// service managers send), so that long-running commands print their summary either way.
+///
+/// The signals are listened for once, by a task started at the first call, and remembered: a
+/// signal that arrives while no one is waiting (a command between two reconnection attempts, say)
+/// is not lost, and every later call resolves at once.
 pub async fn stop_requested() {
+    static STOP: std::sync::OnceLock<tokio::sync::watch::Receiver<bool>> =
+        std::sync::OnceLock::new();
+    let mut stop = STOP
+        .get_or_init(|| {
+            let (tx, rx) = tokio::sync::watch::channel(false);
+            tokio::spawn(async move {
+                signalled().await;
+                let _ = tx.send(true);
+            });
+            rx
+        })
+        .clone();
+    if stop.wait_for(|stopped| *stopped).await.is_err() {
+        // The listening task ended with the runtime that ran it: listen here instead.
+        signalled().await;
+    }
+}
+
+/// Resolves at the next Ctrl-C or SIGTERM.
+async fn signalled() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
