@@ -15,8 +15,9 @@ and for each seed s:
         vigil model run WORK/model.vgm --input WORK/seed_<s>/input.bin \\
             --dump-layers WORK/seed_<s>/layers
      which writes layers/layer_<i>.bin for source operator i;
-  3. runs the TFLM interpreter (all tensors preserved) on the same input and
-     compares every operator's first output with layer_<i>.bin.
+  3. runs the TFLM interpreter (all tensors preserved; LiteRT's reference
+     kernels for a model with an operator TFLM lacks, as goldens.py) on the
+     same input and compares every operator's first output with layer_<i>.bin.
 
 Per layer the status is one of
     match      file present, identical bytes
@@ -169,7 +170,7 @@ def main():
         if rc != 0 or not os.path.exists(vgm):
             print("vigil model import failed (exit status %d)" % rc)
             return 1
-        interpreter = goldens.make_tflm(args.model, preserve=True)
+        interpreter = goldens.make_reference(info)
         foldable = set(goldens.SHAPE_ONLY_OPS) | {op.upper() for op in args.fold_ok}
         results = {}
         for seed in args.seeds:

@@ -7,7 +7,10 @@ Usage:
     scripts/python-env scripts/goldens.py MODEL.tflite --list-ops
 
 The reference is the TensorFlow Lite Micro (TFLM) interpreter from the
-`tflite-micro` PyPI package, run with every intermediate tensor preserved:
+`tflite-micro` PyPI package, run with every intermediate tensor preserved
+(for a model with an operator TFLM lacks, GELU, it is LiteRT's interpreter
+from the `ai-edge-litert` package with its reference kernels instead, see
+LITERT_ONLY_OPS and make_reference):
 
     from tflite_micro import runtime
     it = runtime.Interpreter.from_file(
@@ -185,6 +188,58 @@ def make_input(shape, seed):
     return rng.integers(-128, 128, size=tuple(shape), dtype=np.int8)
 
 
+# Operators TFLite Micro has no kernel for: a model with one of them is run on
+# LiteRT's reference kernels (BUILTIN_REF), every intermediate tensor preserved.
+LITERT_ONLY_OPS = ("GELU",)
+
+
+def needs_litert(info):
+    return any(o["op"] in LITERT_ONLY_OPS for o in info.operators)
+
+
+class LiteRtReference:
+    """LiteRT's interpreter with its reference kernels, behind the few TFLM
+    interpreter methods these scripts call."""
+
+    def __init__(self, path):
+        from ai_edge_litert.interpreter import Interpreter, OpResolverType
+        self.it = Interpreter(
+            model_path=path,
+            experimental_op_resolver_type=OpResolverType.BUILTIN_REF,
+            experimental_preserve_all_tensors=True)
+        self.it.allocate_tensors()
+        self.inputs = self.it.get_input_details()
+        self.outputs = self.it.get_output_details()
+
+    def set_input(self, x, k):
+        self.it.set_tensor(self.inputs[k]["index"], x)
+
+    def invoke(self):
+        self.it.invoke()
+
+    def GetTensor(self, index, subgraph):  # noqa: N802 (TFLM's name)
+        return {"tensor_data": self.it.get_tensor(index)}
+
+    def get_output(self, k):
+        return self.it.get_tensor(self.outputs[k]["index"])
+
+
+def make_reference(info, arena_size=None):
+    """The reference interpreter for a model: TFLM, or LiteRT's reference
+    kernels when the model has an operator TFLM lacks."""
+    if needs_litert(info):
+        return LiteRtReference(info.path)
+    return make_tflm(info.path, preserve=True, arena_size=arena_size)
+
+
+def reference_name(info):
+    if needs_litert(info):
+        from ai_edge_litert import __version__ as litert_version
+        return ("ai-edge-litert %s (LiteRT Python interpreter, BUILTIN_REF reference "
+                "kernels, experimental_preserve_all_tensors)" % litert_version)
+    return "tflite-micro %s (TFLM Python interpreter, kPreserveAllTensors)" % _tflm_version()
+
+
 def make_tflm(path, preserve=True, arena_size=None):
     cfg = (tflm.InterpreterConfig.kPreserveAllTensors if preserve
            else tflm.InterpreterConfig.kAllocationRecording)
@@ -196,7 +251,7 @@ def run_reference(info, x, arena_size=None, interpreter=None):
     """Run TFLM on input `x` (one array, or a list of one per model input);
     return {op_index: numpy array} for every operator's first output, plus the
     model outputs."""
-    it = interpreter or make_tflm(info.path, preserve=True, arena_size=arena_size)
+    it = interpreter or make_reference(info, arena_size=arena_size)
     for k, xk in enumerate(x if isinstance(x, list) else [x]):
         it.set_input(xk, k)
     it.invoke()
@@ -284,7 +339,7 @@ def write_goldens(model_path, out_dir, seeds, arena_size=None, clean=True, hashe
             if name.startswith("seed_") and os.path.isdir(p):
                 shutil.rmtree(p)
     os.makedirs(out_dir, exist_ok=True)
-    it = make_tflm(model_path, preserve=True, arena_size=arena_size)
+    it = make_reference(info, arena_size=arena_size)
 
     ops_manifest = []
     for o in info.operators:
@@ -348,8 +403,7 @@ def write_goldens(model_path, out_dir, seeds, arena_size=None, clean=True, hashe
         "model": os.path.basename(model_path),
         "model_sha256": sha256_file(model_path),
         "model_bytes": len(info.data),
-        "reference": "tflite-micro %s (TFLM Python interpreter, "
-        "kPreserveAllTensors)" % _tflm_version(),
+        "reference": reference_name(info),
         "seeds": list(seeds),
         "input": {
             "tensor": info.inputs[0]["tensor"],
