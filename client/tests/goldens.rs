@@ -169,6 +169,30 @@ fn committed_digits_vgm_is_the_import_of_digits_tflite() {
     );
 }
 
+/// `models/charlm.tflite`, the two-block character-level transformer trained by
+/// `scripts/train_transformer.py` (token ids through an embedding, layer norms, attention, GELU):
+/// every layer equals the reference (TFLite Micro operator by operator, LiteRT's reference
+/// kernels for GELU) on three seeded inputs.
+#[test]
+fn charlm_matches_reference_layer_by_layer() {
+    assert_eq!(
+        check_goldens("charlm", &repo().join("models/charlm.tflite")),
+        3
+    );
+}
+
+/// `models/charlm.vgm` is exactly what importing `models/charlm.tflite` gives.
+#[test]
+fn committed_charlm_vgm_is_the_import_of_charlm_tflite() {
+    use codec::Encode;
+    let bytes = fs::read(repo().join("models/charlm.tflite")).unwrap();
+    let imported = import_tflite(&bytes).unwrap().model.encode();
+    assert_eq!(
+        imported,
+        fs::read(repo().join("models/charlm.vgm")).unwrap()
+    );
+}
+
 /// Small models built by `scripts/make_zoo.py` to cover every operator and its variants
 /// (MobileNet v2, keyword spotting, strides, dilation, groups, broadcasting, activations as
 /// layers, MEAN, PAD, CONCATENATION, ...): each matches the reference on every layer.
