@@ -4,6 +4,7 @@ language model.
 
 Usage (from the repository root):
     scripts/python-env scripts/train_transformer.py [--out-dir models] [--epochs 12]
+    scripts/python-env scripts/train_transformer.py --out-dir models --reference-only
 
 Data: the text of scikit-learn's bundled dataset descriptions
 (sklearn/datasets/descr/*.rst, installed with the package; nothing is
@@ -23,8 +24,22 @@ Writes:
     OUT/charlm.tflite     the int8 model
     OUT/charlm.md         architecture, accuracy and loss before and after
                           quantization, operators, the command
-The int8 figures are LiteRT's (ai-edge-litert, reference kernels) on the test
-split.
+    OUT/charlm_test_ids.bin        the test text as token ids, one byte each;
+                                   window i is ids[i:i+CONTEXT], its label
+                                   ids[i+CONTEXT]
+    OUT/charlm_test_reference.txt  the reference's int8 logits on every test
+                                   window (TFLite Micro operator by operator,
+                                   LiteRT's reference kernels for GELU:
+                                   goldens.LayerwiseReference): line 1 the
+                                   blake2b-256 (hex) of all of them, 48 bytes
+                                   per window in order; line 2 the number of
+                                   windows; line 3 how many it gets right; line
+                                   4 each window's prediction (first maximum),
+                                   as hex bytes; for a Rust test to compare the
+                                   engine with
+The int8 figures in charlm.md are LiteRT's whole-model reference kernels on
+the test split. --reference-only writes only the two test files, from the
+model already in OUT, and prints the reference's accuracy.
 """
 
 import argparse
@@ -201,10 +216,37 @@ def int8_logits(model_path, x):
     return logits
 
 
+def write_reference(out_dir, test_ids):
+    """The test text's ids and the reference's int8 logits on every window."""
+    path = os.path.join(out_dir, "charlm.tflite")
+    x_test, y_test = windows(test_ids)
+    info = goldens.ModelInfo(path)
+    ref = goldens.LayerwiseReference(info)
+    logits = np.empty((len(x_test), VOCAB), dtype=np.int8)
+    for i in range(len(x_test)):
+        ref.set_input(x_test[i:i + 1], 0)
+        ref.invoke()
+        logits[i] = ref.get_output(0).reshape(-1)
+    with open(os.path.join(out_dir, "charlm_test_ids.bin"), "wb") as f:
+        f.write(test_ids.astype(np.uint8).tobytes())
+    import hashlib
+    predictions = logits.argmax(axis=1)
+    correct = int((predictions == y_test).sum())
+    with open(os.path.join(out_dir, "charlm_test_reference.txt"), "w") as f:
+        f.write("%s\n%d\n%d\n%s\n" % (
+            hashlib.blake2b(logits.tobytes(), digest_size=32).hexdigest(), len(y_test),
+            correct, predictions.astype(np.uint8).tobytes().hex()))
+    print("reference int8 (TFLite Micro operator by operator, LiteRT for GELU): "
+          "%d of %d windows right (%.4f)" % (correct, len(y_test), correct / len(y_test)))
+    return correct, len(y_test)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out-dir", default="models")
     ap.add_argument("--epochs", type=int, default=12)
+    ap.add_argument("--reference-only", action="store_true",
+                    help="only write the test ids and the reference's logits")
     args = ap.parse_args()
     seed_everything(SEED)
 
@@ -212,6 +254,9 @@ def main():
     vocab = vocabulary(text)
     ids = encode(text, vocab)
     split = int(len(ids) * 0.9)
+    if args.reference_only:
+        write_reference(args.out_dir, ids[split:])
+        return 0
     x_train, y_train = windows(ids[:split])
     x_test, y_test = windows(ids[split:])
     print("text: %d characters from %d files; %d training and %d test windows" % (
@@ -238,6 +283,7 @@ def main():
     size = os.path.getsize(path)
     print("float: accuracy %.4f, loss %.4f; int8: accuracy %.4f, loss %.4f; %d bytes" % (
         float_acc, float_loss, int8_acc, int8_loss, size))
+    ref_correct, ref_total = write_reference(args.out_dir, ids[split:])
 
     chars = "".join(sorted(vocab, key=vocab.get))
     md = """# charlm.tflite
@@ -258,7 +304,15 @@ character) it gives int8 logits for the next one.
 | | next-character accuracy | cross-entropy (nats) |
 | --- | --- | --- |
 | float (Keras) | {fa:.4f} | {fl:.4f} |
-| int8 (LiteRT reference kernels) | {qa:.4f} | {ql:.4f} |
+| int8 (LiteRT reference kernels, whole model) | {qa:.4f} | {ql:.4f} |
+| int8 (TFLite Micro operator by operator, LiteRT for GELU; the engine) | {ra:.4f} ({rc} of {rt}) | |
+
+The last row is the reference the engine is bit-exact with: `cargo test` checks
+that the engine gives the same logits on every test window
+(`charlm_int8_predictions_match_reference`, `charlm_test_reference.txt`). LiteRT
+run whole differs from it on some windows because its reference kernels, as
+built in `ai-edge-litert`, requantize with one rounding where TFLite Micro
+rounds twice.
 
 Reproduce with `{cmd}` (CPU, a few minutes).
 
@@ -270,7 +324,8 @@ Operators:
 """.format(nchars=len(text), ctx=CONTEXT, vocab=VOCAB, chars=chars, last=VOCAB - 2,
            other=VOCAB - 1, width=WIDTH, ffn=FFN, blocks=BLOCKS, size=size,
            ops=len(info.operators), ntrain=len(x_train), ntest=len(x_test), fa=float_acc,
-           fl=float_loss, qa=int8_acc, ql=int8_loss, cmd=COMMAND, desc=info.describe())
+           fl=float_loss, qa=int8_acc, ql=int8_loss, ra=ref_correct / ref_total,
+           rc=ref_correct, rt=ref_total, cmd=COMMAND, desc=info.describe())
     with open(os.path.join(args.out_dir, "charlm.md"), "w") as f:
         f.write(md)
     return 0
