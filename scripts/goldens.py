@@ -182,12 +182,6 @@ class ModelInfo:
         return "\n".join(lines)
 
 
-def make_input(shape, seed):
-    """The seeded random int8 input: uniform over [-128, 127]."""
-    rng = np.random.default_rng(seed)
-    return rng.integers(-128, 128, size=tuple(shape), dtype=np.int8)
-
-
 # Operators TFLite Micro has no kernel for: a model with one of them is run
 # operator by operator (LayerwiseReference), these on LiteRT's reference kernels.
 LITERT_ONLY_OPS = ("GELU",)
@@ -319,16 +313,6 @@ def run_reference(info, x, arena_size=None, interpreter=None):
         layers[o["index"]] = np.array(t["tensor_data"], copy=True)
     outputs = [np.array(it.get_output(k), copy=True) for k in range(len(info.outputs))]
     return layers, outputs
-
-
-def check_supported(info):
-    """A single int8 input, as bench_litert.py and compare_layers.py need."""
-    if len(info.inputs) != 1:
-        raise SystemExit("%s: expected exactly one input, found %d" % (
-            info.path, len(info.inputs)))
-    if info.inputs[0]["dtype"] != "int8":
-        raise SystemExit("%s: input is %s, only int8 models are supported" % (
-            info.path, info.inputs[0]["dtype"]))
 
 
 def input_edges(info):
