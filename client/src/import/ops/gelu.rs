@@ -8,8 +8,11 @@
 //! out   = clamp(int(round(y · (1 / output_scale)) + output_zero_point), −128, 127)
 //! ```
 //!
-//! `round` is half away from zero (`TfLiteRound`). `erfc` and `tanh` are the `f32` functions of
-//! the C library TFLite calls (`erfcf`, `tanhf`); `libm` computes them with the same algorithms.
+//! `round` is half away from zero (`TfLiteRound`). `erfc` and `tanh` are the C library's `f32`
+//! functions in TFLite (`erfcf`, `tanhf`), here `libm`'s ports of musl's. They may differ from
+//! another C library's in the last bit, which changes an entry only if `y / output_scale` lies
+//! within that bit of a half; the test `gelu_tables_equal_litert` compares whole tables with
+//! LiteRT's for eight pairs of scales.
 
 use vigil_engine::model::{Op, Table, TABLE_ENTRIES};
 
