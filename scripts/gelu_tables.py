@@ -4,8 +4,8 @@
 Usage:
     scripts/python-env scripts/gelu_tables.py client/src/import/gelu_tables.txt
 
-For each of eight one-operator models (tf.nn.gelu, exact and approximate, converted
-full-integer int8 from four ranges of representative data, so four pairs of scales),
+For each of 24 one-operator models (tf.nn.gelu, exact and approximate, converted
+full-integer int8 from twelve ranges of representative data, so twelve pairs of scales),
 LiteRT (ai-edge-litert, BUILTIN_REF) is run on the input -128..127; its output is the
 table full TFLite's GeluPrepare filled. Each line of the output is one case:
 approximate (0/1), input scale, input zero point, output scale, output zero point (the
@@ -45,10 +45,15 @@ def emul(approx, si, zi, so, zo, variant):
     r = np.sign(y*inv)*np.floor(np.abs(y*inv)+f32(0.5))
     q = (r + f32(zo)).astype(np.int64)
     return np.clip(q,-128,127)
+# Ranges of the representative data (low, high, seed): each gives a pair of scales.
+RANGES = [(-3, 3, 0), (-8, 2, 1), (-0.5, 6, 2), (-20, 20, 3), (-1, 1, 4), (-0.05, 0.1, 5),
+          (-4, 0.5, 6), (-60, 10, 7), (-2, 12, 8), (-0.3, 0.3, 9), (-6, 6, 10), (-1.5, 40, 11)]
+
+
 def main(out):
     cases = []
     for approx in (False, True):
-        for lo, hi, seed in [(-3, 3, 0), (-8, 2, 1), (-0.5, 6, 2), (-20, 20, 3)]:
+        for lo, hi, seed in RANGES:
             blob = build(approx, lo, hi, seed)
             it = Interpreter(model_content=blob,
                              experimental_op_resolver_type=OpResolverType.BUILTIN_REF)
