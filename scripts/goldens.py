@@ -7,7 +7,10 @@ Usage:
     scripts/python-env scripts/goldens.py MODEL.tflite --list-ops
 
 The reference is the TensorFlow Lite Micro (TFLM) interpreter from the
-`tflite-micro` PyPI package, run with every intermediate tensor preserved:
+`tflite-micro` PyPI package, run with every intermediate tensor preserved
+(for a model with an operator TFLM lacks, GELU, the model is run operator by
+operator, each alone: on TFLM where it has the kernel, on LiteRT's reference
+kernels from the `ai-edge-litert` package otherwise; see LayerwiseReference):
 
     from tflite_micro import runtime
     it = runtime.Interpreter.from_file(
@@ -179,10 +182,112 @@ class ModelInfo:
         return "\n".join(lines)
 
 
-def make_input(shape, seed):
-    """The seeded random int8 input: uniform over [-128, 127]."""
-    rng = np.random.default_rng(seed)
-    return rng.integers(-128, 128, size=tuple(shape), dtype=np.int8)
+# Operators TFLite Micro has no kernel for: a model with one of them is run
+# operator by operator (LayerwiseReference), these on LiteRT's reference kernels.
+LITERT_ONLY_OPS = ("GELU",)
+
+
+def needs_litert(info):
+    return any(o["op"] in LITERT_ONLY_OPS for o in info.operators)
+
+
+def single_op_model(info, k):
+    """The .tflite bytes of a model that is operator k of `info` alone: its
+    non-constant inputs become the model's inputs, its outputs the model's
+    outputs; tensors, constants and operator codes are kept as they are."""
+    import copy
+    import flatbuffers
+    model = copy.deepcopy(info.model)
+    sg = model.subgraphs[0]
+    op = sg.operators[k]
+
+    def constant(t):
+        b = model.buffers[sg.tensors[t].buffer]
+        return b is not None and b.data is not None and len(b.data) > 0
+
+    sg.operators = [op]
+    sg.inputs = [int(t) for t in op.inputs if t >= 0 and not constant(t)]
+    sg.outputs = [int(t) for t in op.outputs]
+    model.signatureDefs = None
+    builder = flatbuffers.Builder(1024)
+    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
+    return bytes(builder.Output())
+
+
+class LayerwiseReference:
+    """The reference for a model with an operator TFLite Micro lacks (GELU):
+    the model is run operator by operator, each operator alone as a model of
+    its own, on TFLite Micro where it has the kernel and on LiteRT's reference
+    kernels (BUILTIN_REF) for the others; each operator reads the outputs the
+    reference gave its inputs. So every layer TFLite Micro can run is checked
+    against TFLite Micro, and only GELU against LiteRT (whose reference kernels,
+    as built in ai-edge-litert, round requantization once where TFLite Micro
+    rounds twice, so the whole model on LiteRT can differ by 1 here and there).
+    Offers the few TFLM interpreter methods these scripts call."""
+
+    def __init__(self, info, arena_size=None):
+        from ai_edge_litert.interpreter import Interpreter, OpResolverType
+        self.info = info
+        self.steps = []
+        for o in info.operators:
+            blob = single_op_model(info, o["index"])
+            if o["op"] in LITERT_ONLY_OPS:
+                it = Interpreter(model_content=blob,
+                                 experimental_op_resolver_type=OpResolverType.BUILTIN_REF)
+                it.allocate_tensors()
+            else:
+                it = tflm.Interpreter.from_bytes(blob, arena_size=arena_size)
+            sg_inputs = [t for t in o["inputs"] if t >= 0 and self._is_activation(t)]
+            self.steps.append((o, it, sg_inputs))
+        self.values = {}
+
+    def _is_activation(self, t):
+        b = self.info.model.buffers[self.info.sg.tensors[t].buffer]
+        return b is None or b.data is None or len(b.data) == 0
+
+    def set_input(self, x, k):
+        self.values[self.info.inputs[k]["tensor"]] = np.asarray(x)
+
+    def invoke(self):
+        for o, it, ins in self.steps:
+            litert = o["op"] in LITERT_ONLY_OPS
+            if litert:
+                details = it.get_input_details()
+                for d, t in zip(details, ins):
+                    it.set_tensor(d["index"], self.values[t].reshape(d["shape"]))
+                it.invoke()
+                outs = [it.get_tensor(d["index"]) for d in it.get_output_details()]
+            else:
+                for j, t in enumerate(ins):
+                    it.set_input(self.values[t], j)
+                it.invoke()
+                outs = [it.get_output(j) for j in range(len(o["outputs"]))]
+            for t, v in zip(o["outputs"], outs):
+                self.values[t] = np.array(v, copy=True)
+
+    def GetTensor(self, index, subgraph):  # noqa: N802 (TFLM's name)
+        return {"tensor_data": self.values[index]}
+
+    def get_output(self, k):
+        return self.values[self.info.outputs[k]["tensor"]]
+
+
+def make_reference(info, arena_size=None):
+    """The reference interpreter for a model: TFLM, or TFLM and LiteRT's
+    reference kernels operator by operator when the model has an operator
+    TFLM lacks."""
+    if needs_litert(info):
+        return LayerwiseReference(info, arena_size=arena_size)
+    return make_tflm(info.path, preserve=True, arena_size=arena_size)
+
+
+def reference_name(info):
+    if needs_litert(info):
+        from ai_edge_litert import __version__ as litert_version
+        return ("operator by operator: tflite-micro %s (TFLM Python interpreter) for every "
+                "operator it has, ai-edge-litert %s (BUILTIN_REF reference kernels) for %s"
+                % (_tflm_version(), litert_version, ", ".join(LITERT_ONLY_OPS)))
+    return "tflite-micro %s (TFLM Python interpreter, kPreserveAllTensors)" % _tflm_version()
 
 
 def make_tflm(path, preserve=True, arena_size=None):
@@ -196,7 +301,7 @@ def run_reference(info, x, arena_size=None, interpreter=None):
     """Run TFLM on input `x` (one array, or a list of one per model input);
     return {op_index: numpy array} for every operator's first output, plus the
     model outputs."""
-    it = interpreter or make_tflm(info.path, preserve=True, arena_size=arena_size)
+    it = interpreter or make_reference(info, arena_size=arena_size)
     for k, xk in enumerate(x if isinstance(x, list) else [x]):
         it.set_input(xk, k)
     it.invoke()
@@ -208,16 +313,6 @@ def run_reference(info, x, arena_size=None, interpreter=None):
         layers[o["index"]] = np.array(t["tensor_data"], copy=True)
     outputs = [np.array(it.get_output(k), copy=True) for k in range(len(info.outputs))]
     return layers, outputs
-
-
-def check_supported(info):
-    """A single int8 input, as bench_litert.py and compare_layers.py need."""
-    if len(info.inputs) != 1:
-        raise SystemExit("%s: expected exactly one input, found %d" % (
-            info.path, len(info.inputs)))
-    if info.inputs[0]["dtype"] != "int8":
-        raise SystemExit("%s: input is %s, only int8 models are supported" % (
-            info.path, info.inputs[0]["dtype"]))
 
 
 def input_edges(info):
@@ -284,7 +379,7 @@ def write_goldens(model_path, out_dir, seeds, arena_size=None, clean=True, hashe
             if name.startswith("seed_") and os.path.isdir(p):
                 shutil.rmtree(p)
     os.makedirs(out_dir, exist_ok=True)
-    it = make_tflm(model_path, preserve=True, arena_size=arena_size)
+    it = make_reference(info, arena_size=arena_size)
 
     ops_manifest = []
     for o in info.operators:
@@ -348,8 +443,7 @@ def write_goldens(model_path, out_dir, seeds, arena_size=None, clean=True, hashe
         "model": os.path.basename(model_path),
         "model_sha256": sha256_file(model_path),
         "model_bytes": len(info.data),
-        "reference": "tflite-micro %s (TFLM Python interpreter, "
-        "kPreserveAllTensors)" % _tflm_version(),
+        "reference": reference_name(info),
         "seeds": list(seeds),
         "input": {
             "tensor": info.inputs[0]["tensor"],

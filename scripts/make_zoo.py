@@ -70,6 +70,9 @@ The operator patterns covered:
                         run-time indices), attention
     tr_embedding_lookup the same with EMBEDDING_LOOKUP in place of the GATHER
     two_inputs          a model with two inputs (a sequence and a vector)
+    tr_gelu             GELU, exact (erf) and approximate (tanh), between Dense
+                        layers; TFLite Micro has no GELU, so its goldens come
+                        from LiteRT's reference kernels (goldens.py chooses it)
 """
 
 import argparse
@@ -525,6 +528,17 @@ def two_inputs():
     return tf.keras.Model([a, b], x)
 
 
+def tr_gelu():
+    # GELU, exact and approximate, on a [6, 16] sequence between Dense layers
+    inp = tf.keras.Input((6, 16))
+    x = L.Dense(16)(inp)
+    x = L.Lambda(lambda t: tf.nn.gelu(t, approximate=False))(x)
+    x = L.Dense(16)(x)
+    x = L.Lambda(lambda t: tf.nn.gelu(t, approximate=True))(x)
+    x = L.Dense(4)(x)
+    return tf.keras.Model(inp, x)
+
+
 def as_embedding_lookup(blob):
     """The tr_embedding model with its GATHER rewritten as the equivalent
     EMBEDDING_LOOKUP (ids first, table second, no options), which the
@@ -602,6 +616,7 @@ ZOO = {
     "tr_embedding": (tr_embedding, {"tokens": 50}),
     "tr_embedding_lookup": (tr_embedding, {"tokens": 50, "rewrite": as_embedding_lookup}),
     "two_inputs": (two_inputs, {}),
+    "tr_gelu": (tr_gelu, {}),
 }
 
 

@@ -169,6 +169,73 @@ fn committed_digits_vgm_is_the_import_of_digits_tflite() {
     );
 }
 
+/// `models/charlm.tflite`, the two-block character-level transformer trained by
+/// `scripts/train_transformer.py` (token ids through an embedding, layer norms, attention, GELU):
+/// every layer equals the reference (TFLite Micro operator by operator, LiteRT's reference
+/// kernels for GELU) on three seeded inputs.
+#[test]
+fn charlm_matches_reference_layer_by_layer() {
+    assert_eq!(
+        check_goldens("charlm", &repo().join("models/charlm.tflite")),
+        3
+    );
+}
+
+/// The engine on every window of the character model's test text gives the logits the reference
+/// gives (TFLite Micro operator by operator, LiteRT's reference kernels for GELU), as
+/// `scripts/train_transformer.py --reference-only` recorded them in
+/// `models/charlm_test_reference.txt`: their blake2b-256, every prediction, and so the accuracy.
+#[test]
+fn charlm_int8_predictions_match_reference() {
+    const CONTEXT: usize = 24;
+    let bytes = fs::read(repo().join("models/charlm.tflite")).unwrap();
+    let model = ValidatedModel::new(import_tflite(&bytes).unwrap().model).unwrap();
+    let ids = fs::read(repo().join("models/charlm_test_ids.bin")).unwrap();
+    let reference = fs::read_to_string(repo().join("models/charlm_test_reference.txt")).unwrap();
+    let lines: Vec<&str> = reference.lines().collect();
+    let windows = ids.len() - CONTEXT;
+    assert_eq!(lines[1].parse::<usize>().unwrap(), windows);
+    let predictions = hex::decode(lines[3]).unwrap();
+    assert_eq!(predictions.len(), windows);
+    let mut all = Vec::with_capacity(windows * 48);
+    let (mut correct, mut differing) = (0, Vec::new());
+    for i in 0..windows {
+        // The token ids as int32, four little-endian bytes each.
+        let input: Vec<u8> = ids[i..i + CONTEXT]
+            .iter()
+            .flat_map(|&t| (t as i32).to_le_bytes())
+            .collect();
+        let out = model.run(as_i8(&input)).unwrap().output;
+        let best = out
+            .iter()
+            .enumerate()
+            .fold(0, |b, (k, &v)| if v > out[b] { k } else { b });
+        correct += usize::from(best == ids[i + CONTEXT] as usize);
+        if best != predictions[i] as usize {
+            differing.push(i);
+        }
+        all.extend_from_slice(&out);
+    }
+    assert!(
+        differing.is_empty(),
+        "predictions differ on windows {differing:?}"
+    );
+    assert_eq!(correct, lines[2].parse::<usize>().unwrap());
+    assert_eq!(hex::encode(vigil_engine::hash_activation(&all)), lines[0]);
+}
+
+/// `models/charlm.vgm` is exactly what importing `models/charlm.tflite` gives.
+#[test]
+fn committed_charlm_vgm_is_the_import_of_charlm_tflite() {
+    use codec::Encode;
+    let bytes = fs::read(repo().join("models/charlm.tflite")).unwrap();
+    let imported = import_tflite(&bytes).unwrap().model.encode();
+    assert_eq!(
+        imported,
+        fs::read(repo().join("models/charlm.vgm")).unwrap()
+    );
+}
+
 /// Small models built by `scripts/make_zoo.py` to cover every operator and its variants
 /// (MobileNet v2, keyword spotting, strides, dilation, groups, broadcasting, activations as
 /// layers, MEAN, PAD, CONCATENATION, ...): each matches the reference on every layer.

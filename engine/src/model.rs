@@ -145,6 +145,20 @@ pub enum Op {
     /// input is indexed along `axis` by the second, which holds int32 indices as four
     /// little-endian bytes each (its last dimension is 4).
     Lookup(Lookup),
+    /// `GELU`: each output value read from a 256-entry table by its input value (the table
+    /// computed at import from the scales, as TFLite computes it when it prepares).
+    Gelu(Table),
+}
+
+/// Entries of a [`Table`]: one per int8 value.
+pub const TABLE_ENTRIES: usize = 256;
+
+/// A table from int8 input value to int8 output value.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct Table {
+    /// The output for input `v` at index `v + 128`; exactly [`TABLE_ENTRIES`] values.
+    pub values: Vec<i8>,
 }
 
 /// Constants of a `GATHER` at run-time indices.
@@ -451,6 +465,7 @@ impl Op {
             Op::Input(_) => "INPUT",
             Op::Constant(_) => "CONSTANT",
             Op::Lookup(_) => "GATHER",
+            Op::Gelu(_) => "GELU",
         }
     }
 }

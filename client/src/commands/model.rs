@@ -244,6 +244,7 @@ fn describe_op(op: &Op) -> String {
         Op::Input(p) => format!("bytes from {}", p.offset),
         Op::Constant(v) => format!("{} values", v.len()),
         Op::Lookup(l) => format!("axis {}, indices at run time", l.axis),
+        Op::Gelu(t) => format!("table of {} values", t.values.len()),
         Op::StridedSlice(s) => {
             let dims: Vec<String> = s
                 .dims

@@ -1315,3 +1315,61 @@ fn embedding_lookup_is_a_gather_of_rows() {
     );
     assert_invalid(g.import(&[x], &[y]), "an index is outside 0..4");
 }
+
+/// The importer's GELU tables equal the ones LiteRT's reference kernels use, for twelve pairs
+/// of scales, exact and approximate (`gelu_tables.txt`, written by `scripts/gelu_tables.py`).
+#[test]
+fn gelu_tables_equal_litert() {
+    let text = include_str!("gelu_tables.txt");
+    let mut cases = 0;
+    for line in text.lines() {
+        let f: Vec<&str> = line.split(' ').collect();
+        assert_eq!(f.len(), 5 + 256);
+        let scale = |s: &str| f32::from_bits(u32::from_str_radix(s, 16).unwrap());
+        let want: Vec<i8> = f[5..].iter().map(|v| v.parse().unwrap()).collect();
+        let got = super::ops::gelu::table(
+            f[0] == "1",
+            scale(f[1]),
+            f[2].parse().unwrap(),
+            scale(f[3]),
+            f[4].parse().unwrap(),
+        )
+        .unwrap();
+        assert_eq!(got, want, "{}", &line[..40]);
+        cases += 1;
+    }
+    assert_eq!(cases, 24);
+}
+
+#[test]
+fn gelu_imports_as_its_table_and_refuses() {
+    use crate::tflite::GeluOptions;
+    for approximate in [false, true] {
+        let options = BuiltinOptions::Gelu(GeluOptions { approximate });
+        let m = unary(BuiltinOp::GELU, options, 0.05, -100).unwrap();
+        let Op::Gelu(t) = &m.model.layers[0].op else {
+            panic!("not a GELU layer")
+        };
+        let want = super::ops::gelu::table(approximate, 0.1, 3, 0.05, -100).unwrap();
+        assert_eq!(t.values, want);
+    }
+    // Absent options read as the exact form.
+    let m = unary(BuiltinOp::GELU, BuiltinOptions::None, 0.05, -100).unwrap();
+    let exact = super::ops::gelu::table(false, 0.1, 3, 0.05, -100).unwrap();
+    assert!(matches!(&m.model.layers[0].op, Op::Gelu(t) if t.values == exact));
+    // An output scale so small that 1 / scale · GELU(x) leaves i32.
+    assert_unsupported(
+        unary(BuiltinOp::GELU, BuiltinOptions::None, 1e-30, 0),
+        "output scale too small for the input scale",
+    );
+    // Options of another operator.
+    assert_invalid(
+        unary(
+            BuiltinOp::GELU,
+            BuiltinOptions::LeakyRelu(LeakyReluOptions { alpha: 0.2 }),
+            0.05,
+            0,
+        ),
+        "options are not GeluOptions",
+    );
+}

@@ -52,8 +52,8 @@ pub use ops::BuiltinOp;
 pub use schema::{
     parse, Activation, AddOptions, BatchMatMulOptions, Buffer, BuiltinOptions,
     ConcatenationOptions, Conv2DOptions, DepthwiseConv2DOptions, FullyConnectedOptions,
-    GatherOptions, LeakyReluOptions, MulOptions, Operator, OperatorCode, PackOptions, Padding,
-    Pool2DOptions, Quantization, ReducerOptions, ReshapeOptions, ShapeOptions, SoftmaxOptions,
-    SqueezeOptions, StridedSliceOptions, SubOptions, Subgraph, Tensor, TensorType, TfliteError,
-    TfliteModel, WeightsFormat,
+    GatherOptions, GeluOptions, LeakyReluOptions, MulOptions, Operator, OperatorCode, PackOptions,
+    Padding, Pool2DOptions, Quantization, ReducerOptions, ReshapeOptions, ShapeOptions,
+    SoftmaxOptions, SqueezeOptions, StridedSliceOptions, SubOptions, Subgraph, Tensor, TensorType,
+    TfliteError, TfliteModel, WeightsFormat,
 };

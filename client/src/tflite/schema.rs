@@ -623,6 +623,13 @@ pub struct BatchMatMulOptions {
     pub asymmetric_quantize_inputs: bool,
 }
 
+/// `GeluOptions`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GeluOptions {
+    /// The tanh approximation instead of the exact (erf) form.
+    pub approximate: bool,
+}
+
 /// The `builtin_options` union of an operator, for the option tables this
 /// reader decodes. The variant reflects the union's type field; it is not
 /// checked against the operator code.
@@ -668,6 +675,8 @@ pub enum BuiltinOptions {
     Gather(GatherOptions),
     /// Union type 101.
     BatchMatMul(BatchMatMulOptions),
+    /// Union type 116.
+    Gelu(GeluOptions),
     /// Any other options table, by union type; its contents are not read.
     Other(u8),
 }
@@ -693,6 +702,7 @@ pub mod options_type {
     pub const LEAKY_RELU: u8 = 75;
     pub const GATHER: u8 = 23;
     pub const BATCH_MATMUL: u8 = 101;
+    pub const GELU: u8 = 116;
 }
 
 impl TfliteModel {
@@ -1221,6 +1231,9 @@ impl<'a> Reader<'a> {
                     adj_x: o.bool(0, false)?,
                     adj_y: o.bool(1, false)?,
                     asymmetric_quantize_inputs: o.bool(2, false)?,
+                }),
+                ty::GELU => BuiltinOptions::Gelu(GeluOptions {
+                    approximate: o.bool(0, false)?,
                 }),
                 ty::LEAKY_RELU => BuiltinOptions::LeakyRelu(LeakyReluOptions {
                     alpha: o.get(0, 0.0f32)?,

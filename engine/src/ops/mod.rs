@@ -32,6 +32,7 @@ pub mod rsqrt;
 pub mod softmax;
 pub mod squared_difference;
 pub mod strided_slice;
+pub mod table;
 pub mod transpose;
 
 use crate::cost::LayerCost;
@@ -81,6 +82,7 @@ pub fn check(index: u32, layer: &Layer, inputs: &[&TensorInfo]) -> Result<LayerC
         Op::Input(op) => input::check(index, op, inputs, out),
         Op::Constant(values) => constant::check(index, values, inputs, out),
         Op::Lookup(op) => gather::check_lookup(index, op, inputs, out),
+        Op::Gelu(op) => table::check(index, op, inputs, out),
     }
 }
 
@@ -141,6 +143,7 @@ pub fn run_reference(layer: &Layer, inputs: &[Activation<'_>], out: &mut [i8]) {
         Op::Input(op) => input::run(op, inputs[0], out),
         Op::Constant(values) => out.copy_from_slice(values),
         Op::Lookup(op) => gather::run_lookup(op, inputs[0], inputs[1], out),
+        Op::Gelu(op) => table::run(op, inputs[0], out),
     }
 }
 

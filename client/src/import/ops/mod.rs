@@ -12,6 +12,7 @@ pub mod conv;
 pub mod depthwise_conv;
 pub mod fully_connected;
 pub mod gather;
+pub mod gelu;
 pub mod hard_swish;
 pub mod mean;
 pub mod pad;
@@ -88,6 +89,7 @@ pub(super) fn import(imp: &Importer<'_>, cx: &mut Ctx<'_>) -> Result<Op, ImportE
         BuiltinOp::BATCH_MATMUL => batch_matmul::import(imp, cx),
         BuiltinOp::RSQRT => rsqrt::import(cx),
         BuiltinOp::SQUARED_DIFFERENCE => squared_difference::import(imp, cx),
+        BuiltinOp::GELU => gelu::import(cx),
         _ => Err(cx.not_implemented()),
     }
 }
