@@ -8,7 +8,7 @@
 //! WASM-EXECUTION: `Compiled`, CHAIN: `Some("dev")`, DB CACHE: 1024
 
 // Command:
-// /work/fresh/target/release/vigil-node
+// /root/.cache/vigil/target/release/vigil-node
 // benchmark
 // pallet
 // --chain
@@ -65,128 +65,135 @@ pub trait WeightInfo {
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_executor() -> Weight {
-		// Measured proof size: 3_622 bytes.
-		Weight::from_parts(81_781_000, 3622)
+		// Measured proof size: 4_092 bytes.
+		Weight::from_parts(91_936_000, 4092)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	fn unregister_executor() -> Weight {
-		// Measured proof size: 3_554 bytes.
-		Weight::from_parts(35_984_000, 3554)
+		// Measured proof size: 4_092 bytes.
+		Weight::from_parts(38_337_000, 4092)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	fn withdraw_bond() -> Weight {
-		// Measured proof size: 3_622 bytes.
-		Weight::from_parts(54_902_000, 3622)
+		// Measured proof size: 4_092 bytes.
+		Weight::from_parts(55_903_000, 4092)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	fn submit_job(e: u32, ) -> Weight {
 		// Measured proof size: 11_671 bytes.
-		Weight::from_parts(133_929_164, 11671)
-			.saturating_add(Weight::from_parts(3_937_059, 0).saturating_mul(e.into()))
+		Weight::from_parts(135_593_995, 11671)
+			.saturating_add(Weight::from_parts(4_164_844, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
-			.saturating_add(Weight::from_parts(0, 2564).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(0, 3102).saturating_mul(e.into()))
 	}
 	fn post_claim(n: u32, ) -> Weight {
-		// Measured proof size: 265_770 bytes.
-		Weight::from_parts(34_108_141, 265770)
-			.saturating_add(Weight::from_parts(7_417_793, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		// Measured proof size: 265_786 bytes.
+		Weight::from_parts(34_958_888, 265786)
+			.saturating_add(Weight::from_parts(7_596_426, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	fn finalize_claim() -> Weight {
-		// Measured proof size: 265_770 bytes.
-		Weight::from_parts(88_040_000, 265770)
-			.saturating_add(T::DbWeight::get().reads(9_u64))
+		// Measured proof size: 265_786 bytes.
+		Weight::from_parts(92_788_000, 265786)
+			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	fn challenge(k: u32, ) -> Weight {
 		// Measured proof size: 1_052_077 bytes.
-		Weight::from_parts(253_162_318, 1052077)
-			.saturating_add(Weight::from_parts(1_915_787, 0).saturating_mul(k.into()))
-			.saturating_add(T::DbWeight::get().reads(15_u64))
+		Weight::from_parts(261_297_561, 1052077)
+			.saturating_add(Weight::from_parts(2_017_648, 0).saturating_mul(k.into()))
+			.saturating_add(T::DbWeight::get().reads(16_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	fn challenge_softmax(k: u32, ) -> Weight {
 		// Measured proof size: 1_052_077 bytes.
-		Weight::from_parts(241_627_246, 1052077)
-			.saturating_add(Weight::from_parts(15_671_695, 0).saturating_mul(k.into()))
-			.saturating_add(T::DbWeight::get().reads(15_u64))
+		Weight::from_parts(283_677_495, 1052077)
+			.saturating_add(Weight::from_parts(16_851_981, 0).saturating_mul(k.into()))
+			.saturating_add(T::DbWeight::get().reads(16_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	fn challenge_logistic(k: u32, ) -> Weight {
 		// Measured proof size: 1_052_077 bytes.
-		Weight::from_parts(241_805_793, 1052077)
-			.saturating_add(Weight::from_parts(21_029_778, 0).saturating_mul(k.into()))
-			.saturating_add(T::DbWeight::get().reads(15_u64))
+		Weight::from_parts(255_176_334, 1052077)
+			.saturating_add(Weight::from_parts(21_975_922, 0).saturating_mul(k.into()))
+			.saturating_add(T::DbWeight::get().reads(16_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	fn challenge_tanh(k: u32, ) -> Weight {
 		// Measured proof size: 1_052_077 bytes.
-		Weight::from_parts(241_843_982, 1052077)
-			.saturating_add(Weight::from_parts(20_561_725, 0).saturating_mul(k.into()))
-			.saturating_add(T::DbWeight::get().reads(15_u64))
+		Weight::from_parts(256_188_470, 1052077)
+			.saturating_add(Weight::from_parts(21_296_214, 0).saturating_mul(k.into()))
+			.saturating_add(T::DbWeight::get().reads(16_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	fn commit_challenge() -> Weight {
-		// Measured proof size: 265_770 bytes.
-		Weight::from_parts(73_299_000, 265770)
+		// Measured proof size: 265_786 bytes.
+		Weight::from_parts(81_571_000, 265786)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	fn load_model(n: u32, ) -> Weight {
 		// Measured proof size: 1_052_077 bytes.
-		Weight::from_parts(12_929_000, 1052077)
-			.saturating_add(Weight::from_parts(2_912_233, 0).saturating_mul(n.into()))
+		Weight::from_parts(13_229_000, 1052077)
+			.saturating_add(Weight::from_parts(2_988_584, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	fn settle_job() -> Weight {
-		// Measured proof size: 265_770 bytes.
-		Weight::from_parts(331_893_000, 265770)
-			.saturating_add(T::DbWeight::get().reads(72_u64))
+		// Measured proof size: 265_786 bytes.
+		Weight::from_parts(349_549_000, 265786)
+			.saturating_add(T::DbWeight::get().reads(74_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
 	fn expire_job() -> Weight {
-		// Measured proof size: 265_770 bytes.
-		Weight::from_parts(59_208_000, 265770)
+		// Measured proof size: 265_786 bytes.
+		Weight::from_parts(60_059_000, 265786)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	fn set_offer(m: u32, ) -> Weight {
-		Weight::from_parts(40_000_000, 4000)
-			.saturating_add(Weight::from_parts(1_000_000, 0).saturating_mul(m.into()))
+		// Measured proof size: 4_092 bytes.
+		Weight::from_parts(17_708_133, 4092)
+			.saturating_add(Weight::from_parts(4_022_012, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(m.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(Weight::from_parts(0, 6669).saturating_mul(m.into()))
 	}
 	fn register_watcher() -> Weight {
-		Weight::from_parts(81_781_000, 3622)
+		// Measured proof size: 3_640 bytes.
+		Weight::from_parts(90_464_000, 3640)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	fn unregister_watcher() -> Weight {
-		Weight::from_parts(35_984_000, 3554)
+		// Measured proof size: 3_538 bytes.
+		Weight::from_parts(33_009_000, 3538)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	fn withdraw_watcher_stake() -> Weight {
-		Weight::from_parts(54_902_000, 3622)
+		// Measured proof size: 3_640 bytes.
+		Weight::from_parts(55_492_000, 3640)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	fn attest(n: u32, ) -> Weight {
-		Weight::from_parts(34_108_141, 265770)
-			.saturating_add(Weight::from_parts(7_417_793, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		// Measured proof size: 273_827 bytes.
+		Weight::from_parts(25_615_903, 273827)
+			.saturating_add(Weight::from_parts(8_013_949, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	fn draw_audit() -> Weight {
-		Weight::from_parts(60_000_000, 265770)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Measured proof size: 273_827 bytes.
+		Weight::from_parts(39_318_000, 273827)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 }
@@ -194,114 +201,115 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests: the same figures with RocksDB's database weights.
 impl WeightInfo for () {
 	fn register_executor() -> Weight {
-		Weight::from_parts(81_781_000, 3622)
+		Weight::from_parts(91_936_000, 4092)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn unregister_executor() -> Weight {
-		Weight::from_parts(35_984_000, 3554)
+		Weight::from_parts(38_337_000, 4092)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn withdraw_bond() -> Weight {
-		Weight::from_parts(54_902_000, 3622)
+		Weight::from_parts(55_903_000, 4092)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn submit_job(e: u32, ) -> Weight {
-		Weight::from_parts(133_929_164, 11671)
-			.saturating_add(Weight::from_parts(3_937_059, 0).saturating_mul(e.into()))
+		Weight::from_parts(135_593_995, 11671)
+			.saturating_add(Weight::from_parts(4_164_844, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
-			.saturating_add(Weight::from_parts(0, 2564).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(0, 3102).saturating_mul(e.into()))
 	}
 	fn post_claim(n: u32, ) -> Weight {
-		Weight::from_parts(34_108_141, 265770)
-			.saturating_add(Weight::from_parts(7_417_793, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+		Weight::from_parts(34_958_888, 265786)
+			.saturating_add(Weight::from_parts(7_596_426, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn finalize_claim() -> Weight {
-		Weight::from_parts(88_040_000, 265770)
-			.saturating_add(RocksDbWeight::get().reads(9_u64))
+		Weight::from_parts(92_788_000, 265786)
+			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 	fn challenge(k: u32, ) -> Weight {
-		Weight::from_parts(253_162_318, 1052077)
-			.saturating_add(Weight::from_parts(1_915_787, 0).saturating_mul(k.into()))
-			.saturating_add(RocksDbWeight::get().reads(15_u64))
+		Weight::from_parts(261_297_561, 1052077)
+			.saturating_add(Weight::from_parts(2_017_648, 0).saturating_mul(k.into()))
+			.saturating_add(RocksDbWeight::get().reads(16_u64))
 			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
 	fn challenge_softmax(k: u32, ) -> Weight {
-		Weight::from_parts(241_627_246, 1052077)
-			.saturating_add(Weight::from_parts(15_671_695, 0).saturating_mul(k.into()))
-			.saturating_add(RocksDbWeight::get().reads(15_u64))
+		Weight::from_parts(283_677_495, 1052077)
+			.saturating_add(Weight::from_parts(16_851_981, 0).saturating_mul(k.into()))
+			.saturating_add(RocksDbWeight::get().reads(16_u64))
 			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
 	fn challenge_logistic(k: u32, ) -> Weight {
-		Weight::from_parts(241_805_793, 1052077)
-			.saturating_add(Weight::from_parts(21_029_778, 0).saturating_mul(k.into()))
-			.saturating_add(RocksDbWeight::get().reads(15_u64))
+		Weight::from_parts(255_176_334, 1052077)
+			.saturating_add(Weight::from_parts(21_975_922, 0).saturating_mul(k.into()))
+			.saturating_add(RocksDbWeight::get().reads(16_u64))
 			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
 	fn challenge_tanh(k: u32, ) -> Weight {
-		Weight::from_parts(241_843_982, 1052077)
-			.saturating_add(Weight::from_parts(20_561_725, 0).saturating_mul(k.into()))
-			.saturating_add(RocksDbWeight::get().reads(15_u64))
+		Weight::from_parts(256_188_470, 1052077)
+			.saturating_add(Weight::from_parts(21_296_214, 0).saturating_mul(k.into()))
+			.saturating_add(RocksDbWeight::get().reads(16_u64))
 			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
 	fn commit_challenge() -> Weight {
-		Weight::from_parts(73_299_000, 265770)
+		Weight::from_parts(81_571_000, 265786)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn load_model(n: u32, ) -> Weight {
-		Weight::from_parts(12_929_000, 1052077)
-			.saturating_add(Weight::from_parts(2_912_233, 0).saturating_mul(n.into()))
+		Weight::from_parts(13_229_000, 1052077)
+			.saturating_add(Weight::from_parts(2_988_584, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 	}
 	fn settle_job() -> Weight {
-		Weight::from_parts(331_893_000, 265770)
-			.saturating_add(RocksDbWeight::get().reads(72_u64))
+		Weight::from_parts(349_549_000, 265786)
+			.saturating_add(RocksDbWeight::get().reads(74_u64))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 	fn expire_job() -> Weight {
-		Weight::from_parts(59_208_000, 265770)
+		Weight::from_parts(60_059_000, 265786)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn set_offer(m: u32, ) -> Weight {
-		Weight::from_parts(40_000_000, 4000)
-			.saturating_add(Weight::from_parts(1_000_000, 0).saturating_mul(m.into()))
+		Weight::from_parts(17_708_133, 4092)
+			.saturating_add(Weight::from_parts(4_022_012, 0).saturating_mul(m.into()))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(m.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
+			.saturating_add(Weight::from_parts(0, 6669).saturating_mul(m.into()))
 	}
 	fn register_watcher() -> Weight {
-		Weight::from_parts(81_781_000, 3622)
+		Weight::from_parts(90_464_000, 3640)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn unregister_watcher() -> Weight {
-		Weight::from_parts(35_984_000, 3554)
+		Weight::from_parts(33_009_000, 3538)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn withdraw_watcher_stake() -> Weight {
-		Weight::from_parts(54_902_000, 3622)
+		Weight::from_parts(55_492_000, 3640)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn attest(n: u32, ) -> Weight {
-		Weight::from_parts(34_108_141, 265770)
-			.saturating_add(Weight::from_parts(7_417_793, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
+		Weight::from_parts(25_615_903, 273827)
+			.saturating_add(Weight::from_parts(8_013_949, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn draw_audit() -> Weight {
-		Weight::from_parts(60_000_000, 265770)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
+		Weight::from_parts(39_318_000, 273827)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 }

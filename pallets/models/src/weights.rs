@@ -8,7 +8,7 @@
 //! WASM-EXECUTION: `Compiled`, CHAIN: `Some("dev")`, DB CACHE: 1024
 
 // Command:
-// /work/fresh/target/release/vigil-node
+// /root/.cache/vigil/target/release/vigil-node
 // benchmark
 // pallet
 // --chain
@@ -48,14 +48,14 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_model(n: u32, ) -> Weight {
 		// Measured proof size: 7_659 bytes.
-		Weight::from_parts(68_955_075, 7659)
-			.saturating_add(Weight::from_parts(9_814_750, 0).saturating_mul(n.into()))
+		Weight::from_parts(70_221_206, 7659)
+			.saturating_add(Weight::from_parts(10_322_507, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	fn remove_model() -> Weight {
 		// Measured proof size: 7_659 bytes.
-		Weight::from_parts(63_164_000, 7659)
+		Weight::from_parts(63_684_000, 7659)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -64,13 +64,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests: the same figures with RocksDB's database weights.
 impl WeightInfo for () {
 	fn register_model(n: u32, ) -> Weight {
-		Weight::from_parts(68_955_075, 7659)
-			.saturating_add(Weight::from_parts(9_814_750, 0).saturating_mul(n.into()))
+		Weight::from_parts(70_221_206, 7659)
+			.saturating_add(Weight::from_parts(10_322_507, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn remove_model() -> Weight {
-		Weight::from_parts(63_164_000, 7659)
+		Weight::from_parts(63_684_000, 7659)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
