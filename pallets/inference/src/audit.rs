@@ -128,7 +128,7 @@ impl<T: Config> Pallet<T> {
             frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingDelay::get());
         info.unbonding_at = Some(withdrawable_at);
         Watchers::<T>::insert(&who, info);
-        WatcherList::<T>::mutate(|list| list.retain(|w| w != &who));
+        Self::delist::<WatcherList<T>, T::MaxWatchers>(&who);
         Self::deposit_event(Event::WatcherUnbonding {
             watcher: who,
             withdrawable_at,
@@ -316,13 +316,7 @@ impl<T: Config> Pallet<T> {
 
     /// Take a silent watcher out of the draw until it registers again.
     fn suspend_watcher(watcher: &T::AccountId) {
-        let mut removed = false;
-        WatcherList::<T>::mutate(|list| {
-            let before = list.len();
-            list.retain(|w| w != watcher);
-            removed = list.len() != before;
-        });
-        if removed {
+        if Self::delist::<WatcherList<T>, T::MaxWatchers>(watcher) {
             Self::deposit_event(Event::WatcherSuspended {
                 watcher: watcher.clone(),
             });

@@ -934,7 +934,7 @@ pub mod pallet {
                 frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingDelay::get());
             info.unbonding_at = Some(withdrawable_at);
             Executors::<T>::insert(&who, info);
-            ExecutorList::<T>::mutate(|list| list.retain(|e| e != &who));
+            Self::delist::<ExecutorList<T>, T::MaxExecutors>(&who);
             Self::deposit_event(Event::ExecutorUnbonding {
                 executor: who,
                 withdrawable_at,

@@ -113,17 +113,28 @@ impl<T: Config> Pallet<T> {
     /// Take a silent executor out of the round robin: it gets no new job until it calls
     /// `register_executor` again. Its open jobs stay its own.
     pub(crate) fn suspend(executor: &T::AccountId) {
-        let mut removed = false;
-        ExecutorList::<T>::mutate(|list| {
-            let before = list.len();
-            list.retain(|e| e != executor);
-            removed = list.len() != before;
-        });
-        if removed {
+        if Self::delist::<ExecutorList<T>, T::MaxExecutors>(executor) {
             Self::deposit_event(Event::ExecutorSuspended {
                 executor: executor.clone(),
             });
         }
+    }
+
+    /// Take `who` out of the account list `L` (the executors taking jobs, the watchers drawn for
+    /// audits). Returns whether it was listed.
+    pub(crate) fn delist<L, M>(who: &T::AccountId) -> bool
+    where
+        M: Get<u32>,
+        L: frame_support::storage::StorageValue<
+            BoundedVec<T::AccountId, M>,
+            Query = BoundedVec<T::AccountId, M>,
+        >,
+    {
+        L::mutate(|list| {
+            let before = list.len();
+            list.retain(|a| a != who);
+            list.len() != before
+        })
     }
 
     /// Lock `collateral` of `executor`'s bond for a new open job.

@@ -1993,7 +1993,7 @@ mod audits {
     #[test]
     fn a_watcher_with_open_audits_cannot_withdraw() {
         build_and_execute(|| {
-            let (job, audit) = audited_job(false);
+            let (job, _) = audited_job(false);
             assert_ok!(Inference::unregister_watcher(RuntimeOrigin::signed(
                 WATCHER1
             )));
@@ -2006,10 +2006,17 @@ mod audits {
                 audits, 1,
                 "the audit stays the watcher's after it unregisters"
             );
+            // The delay is over but the audit's claim has not been settled yet (the hooks of
+            // the blocks in between have not run, as under a settlement backlog).
+            System::set_block_number(2 + UNBONDING);
+            assert_noop!(
+                Inference::withdraw_watcher_stake(RuntimeOrigin::signed(WATCHER1)),
+                Error::<Test>::WatcherHasOpenAudits
+            );
+            System::set_block_number(2);
             roll_to(2 + UNBONDING);
             // The window (10) is shorter than the unbonding delay (30): the audit settled.
             assert!(Audits::<Test>::get(job).is_none());
-            let _ = audit;
             assert_ok!(Inference::withdraw_watcher_stake(RuntimeOrigin::signed(
                 WATCHER1
             )));
