@@ -159,36 +159,38 @@ pub fn catch_threshold(p: &Parameters, collateral: Balance, fee: Balance) -> f64
     (c - d) / (2.0 * c - r - d + f)
 }
 
-/// An executor's terms, for [`cornering_cost`].
+/// An executor's terms, for [`cornering_cost`]: its bond and its offer, priced by the pallet's
+/// own [`pallet_inference::Offer::ask`].
 #[derive(Clone, Debug)]
 pub struct ExecutorTerms {
     pub bond: Balance,
-    pub base_fee: Balance,
-    pub collateral_rate: Perbill,
-    pub capacity: u32,
+    pub offer: pallet_inference::OfferOf<Runtime>,
 }
 
 impl ExecutorTerms {
-    /// The terms `vigil executor run` offers by default, with the least bond.
+    /// The terms `vigil executor run` offers by default (0.01 UNIT plus 0.1 % of the
+    /// collateral, every model, no limit but the bond), with the least bond.
     pub fn client_default(p: &Parameters) -> ExecutorTerms {
         ExecutorTerms {
             bond: p.min_executor_bond,
-            base_fee: UNIT / 100,
-            collateral_rate: Perbill::from_parts(1_000_000),
-            capacity: u32::MAX,
+            offer: pallet_inference::Offer {
+                base_fee: UNIT / 100,
+                collateral_rate: Perbill::from_parts(1_000_000),
+                capacity: u32::MAX,
+                models: None,
+            },
         }
     }
 
     /// How many jobs of `collateral` the executor takes at once.
     pub fn jobs(&self, collateral: Balance) -> u64 {
         let by_bond = (self.bond / collateral.max(1)) as u64;
-        by_bond.min(u64::from(self.capacity))
+        by_bond.min(u64::from(self.offer.capacity))
     }
 
     /// The least fee it takes for a job of `collateral`.
     pub fn ask(&self, collateral: Balance) -> Balance {
-        self.base_fee
-            .saturating_add(self.collateral_rate.mul_ceil(collateral))
+        self.offer.ask(collateral)
     }
 }
 
