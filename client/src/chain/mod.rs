@@ -528,6 +528,21 @@ pub async fn executor_list(at: &AtBlock) -> Result<Vec<AccountId>> {
         .unwrap_or_default())
 }
 
+/// The watchers drawn for audits at block `at` (`Inference.WatcherList`): a registered watcher
+/// that is not listed is unbonding or suspended.
+pub async fn watcher_list(at: &AtBlock) -> Result<Vec<AccountId>> {
+    Ok(at
+        .storage()
+        .try_fetch(api::storage().inference().watcher_list(), ())
+        .await
+        .context("cannot read Inference.WatcherList")?
+        .map(|list| list.decode())
+        .transpose()
+        .context("cannot decode Inference.WatcherList")?
+        .map(|list| list.0)
+        .unwrap_or_default())
+}
+
 /// Whether `who` has a commitment to a refutation of job `job_id`'s claim at block `at`.
 pub async fn has_committed(at: &AtBlock, job_id: u64, who: &AccountId) -> Result<bool> {
     let list = at

@@ -194,15 +194,7 @@ async fn ensure_watcher(api: &Client, ch: &mut Challenger) -> Result<()> {
         .map(|info| info.decode())
         .transpose()
         .context("cannot decode a watcher")?;
-    let listed = at
-        .storage()
-        .try_fetch(api::storage().inference().watcher_list(), ())
-        .await
-        .context("cannot read Inference.WatcherList")?
-        .map(|list| list.decode())
-        .transpose()
-        .context("cannot decode Inference.WatcherList")?
-        .is_some_and(|list| list.0.contains(&ch.me));
+    let listed = chain::watcher_list(&at).await?.contains(&ch.me);
     let add = match &info {
         Some(info) if info.unbonding_at.is_some() => {
             bail!("this account is unbonding as a watcher and takes no audits")

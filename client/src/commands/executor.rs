@@ -80,6 +80,39 @@ pub struct Offer {
     pub models: Option<Vec<[u8; 32]>>,
 }
 
+impl From<api::runtime_types::pallet_inference::types::Offer<u128>> for Offer {
+    fn from(o: api::runtime_types::pallet_inference::types::Offer<u128>) -> Offer {
+        Offer {
+            base_fee: o.base_fee,
+            collateral_rate: o.collateral_rate.0,
+            capacity: o.capacity,
+            models: o.models.map(|m| m.0),
+        }
+    }
+}
+
+impl std::fmt::Display for Offer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} + {:.3}% of the collateral per job; ",
+            chain::format_balance(self.base_fee),
+            self.collateral_rate as f64 / 10_000_000.0
+        )?;
+        match self.capacity {
+            u32::MAX => write!(f, "no limit but the bond; ")?,
+            n => write!(f, "at most {n} open; ")?,
+        }
+        match &self.models {
+            None => write!(f, "every model"),
+            Some(list) => {
+                let ids: Vec<String> = list.iter().map(chain::hex32).collect();
+                write!(f, "{}", ids.join(", "))
+            }
+        }
+    }
+}
+
 impl OfferArgs {
     /// The offer these arguments describe, or why they describe none.
     pub fn offer(&self) -> Result<Offer> {
@@ -398,13 +431,7 @@ async fn ensure_registered(api: &Client, ex: &Executor) -> Result<()> {
                 chain::format_balance(info.bond),
                 info.open_jobs
             ));
-            let on_chain = Offer {
-                base_fee: info.offer.base_fee,
-                collateral_rate: info.offer.collateral_rate.0,
-                capacity: info.offer.capacity,
-                models: info.offer.models.map(|m| m.0),
-            };
-            if on_chain == ex.offer {
+            if Offer::from(info.offer) == ex.offer {
                 return Ok(());
             }
             return set_offer(api, ex).await;
@@ -439,19 +466,7 @@ async fn set_offer(api: &Client, ex: &Executor) -> Result<()> {
     chain::submit(api, &call, &ex.key)
         .await
         .context("cannot set the offer")?;
-    let capacity = match offer.capacity {
-        u32::MAX => "no limit but the bond".to_string(),
-        n => format!("{n} open jobs"),
-    };
-    let models = match &offer.models {
-        None => "every model".to_string(),
-        Some(list) => format!("{} model(s)", list.len()),
-    };
-    log(format!(
-        "offer set: {} + {:.3}% of the collateral per job; {capacity}; {models}",
-        chain::format_balance(offer.base_fee),
-        offer.collateral_rate as f64 / 10_000_000.0
-    ));
+    log(format!("offer set: {offer}"));
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 use anyhow::{Context, Result};
 
 use crate::chain::{self, api, ChainArgs, JobStatus};
+use crate::commands::executor::Offer;
 
 /// Print the chain's finalized head, the executors and the open jobs.
 pub fn execute(args: ChainArgs) -> Result<()> {
@@ -56,40 +57,14 @@ async fn status(args: ChainArgs) -> Result<()> {
             chain::format_balance(info.locked),
             info.open_jobs
         );
-        let offer = &info.offer;
-        let capacity = match offer.capacity {
-            u32::MAX => "no limit but the bond".to_string(),
-            n => format!("at most {n} open"),
-        };
-        let models = match &offer.models {
-            None => "every model".to_string(),
-            Some(list) => list
-                .0
-                .iter()
-                .map(chain::hex32)
-                .collect::<Vec<_>>()
-                .join(", "),
-        };
-        println!(
-            "      offer: {} + {:.3}% of the collateral per job; {capacity}; {models}",
-            chain::format_balance(offer.base_fee),
-            offer.collateral_rate.0 as f64 / 10_000_000.0
-        );
+        println!("      offer: {}", Offer::from(info.offer.clone()));
     }
 
     let mut watchers = storage
         .iter(api::storage().inference().watchers(), ())
         .await
         .context("cannot list Inference.Watchers")?;
-    let watching = storage
-        .try_fetch(api::storage().inference().watcher_list(), ())
-        .await
-        .context("cannot read Inference.WatcherList")?
-        .map(|list| list.decode())
-        .transpose()
-        .context("cannot decode Inference.WatcherList")?
-        .map(|list| list.0)
-        .unwrap_or_default();
+    let watching = chain::watcher_list(&at).await?;
     let mut watcher_rows = Vec::new();
     while let Some(entry) = watchers.next().await {
         let entry = entry.context("cannot read a watcher")?;
