@@ -15,13 +15,15 @@ use vigil_client::commands::watcher::WatcherCommand;
 
 /// Which blocks the chain commands read, shown at the end of `vigil --help`.
 const BLOCKS_FOLLOWED: &str = "\
-Blocks followed: every chain command reads the chain at its latest finalized block and follows
-finalized blocks: jobs assigned, claims seen, verdicts, balances. Nothing it acts on or reports
-can be reorganised away. Only a transaction's nonce comes from the best block and the node's pool
-(system_accountNextIndex), so that an account's transactions follow one another without waiting
-for finality. On --dev every block is final at once; on a network of validators (vigil-node
---chain local) finality trails the best block by 2 to 3 blocks (6 to 9 s), within the local
-chain's claim timeout (30 s) and challenge window (60 s).";
+Blocks followed: what must not be reorganised away is read at finalized blocks: claims seen,
+disputes, verdicts, audits, balances (job, challenger, watcher, status, balance, bench load).
+Where speed matters, best blocks: `executor run` takes a job as soon as a best block assigns it,
+and signs the claim mortal from that block, so the claim is valid only on a chain that contains
+the block (on another fork the same job id may be another job); a job assigned in a finalized
+block whose claim was signed on a fork is claimed again. A transaction's nonce comes from the
+best block and the node's pool (system_accountNextIndex). On --dev every block is final at once;
+on a network of validators (vigil-node --chain local) finality trails the best block by 2 to 3
+blocks (6 to 9 s), within the local chain's claim timeout (30 s) and challenge window (60 s).";
 
 /// Vigil: verifiable AI inference on a blockchain.
 ///

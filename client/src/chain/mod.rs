@@ -55,6 +55,10 @@ impl Client {
 pub type AccountId = subxt::utils::AccountId32;
 /// The events of one finalized transaction.
 pub type TxEvents = subxt::extrinsics::ExtrinsicEvents<SubstrateConfig>;
+/// A block's hash.
+pub type BlockHash = subxt::utils::H256;
+/// The events of one block.
+pub type BlockEvents = subxt::events::Events<SubstrateConfig>;
 /// A job as the chain stores it.
 pub type Job = api::runtime_types::pallet_inference::types::Job<AccountId, u128, u32>;
 /// A claim as the chain stores it.
@@ -206,25 +210,38 @@ impl Pipeline {
             self.at = Some((std::time::Instant::now(), at));
         }
         let (_, at) = self.at.as_ref().expect("set just above; qed");
-        let nonce = match self.next_nonce {
-            Some(nonce) => nonce,
+        let nonce = self.nonce(api).await?;
+        let signed = sign_mortal(&self.key, call, nonce, at)?;
+        self.next_nonce = Some(nonce + 1);
+        Ok(signed)
+    }
+
+    /// Sign `call` with the next nonce, mortal from block `at`: the transaction is valid only on
+    /// a chain that contains `at`. What was read at a block that may still be reorganised away
+    /// (a best block) is acted on this way, so that the action cannot land on another fork,
+    /// where the same job id may be another job.
+    pub async fn sign_at<Call: Payload>(
+        &mut self,
+        api: &Client,
+        call: &Call,
+        at: &AtBlock,
+    ) -> Result<Vec<u8>> {
+        let nonce = self.nonce(api).await?;
+        let signed = sign_mortal(&self.key, call, nonce, at)?;
+        self.next_nonce = Some(nonce + 1);
+        Ok(signed)
+    }
+
+    /// The nonce of the next transaction: counted here, or asked of the node after a reset.
+    async fn nonce(&self, api: &Client) -> Result<u64> {
+        match self.next_nonce {
+            Some(nonce) => Ok(nonce),
             None => api
                 .rpc()
                 .system_account_next_index(&self.account)
                 .await
-                .context("cannot read the account's next nonce")?,
-        };
-        let params = subxt::config::DefaultExtrinsicParamsBuilder::<SubstrateConfig>::new()
-            .nonce(nonce)
-            .mortal_from_unchecked(MORTALITY_BLOCKS, at.block_number(), at.block_hash())
-            .build();
-        let signed = at
-            .transactions()
-            .create_signable_offline(call, params)
-            .and_then(|mut signable| signable.sign(&self.key))
-            .map_err(|e| anyhow!("cannot sign the transaction: {e}"))?;
-        self.next_nonce = Some(nonce + 1);
-        Ok(signed.into_encoded())
+                .context("cannot read the account's next nonce"),
+        }
     }
 
     /// Sign `call` and hand it to the node's pool; returns its hash once the node accepted it.
@@ -241,6 +258,26 @@ impl Pipeline {
             }
         }
     }
+}
+
+/// `call` signed by `key` with `nonce`, mortal for [`MORTALITY_BLOCKS`] from block `at` (whose
+/// hash the signature covers).
+fn sign_mortal<Call: Payload>(
+    key: &Keypair,
+    call: &Call,
+    nonce: u64,
+    at: &AtBlock,
+) -> Result<Vec<u8>> {
+    let params = subxt::config::DefaultExtrinsicParamsBuilder::<SubstrateConfig>::new()
+        .nonce(nonce)
+        .mortal_from_unchecked(MORTALITY_BLOCKS, at.block_number(), at.block_hash())
+        .build();
+    let signed = at
+        .transactions()
+        .create_signable_offline(call, params)
+        .and_then(|mut signable| signable.sign(key))
+        .map_err(|e| anyhow!("cannot sign the transaction: {e}"))?;
+    Ok(signed.into_encoded())
 }
 
 /// Hand one signed transaction to the node's pool (`author_submitExtrinsic`).

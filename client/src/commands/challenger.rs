@@ -1,8 +1,8 @@
 //! `vigil challenger run`: a watcher that re-executes every claim inside its challenge window.
 //!
-//! For each block it reads the claims posted in it (`ClaimPosted`; at start-up, every claim whose
-//! window is still open) with their jobs, concurrently, runs the model itself and compares the
-//! traces. On the first layer `i` whose hash differs it commits to the refutation
+//! For each finalized block it reads the claims posted in it (`ClaimPosted`; at start-up, every
+//! claim whose window is still open) with their jobs, concurrently, runs the model itself and
+//! compares the traces. On the first layer `i` whose hash differs it commits to the refutation
 //! (`Inference.commit_challenge(job_id, commitment)`, the commitment binding its account, the
 //! job, `i` and the inputs), and in the block after the commitment is included it reveals it:
 //! `Inference.challenge(job_id, i, inputs)` with the activations feeding layer `i`

@@ -3,14 +3,19 @@
 //! 1. Connect; register with `--bond` unless the account is already an executor, and set the
 //!    offer (`--base-fee`, `--collateral-rate`, `--capacity`, `--models`) unless the chain
 //!    already has it: the chain assigns this executor only jobs that match it.
-//! 2. Follow finalized blocks; before the first, look through the open jobs (found via
+//! 2. Follow best and finalized blocks; before the first, look through the open jobs (found via
 //!    `Inference.SettlementQueue`) for jobs assigned to this account, so a restarted executor
 //!    resumes where it stopped.
-//! 3. For the jobs assigned to it in each block (`JobSubmitted`, `JobReassigned`): read them at
-//!    that block (concurrently), fetch the model's bytes from `Models.ModelBytes` (once per
+//! 3. For the jobs assigned to it in each best block (`JobSubmitted`, `JobReassigned`): read them
+//!    at that block (concurrently), fetch the model's bytes from `Models.ModelBytes` (once per
 //!    model), run the engine and hand the claims (output and trace) to the node one after the
-//!    other without waiting for inclusion. A claim counts as done when its `ClaimPosted` event
-//!    arrives; one that has not arrived by the job's claim deadline is reported.
+//!    other without waiting for inclusion. Each claim is signed mortal from the block the job was
+//!    read at, so it can be included only on a chain that contains that block: a fork where the
+//!    same job id is another job refuses it. Finalized blocks bring payments, slashes and refused
+//!    claims, and the jobs assigned in them whose claim was not signed from that very block
+//!    (missed as a best block, or signed on a fork the chain did not take), which are claimed
+//!    then. A claim counts as done when its `ClaimPosted` event is finalized; one that has not
+//!    been by the job's claim deadline is reported.
 //! 4. When the node goes away, reconnect with backoff (1 s doubling to 5 s, shorter than a claim
 //!    timeout) and go back to 2.
 //!
@@ -26,7 +31,7 @@ use clap::Subcommand;
 use subxt_signer::sr25519::Keypair;
 use vigil_engine::{as_i8, as_u8, decode_model, ValidatedModel};
 
-use crate::chain::{self, api, AccountId, ChainArgs, Client, Job, JobStatus, Pipeline};
+use crate::chain::{self, api, AccountId, AtBlock, ChainArgs, Client, Job, JobStatus, Pipeline};
 use crate::commands::{stop_requested, timestamp, Backoff};
 use crate::verify::{lies_about, Activations, LiePlan};
 
@@ -34,6 +39,10 @@ use crate::verify::{lies_about, Activations, LiePlan};
 #[derive(Subcommand, Debug)]
 pub enum ExecutorCommand {
     /// Take the jobs the chain assigns to this account, run them and post claims, until Ctrl-C.
+    ///
+    /// Jobs are taken from best blocks, without waiting for finality: each claim is signed
+    /// mortal from the block its job was read at, so it is valid only on a chain containing that
+    /// block. Payments and slashes are reported from finalized blocks.
     Run {
         /// The bond to register with if the account is not an executor yet (base units, or e.g.
         /// 1000UNIT).
@@ -162,6 +171,15 @@ impl ExecutorCommand {
     }
 }
 
+/// A claim handed to the node, not yet seen in a finalized block.
+struct PendingClaim {
+    /// The job's claim deadline.
+    deadline: u32,
+    /// The block (number, hash) the job was read at and the claim signed mortal from: the
+    /// claim can be included only on a chain that contains it.
+    signed_at: (u32, chain::BlockHash),
+}
+
 /// Why a session with the node ended.
 enum Stop {
     /// Give up: a mistake that reconnecting does not fix.
@@ -180,8 +198,8 @@ struct Executor {
     offer: Offer,
     lie: Option<LiePlan>,
     models: HashMap<[u8; 32], ValidatedModel>,
-    /// Claims handed to the node and not yet seen on chain: job id to claim deadline.
-    pending: HashMap<u64, u32>,
+    /// Claims handed to the node and not yet seen on chain.
+    pending: HashMap<u64, PendingClaim>,
     /// Jobs whose claim the node refused, tried again at the next block.
     retry: Vec<u64>,
     honest: u64,
@@ -268,9 +286,13 @@ async fn session(args: &ChainArgs, ex: &mut Executor, backoff: &mut Backoff) -> 
         return classify(&api, e).await;
     }
     // Subscribe before looking for old jobs, so that no assignment falls in between.
-    let mut blocks = match api.stream_blocks().await {
+    let mut finalized = match api.stream_blocks().await {
         Ok(blocks) => blocks,
         Err(e) => return Stop::Lost(anyhow!("cannot follow finalized blocks: {e}")),
+    };
+    let mut best = match api.stream_best_blocks().await {
+        Ok(blocks) => blocks,
+        Err(e) => return Stop::Lost(anyhow!("cannot follow best blocks: {e}")),
     };
     let resumed = async {
         let at = api
@@ -279,126 +301,239 @@ async fn session(args: &ChainArgs, ex: &mut Executor, backoff: &mut Backoff) -> 
             .context("cannot read the chain")?;
         let mut jobs = chain::open_jobs(&at).await?;
         jobs.retain(|(_, job)| job.status == JobStatus::Assigned && job.executor == ex.me);
-        Ok::<_, anyhow::Error>((at.block_number() as u32, jobs))
+        Ok::<_, anyhow::Error>((at, jobs))
     }
     .await;
     match resumed {
-        Ok((now, jobs)) => {
+        Ok((at, jobs)) => {
             if !jobs.is_empty() {
                 log(format!(
                     "resuming {} job(s) already assigned to me",
                     jobs.len()
                 ));
             }
-            if let Err(stop) = take_jobs(&api, ex, jobs, now).await {
+            if let Err(stop) = take_jobs(&api, ex, jobs, &at).await {
                 return stop;
             }
         }
         Err(e) => return classify(&api, e).await,
     }
-    while let Some(block) = blocks.next().await {
-        let block = match block {
-            Ok(block) => block,
-            Err(e) => return Stop::Lost(anyhow!("lost finalized blocks: {e}")),
-        };
-        let number = block.number() as u32;
-        let at = match block.at().await {
-            Ok(at) => at,
-            Err(e) => return Stop::Lost(anyhow!("cannot open block #{number}: {e}")),
-        };
-        let events = match at.events().fetch().await {
-            Ok(events) => events,
-            Err(e) => return Stop::Lost(anyhow!("cannot read the events of #{number}: {e}")),
-        };
-        let mut mine = Vec::new();
-        let mut paid = (0usize, 0u128);
-        use api::inference::events as ev;
-        for e in events.find::<ev::JobSubmitted>().flatten() {
-            if e.executor == ex.me {
-                mine.push(e.job_id);
-            }
-        }
-        for e in events.find::<ev::JobReassigned>().flatten() {
-            if e.to == ex.me {
-                mine.push(e.job_id);
-            }
-        }
-        for e in events.find::<ev::ClaimPosted>().flatten() {
-            if e.executor == ex.me {
-                ex.pending.remove(&e.job_id);
-            }
-        }
-        for e in events.find::<ev::ClaimFinalized>().flatten() {
-            if e.executor == ex.me {
-                paid.0 += 1;
-                paid.1 += e.fee;
-            }
-        }
-        if paid.0 > 0 {
-            ex.paid += paid.1;
-            log(format!(
-                "#{number}: {} claim(s) finalized, paid {} (total {})",
-                paid.0,
-                chain::format_balance(paid.1),
-                chain::format_balance(ex.paid)
-            ));
-        }
-        match chain::failed_calls(&at, &events, &ex.me, "Inference", &["post_claim"]).await {
-            Ok(failed) => {
-                for (_, job_id, reason) in failed {
-                    ex.pending.remove(&job_id);
-                    log(format!(
-                        "job {job_id}: the chain refused the claim in #{number}: {reason}"
-                    ));
+    loop {
+        // Finalized blocks first: their verdicts and the forks they end matter more than a new
+        // best block's jobs, which a finalized block brings again if the best one is lost.
+        tokio::select! {
+            biased;
+            block = finalized.next() => {
+                let block = match block {
+                    Some(Ok(block)) => block,
+                    Some(Err(e)) => return Stop::Lost(anyhow!("lost finalized blocks: {e}")),
+                    None => return Stop::Lost(anyhow!("the node closed the finalized blocks")),
+                };
+                let at = match block.at().await {
+                    Ok(at) => at,
+                    Err(e) => {
+                        return Stop::Lost(anyhow!("cannot open block #{}: {e}", block.number()))
+                    }
+                };
+                if let Err(stop) = on_finalized(&api, ex, at).await {
+                    return stop;
                 }
             }
-            Err(e) => return Stop::Lost(e),
-        }
-        if events
-            .find::<ev::ExecutorSuspended>()
-            .flatten()
-            .any(|e| e.executor == ex.me)
-        {
-            log(format!(
-                "#{number}: suspended after a missed claim deadline: no new jobs until registered again"
-            ));
-            if let Err(e) = ensure_registered(&api, ex).await {
-                return classify(&api, e).await;
+            block = best.next() => {
+                let block = match block {
+                    Some(Ok(block)) => block,
+                    Some(Err(e)) => return Stop::Lost(anyhow!("lost best blocks: {e}")),
+                    None => return Stop::Lost(anyhow!("the node closed the best blocks")),
+                };
+                // A best block may be gone (pruned on a dropped fork) by the time it is read:
+                // its jobs come again with the finalized block that has them.
+                if let Ok(at) = block.at().await {
+                    if let Err(stop) = on_best(&api, ex, at).await {
+                        return stop;
+                    }
+                }
             }
-        }
-        for e in events.find::<ev::Slashed>().flatten() {
-            if e.who == ex.me {
-                ex.slashed += e.amount;
-                log(format!(
-                    "SLASHED {} ({:?}); total slashed {}",
-                    chain::format_balance(e.amount),
-                    e.reason,
-                    chain::format_balance(ex.slashed)
-                ));
-            }
-        }
-        ex.pending.retain(|job_id, deadline| {
-            let alive = *deadline >= number;
-            if !alive {
-                log(format!(
-                    "job {job_id}: the claim was not included by its deadline #{deadline}"
-                ));
-            }
-            alive
-        });
-        mine.append(&mut ex.retry);
-        if mine.is_empty() {
-            continue;
-        }
-        let jobs = match chain::fetch_jobs(&at, &mine).await {
-            Ok(jobs) => jobs,
-            Err(e) => return classify(&api, e).await,
-        };
-        if let Err(stop) = take_jobs(&api, ex, jobs, number).await {
-            return stop;
         }
     }
-    Stop::Lost(anyhow!("the node closed the block subscription"))
+}
+
+/// The jobs assigned to this executor in a best block, taken at once: their claims are signed
+/// mortal from that block, so they count only if it is finalized.
+async fn on_best(api: &Client, ex: &mut Executor, at: AtBlock) -> Result<(), Stop> {
+    let events = match at.events().fetch().await {
+        Ok(events) => events,
+        // Gone with its fork, or the node is: the next block or the reconnection tells.
+        Err(_) => return Ok(()),
+    };
+    let mut mine = assigned_to(&events, &ex.me);
+    forget_claims_made_elsewhere(ex, &mine, at.block_hash());
+    mine.append(&mut ex.retry);
+    if mine.is_empty() {
+        return Ok(());
+    }
+    match chain::fetch_jobs(&at, &mine).await {
+        Ok(jobs) => take_jobs(api, ex, jobs, &at).await,
+        // The block went away with its fork: the finalized chain brings the jobs again.
+        Err(_) if api.at_current_block().await.is_ok() => Ok(()),
+        Err(e) => Err(Stop::Lost(e)),
+    }
+}
+
+/// A finalized block: payments, slashes and refused claims; and the jobs assigned in it whose
+/// claim was not signed from this very block (not seen while it was the best block, or seen in
+/// a block of another fork, whose claim can never be included).
+async fn on_finalized(api: &Client, ex: &mut Executor, at: AtBlock) -> Result<(), Stop> {
+    let number = at.block_number() as u32;
+    let hash = at.block_hash();
+    let events = match at.events().fetch().await {
+        Ok(events) => events,
+        Err(e) => {
+            return Err(Stop::Lost(anyhow!(
+                "cannot read the events of #{number}: {e}"
+            )))
+        }
+    };
+    let mut paid = (0usize, 0u128);
+    use api::inference::events as ev;
+    let mut mine = assigned_to(&events, &ex.me);
+    forget_claims_made_elsewhere(ex, &mine, hash);
+    // Claims signed from another block of this height were made on a fork the chain did not
+    // take: they are void. Their jobs, if the chain has them, are read again at this block.
+    let mut forked = Vec::new();
+    ex.pending.retain(|job_id, claim| {
+        let void = claim.signed_at.0 == number && claim.signed_at.1 != hash;
+        if void {
+            forked.push(*job_id);
+        }
+        !void
+    });
+    if !forked.is_empty() {
+        log(format!(
+            "#{number}: {} claim(s) were signed on a fork that was not finalized (jobs {forked:?})",
+            forked.len()
+        ));
+        ex.pipeline.reset();
+    }
+    for e in events.find::<ev::ClaimPosted>().flatten() {
+        if e.executor == ex.me {
+            ex.pending.remove(&e.job_id);
+        }
+    }
+    for e in events.find::<ev::ClaimFinalized>().flatten() {
+        if e.executor == ex.me {
+            paid.0 += 1;
+            paid.1 += e.fee;
+        }
+    }
+    if paid.0 > 0 {
+        ex.paid += paid.1;
+        log(format!(
+            "#{number}: {} claim(s) finalized, paid {} (total {})",
+            paid.0,
+            chain::format_balance(paid.1),
+            chain::format_balance(ex.paid)
+        ));
+    }
+    match chain::failed_calls(&at, &events, &ex.me, "Inference", &["post_claim"]).await {
+        Ok(failed) => {
+            for (_, job_id, reason) in failed {
+                ex.pending.remove(&job_id);
+                log(format!(
+                    "job {job_id}: the chain refused the claim in #{number}: {reason}"
+                ));
+            }
+        }
+        Err(e) => return Err(Stop::Lost(e)),
+    }
+    if events
+        .find::<ev::ExecutorSuspended>()
+        .flatten()
+        .any(|e| e.executor == ex.me)
+    {
+        log(format!(
+            "#{number}: suspended after a missed claim deadline: no new jobs until registered again"
+        ));
+        if let Err(e) = ensure_registered(api, ex).await {
+            return Err(classify(api, e).await);
+        }
+    }
+    for e in events.find::<ev::Slashed>().flatten() {
+        if e.who == ex.me {
+            ex.slashed += e.amount;
+            log(format!(
+                "SLASHED {} ({:?}); total slashed {}",
+                chain::format_balance(e.amount),
+                e.reason,
+                chain::format_balance(ex.slashed)
+            ));
+        }
+    }
+    let before = ex.pending.len();
+    ex.pending.retain(|job_id, claim| {
+        let alive = claim.deadline >= number;
+        if !alive {
+            log(format!(
+                "job {job_id}: the claim was not included by its deadline #{}",
+                claim.deadline
+            ));
+        }
+        alive
+    });
+    if ex.pending.len() < before {
+        // A lost transaction leaves its nonce unused: count from the node's again.
+        ex.pipeline.reset();
+    }
+    mine.append(&mut ex.retry);
+    // Jobs of earlier finalized blocks whose claim was lost with a fork.
+    mine.extend(forked);
+    mine.sort_unstable();
+    mine.dedup();
+    if mine.is_empty() {
+        return Ok(());
+    }
+    let jobs = match chain::fetch_jobs(&at, &mine).await {
+        Ok(jobs) => jobs,
+        Err(e) => return Err(classify(api, e).await),
+    };
+    take_jobs(api, ex, jobs, &at).await
+}
+
+/// A job is assigned to an executor once on any one chain, so a pending claim for a job assigned
+/// in block `hash` that was signed from another block was made on another fork: that claim is
+/// void (its transaction names a block this chain does not have). Forget it, so the job is
+/// claimed again, and count nonces from the node's again: the void claim's will not be used.
+fn forget_claims_made_elsewhere(ex: &mut Executor, assigned: &[u64], hash: chain::BlockHash) {
+    let mut void = Vec::new();
+    for job_id in assigned {
+        if matches!(ex.pending.get(job_id), Some(claim) if claim.signed_at.1 != hash) {
+            ex.pending.remove(job_id);
+            void.push(*job_id);
+        }
+    }
+    if !void.is_empty() {
+        log(format!(
+            "jobs {void:?}: assigned again on another fork; the claims signed before are void, \
+             claiming again"
+        ));
+        ex.pipeline.reset();
+    }
+}
+
+/// The jobs assigned to `me` by a block's events: new ones and ones moved to `me`.
+fn assigned_to(events: &chain::BlockEvents, me: &AccountId) -> Vec<u64> {
+    use api::inference::events as ev;
+    let mut mine = Vec::new();
+    for e in events.find::<ev::JobSubmitted>().flatten() {
+        if e.executor == *me {
+            mine.push(e.job_id);
+        }
+    }
+    for e in events.find::<ev::JobReassigned>().flatten() {
+        if e.to == *me {
+            mine.push(e.job_id);
+        }
+    }
+    mine
 }
 
 /// A failure is `Lost` if the node no longer answers, `Fatal` otherwise.
@@ -487,8 +622,9 @@ async fn take_jobs(
     api: &Client,
     ex: &mut Executor,
     jobs: Vec<(u64, Job)>,
-    now: u32,
+    at: &AtBlock,
 ) -> Result<(), Stop> {
+    let now = at.block_number() as u32;
     let quiet = jobs.len() > 3;
     let mut claims = Vec::new();
     for (job_id, job) in jobs {
@@ -500,7 +636,7 @@ async fn take_jobs(
             // Already sent, claimed, settled, too late, or moved to another executor meanwhile.
             continue;
         }
-        match prepare_claim(api, ex, job_id, &job).await {
+        match prepare_claim(api, ex, job_id, &job, at).await {
             Ok((tx, lie)) => claims.push((job_id, job.deadline, lie, tx)),
             Err(e) => match classify(api, e).await {
                 Stop::Fatal(e) => log(format!("job {job_id}: {e:#}")),
@@ -523,7 +659,13 @@ async fn take_jobs(
             ex.retry.push(job_id);
             continue;
         }
-        ex.pending.insert(job_id, deadline);
+        ex.pending.insert(
+            job_id,
+            PendingClaim {
+                deadline,
+                signed_at: (now, at.block_hash()),
+            },
+        );
         sent += 1;
         match lie {
             Some(plan) => {
@@ -571,6 +713,7 @@ async fn prepare_claim(
     ex: &mut Executor,
     job_id: u64,
     job: &Job,
+    at: &AtBlock,
 ) -> Result<(Vec<u8>, Option<LiePlan>)> {
     let model = cached_model(api, &mut ex.models, &job.model_id).await?;
     let honest = Activations::run(model, as_i8(&job.input.0))?;
@@ -586,7 +729,7 @@ async fn prepare_claim(
         .post_claim(job_id, output, trace);
     let tx = ex
         .pipeline
-        .sign(api, &call)
+        .sign_at(api, &call, at)
         .await
         .with_context(|| format!("cannot sign the claim (due by #{})", job.deadline))?;
     Ok((tx, lie))
