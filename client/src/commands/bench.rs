@@ -7,7 +7,8 @@
 //! extrinsics and how full its normal-class weight is.
 //!
 //! Figures printed: jobs/s handed to the node, jobs/s included in finalized blocks, claims/s
-//! finalized, block fill, the latency from a job's block to its settlement, and the cost of one
+//! finalized, block fill, the latency from a job's block to its settlement, the finality lag (from
+//! a block's first sighting as the best block to its finalization), and the cost of one
 //! adjudication (the heaviest layer) beside the cost of re-running the whole model. Executors must
 //! be running (`vigil executor run` with a bond large enough for the open jobs: each locks
 //! `JobCollateral`); `scripts/bench-load` starts everything.
@@ -93,6 +94,16 @@ struct BlockSeen {
     settled: Vec<u64>,
     /// How many of `settled` were finalized claims.
     finalized: usize,
+    /// How long after the block was first seen as a best block it was seen finalized, and how
+    /// many blocks the best chain was ahead then (`None` if it was never seen as best).
+    finality_lag: Option<(Duration, u64)>,
+}
+
+/// The best blocks seen: the highest number, and when each number was first seen.
+#[derive(Default)]
+struct BestSeen {
+    head: u64,
+    first_seen: HashMap<u64, Instant>,
 }
 
 /// What the sending tasks did.
@@ -143,6 +154,23 @@ async fn follow(
             let _ = tx.send(Err(anyhow::anyhow!("cannot follow blocks: {e}")));
             return;
         }
+    };
+    // Best blocks, for the finality lag: when each number first became the best block.
+    let best_seen = Arc::new(std::sync::Mutex::new(BestSeen::default()));
+    let best_watcher = match api.stream_best_blocks().await {
+        Ok(mut best) => {
+            let best_seen = best_seen.clone();
+            Some(tokio::spawn(async move {
+                while let Some(Ok(block)) = best.next().await {
+                    let mut seen = best_seen.lock().expect("not poisoned");
+                    seen.head = seen.head.max(block.number());
+                    seen.first_seen
+                        .entry(block.number())
+                        .or_insert_with(Instant::now);
+                }
+            }))
+        }
+        Err(_) => None,
     };
     let _ = ready.send(());
     while let Some(block) = blocks.next().await {
@@ -209,8 +237,20 @@ async fn follow(
                     .filter(|e| e.executor_was_wrong)
                     .map(|e| e.job_id),
             );
+            let now = Instant::now();
+            let finality_lag = {
+                let mut best = best_seen.lock().expect("not poisoned");
+                let number = block.number();
+                let lag = best
+                    .first_seen
+                    .get(&number)
+                    .map(|t| (now.duration_since(*t), best.head.saturating_sub(number)));
+                best.first_seen.retain(|n, _| *n > number);
+                lag
+            };
             Ok::<_, anyhow::Error>(BlockSeen {
-                at: Instant::now(),
+                at: now,
+                finality_lag,
                 number: block.number(),
                 extrinsics: extrinsics as usize,
                 normal_fill: normal as f64 / max_normal.max(1) as f64,
@@ -222,8 +262,11 @@ async fn follow(
         }
         .await;
         if tx.send(seen).is_err() {
-            return;
+            break;
         }
+    }
+    if let Some(watcher) = best_watcher {
+        watcher.abort();
     }
 }
 
@@ -357,6 +400,8 @@ async fn load(load: Load) -> Result<()> {
     let mut first_settled: Option<Instant> = None;
     let mut last_settled = start;
     let mut fills: Vec<(usize, f64)> = Vec::new();
+    let mut lags_s = Vec::new();
+    let mut lags_blocks = Vec::new();
     let mut settled_count = 0usize;
     let mut finalized_count = 0usize;
     let mut sending: Option<Vec<tokio::task::JoinHandle<Sent>>> = Some(senders);
@@ -412,6 +457,10 @@ async fn load(load: Load) -> Result<()> {
         };
         let seen = seen?;
         fills.push((seen.extrinsics, seen.normal_fill));
+        if let Some((lag, blocks)) = seen.finality_lag {
+            lags_s.push(lag.as_secs_f64());
+            lags_blocks.push(blocks as f64);
+        }
         failed_count += seen.failed.len();
         for why in &seen.failed {
             *failures.entry(why.clone()).or_default() += 1;
@@ -461,6 +510,8 @@ async fn load(load: Load) -> Result<()> {
 
     latencies_s.sort_by(f64::total_cmp);
     latencies_blocks.sort_by(f64::total_cmp);
+    lags_s.sort_by(f64::total_cmp);
+    lags_blocks.sort_by(f64::total_cmp);
     let busy: Vec<(usize, f64)> = fills.iter().copied().filter(|&(n, _)| n > 1).collect();
     let total = validated.total_cost();
     let heaviest = validated
@@ -513,6 +564,16 @@ async fn load(load: Load) -> Result<()> {
         percentile(&latencies_s, 0.95),
         percentile(&latencies_s, 1.0)
     );
+    if !lags_s.is_empty() {
+        println!(
+            "finality lag         best block to finalized: p50 {:.1} s ({} blocks behind), p95 {:.1} s, max {:.1} s ({} blocks)",
+            percentile(&lags_s, 0.5),
+            percentile(&lags_blocks, 0.5),
+            percentile(&lags_s, 0.95),
+            percentile(&lags_s, 1.0),
+            percentile(&lags_blocks, 1.0)
+        );
+    }
     println!(
         "adjudication         one layer, at most {heaviest} cost units (MACs + bytes); the whole model {whole}: {:.1}%",
         heaviest as f64 * 100.0 / whole.max(1) as f64
