@@ -245,6 +245,16 @@ fn describe_op(op: &Op) -> String {
         Op::Constant(v) => format!("{} values", v.len()),
         Op::Lookup(l) => format!("axis {}, indices at run time", l.axis),
         Op::Gelu(t) => format!("table of {} values", t.values.len()),
+        Op::Lstm(l) => format!(
+            "{} units, {}, cell clip {}",
+            l.gates.first().map_or(0, |g| g.bias.len()),
+            if l.time_major {
+                "time major"
+            } else {
+                "batch major"
+            },
+            l.cell_clip.map_or("none".to_string(), |c| c.to_string())
+        ),
         Op::StridedSlice(s) => {
             let dims: Vec<String> = s
                 .dims
