@@ -268,3 +268,193 @@ fn weights(
         ))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::import_model;
+    use crate::tflite::{parse, TfliteModel};
+    use vigil_engine::model::Multiplier;
+
+    /// The zoo's time-major LSTM (batch 3, 16 units over 8-vectors, cell scale 2^-14, cell
+    /// clip 0.75).
+    fn zoo_model() -> TfliteModel {
+        parse(include_bytes!(
+            "../../../../models/zoo/rnn_lstm_time_major.tflite"
+        ))
+        .unwrap()
+    }
+
+    fn lstm_of(m: &TfliteModel) -> Lstm {
+        let imported = import_model(m).unwrap();
+        match &imported.model.layers[0].op {
+            Op::Lstm(op) => op.clone(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[track_caller]
+    fn refusal(m: &TfliteModel) -> String {
+        match import_model(m) {
+            Ok(_) => panic!("the model must be refused"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    /// Changes the LSTM operator's inputs or options.
+    fn with(change: impl FnOnce(&mut crate::tflite::Operator)) -> TfliteModel {
+        let mut m = zoo_model();
+        change(&mut m.subgraphs[0].operators[0]);
+        m
+    }
+
+    fn options(
+        op: &mut crate::tflite::Operator,
+    ) -> &mut crate::tflite::UnidirectionalSequenceLstmOptions {
+        match &mut op.options {
+            BuiltinOptions::UnidirectionalSequenceLstm(o) => o,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn the_zoo_lstm_imports_with_tflite_micros_constants() {
+        let op = lstm_of(&zoo_model());
+        assert!(op.time_major);
+        assert_eq!(op.gates.len(), 4);
+        assert!(op.gates.iter().all(|g| g.bias.len() == 16
+            && g.input_weights.len() == 16 * 8
+            && g.recurrent_weights.len() == 16 * 16));
+        // 0.75 / 2^-14.
+        assert_eq!(op.cell_clip, Some(12288));
+        // Cell scale 2^-14: tanh's input is (c · 3 + 2) >> 2.
+        assert_eq!((op.cell_tanh_multiplier, op.cell_tanh_right_shift), (3, 2));
+        // 2^-15 · c / c = 2^-15; 2^-30 / 2^-14 = 2^-16; 2^-30 / (1/128) = 2^-23.
+        let half = |shift| Multiplier {
+            multiplier: 1 << 30,
+            shift,
+        };
+        assert_eq!(op.forget_multiplier, half(-14));
+        assert_eq!(op.input_multiplier, half(-15));
+        assert_eq!(op.hidden_multiplier, half(-22));
+        assert_eq!(op.hidden_zero_point, 0);
+    }
+
+    #[test]
+    fn the_cell_tanh_scaling_follows_the_cell_scale() {
+        assert_eq!(cell_tanh_scaling(-12), Some((3, 0)));
+        assert_eq!(cell_tanh_scaling(-11), Some((6, 0)));
+        assert_eq!(cell_tanh_scaling(-13), Some((3, 1)));
+        assert_eq!(cell_tanh_scaling(-20), Some((3, 8)));
+        assert_eq!(cell_tanh_scaling(40), None);
+        assert_eq!(log2_rounded(1.0 / 4096.0), -12);
+        assert_eq!(log2_rounded(0.75 / 4096.0), -12);
+        assert_eq!(log2_rounded(1.5 / 4096.0), -11);
+    }
+
+    #[test]
+    fn lstm_variants_tflite_micro_lacks_are_refused_by_name() {
+        // Any present tensor will do as the variant's weights.
+        let some = |op: &crate::tflite::Operator| op.inputs[12];
+        let cases: Vec<(TfliteModel, &str)> = vec![
+            (with(|op| op.inputs[9] = some(op)), "peephole weights"),
+            (with(|op| op.inputs[11] = some(op)), "peephole weights"),
+            (with(|op| op.inputs[16] = some(op)), "a projection"),
+            (with(|op| op.inputs[17] = some(op)), "a projection"),
+            (with(|op| op.inputs[20] = some(op)), "layer normalisation"),
+            (with(|op| op.inputs[23] = some(op)), "layer normalisation"),
+            (
+                with(|op| op.inputs[1] = -1),
+                "coupled input and forget gates (CIFG",
+            ),
+            (
+                with(|op| op.inputs[5] = -1),
+                "coupled input and forget gates (CIFG",
+            ),
+            (
+                with(|op| options(op).diagonal_recurrent_tensors = true),
+                "diagonal recurrent weights",
+            ),
+            (
+                with(|op| options(op).fused_activation = Activation::Relu),
+                "cell gate activation Relu",
+            ),
+        ];
+        for (m, what) in cases {
+            let message = refusal(&m);
+            assert!(
+                message.starts_with("unsupported: operator 0 (UNIDIRECTIONAL_SEQUENCE_LSTM): ")
+                    && message.contains(what),
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
+    fn lstm_tensor_refusals() {
+        // Per-channel weights.
+        let mut m = zoo_model();
+        let w = m.subgraphs[0].operators[0].inputs[2] as usize;
+        let q = m.subgraphs[0].tensors[w].quantization.as_mut().unwrap();
+        q.scale = vec![q.scale[0]; 16];
+        q.zero_point = vec![0; 16];
+        let message = refusal(&m);
+        assert!(
+            message.contains("per-channel input weights of the forget gate"),
+            "{message}"
+        );
+        // A cell state that is not int16, a state that is no variable.
+        let mut m = zoo_model();
+        let c = m.subgraphs[0].operators[0].inputs[CELL_STATE] as usize;
+        m.subgraphs[0].tensors[c].tensor_type = TensorType::Int8;
+        let message = refusal(&m);
+        assert!(
+            message.contains("unsupported") && message.contains("a cell state of type Int8"),
+            "{message}"
+        );
+        let mut m = zoo_model();
+        let h = m.subgraphs[0].operators[0].inputs[HIDDEN_STATE] as usize;
+        m.subgraphs[0].tensors[h].is_variable = false;
+        let message = refusal(&m);
+        assert!(
+            message.contains("invalid model")
+                && message.contains("the hidden state is not a variable"),
+            "{message}"
+        );
+        // A state of the wrong size.
+        let mut m = zoo_model();
+        m.subgraphs[0].tensors[h].shape = vec![2, 16];
+        assert!(refusal(&m).contains("a hidden state of 32 elements for 3 batches of 16 units"));
+        // A gate without bias, an operator with fewer inputs.
+        let m = with(|op| op.inputs[13] = -1);
+        assert!(refusal(&m).contains("no bias for the forget gate"));
+        let m = with(|op| op.inputs.truncate(20));
+        assert!(refusal(&m).contains("20 inputs where TFLite's LSTM has 24"));
+        // Weights of another shape.
+        let mut m = zoo_model();
+        let w = m.subgraphs[0].operators[0].inputs[7] as usize;
+        m.subgraphs[0].tensors[w].shape = vec![8, 32];
+        let message = refusal(&m);
+        assert!(
+            message
+                .contains("recurrent weights of the cell gate of shape [8, 32], expected [16, 16]"),
+            "{message}"
+        );
+        // A cell scale so large that its tanh scaling overflows: refused by the importer
+        // (2^40) or by the engine's check (2^4: 3 · 2^16 per unit of cell state).
+        for (scale, what) in [
+            (2f32.powi(40), "a cell state scale of 2^40, too large"),
+            (16.0, "a quantization constant is out of range"),
+        ] {
+            let mut m = zoo_model();
+            let c = m.subgraphs[0].operators[0].inputs[CELL_STATE] as usize;
+            m.subgraphs[0].tensors[c]
+                .quantization
+                .as_mut()
+                .unwrap()
+                .scale = vec![scale];
+            let message = refusal(&m);
+            assert!(message.contains(what), "{message}");
+        }
+    }
+}
