@@ -21,6 +21,12 @@
 //! [`tanh`]). The dense products are `reference_integer_ops::FullyConnected` with an int16
 //! output, the products of gates `MulElementwise`, the sums `AddElementWise` (saturating).
 //!
+//! The cost counts the eight dense products of every step and unit as multiply-accumulates and
+//! the rest of a unit's step (eleven rescalings, five table activations, clamps) as
+//! [`ELEMENTWISE_PER_UNIT`] more; in its worst shape (one unit, one input per step) an LSTM takes
+//! 5.6 ns per cost unit natively, a LOGISTIC layer 19.7 ns (`engine/examples/cost_per_unit.rs`),
+//! so the chain's charge for a disputed layer, the heaviest benchmarked class, covers it.
+//!
 //! Batches are independent: TFLite Micro walks a time-major input step by step with every batch
 //! at once and a batch-major one batch at a time, which gives the same values for each batch;
 //! this kernel walks both batch by batch. The LSTM variants TFLite Micro does not implement
@@ -47,7 +53,7 @@ const OUTPUT: usize = 3;
 
 /// Element-wise operations per state element and step (four activations, three products, two
 /// additions, the tanh of the cell and the clip), counted as multiply-accumulates.
-const ELEMENTWISE_PER_UNIT: u64 = 11;
+pub const ELEMENTWISE_PER_UNIT: u64 = 11;
 
 /// The gates' tanh reads its Q3.12 input as the table does: times 3, no shift.
 const GATE_TANH: (i32, u32) = (3, 0);
