@@ -554,8 +554,9 @@ def lstm_model(layers, batch, steps, depth, time_major=False, seed=0):
     weights with one scale each, int32 biases at input_scale * weights_scale,
     an int8 hidden state and an int16 cell state (a power-of-two scale) as
     variable tensors. `layers` is one dict per LSTM: units, hidden_scale,
-    hidden_zp, cell_log2 (the cell scale's exponent), cell_clip (0: none).
-    The weights are random; their scales keep the gates away from saturation.
+    hidden_zp, cell_log2 (the cell scale's exponent), cell_clip (0: none),
+    gain (default 1). The weights are random; at gain 1 their scales keep the
+    gates away from saturation, a larger gain drives them into it.
     The input is int8, scale 1/100, zero point 7."""
     import flatbuffers
     from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
@@ -595,7 +596,7 @@ def lstm_model(layers, batch, steps, depth, time_major=False, seed=0):
         h_scale, h_zp = layer["hidden_scale"], layer["hidden_zp"]
 
         def weights(name, fan_in, rows, cols):
-            scale = np.float32(2.0 / 127 / np.sqrt(fan_in))
+            scale = np.float32(layer.get("gain", 1.0) * 2.0 / 127 / np.sqrt(fan_in))
             w = rng.integers(-127, 128, size=(rows, cols), dtype=np.int8)
             return tensor("lstm%d/%s" % (n, name), (rows, cols), T.INT8, scale, 0, w), scale
 
