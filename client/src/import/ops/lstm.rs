@@ -440,6 +440,19 @@ mod tests {
                 .contains("recurrent weights of the cell gate of shape [8, 32], expected [16, 16]"),
             "{message}"
         );
+        // The 16x8 LSTM (int16 activations) and a hybrid one (float input).
+        for (ty, what) in [
+            (TensorType::Int16, "only int8 activations are supported"),
+            (
+                TensorType::Float32,
+                "a float input must be read by one QUANTIZE to int8",
+            ),
+        ] {
+            let mut m = zoo_model();
+            m.subgraphs[0].tensors[0].tensor_type = ty;
+            let message = refusal(&m);
+            assert!(message.contains(what), "{message}");
+        }
         // A cell scale so large that its tanh scaling overflows: refused by the importer
         // (2^40) or by the engine's check (2^4: 3 · 2^16 per unit of cell state).
         for (scale, what) in [
