@@ -19,7 +19,10 @@
 //! activations' `2^-15`.) What TFLite Micro's kernel does not implement is refused by name:
 //! peephole weights, a projection, layer normalisation, coupled input and forget gates (no
 //! input gate), diagonal recurrent weights, per-channel weights, a cell gate activation other
-//! than TANH.
+//! than TANH. The projection clip (`proj_clip`) only bounds a projection, which is refused; TFLite
+//! Micro reads neither it nor `asymmetric_quantize_inputs` (hybrid models), and neither does the
+//! importer. The operator's intermediate tensors carry calibration scales the kernel does not
+//! use.
 
 use vigil_engine::model::{Lstm, LstmGate, Op};
 
