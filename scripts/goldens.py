@@ -302,6 +302,11 @@ def run_reference(info, x, arena_size=None, interpreter=None):
     return {op_index: numpy array} for every operator's first output, plus the
     model outputs."""
     it = interpreter or make_reference(info, arena_size=arena_size)
+    # A stateful operator (UNIDIRECTIONAL_SEQUENCE_LSTM keeps its hidden and cell state in
+    # variable tensors) carries its state from one invoke to the next; every run starts from
+    # the initial state, as the engine's does.
+    if hasattr(it, "reset"):
+        it.reset()
     for k, xk in enumerate(x if isinstance(x, list) else [x]):
         it.set_input(xk, k)
     it.invoke()

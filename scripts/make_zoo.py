@@ -73,6 +73,12 @@ The operator patterns covered:
     tr_gelu             GELU, exact (erf) and approximate (tanh), between Dense
                         layers; TFLite Micro has no GELU, so its goldens come
                         from LiteRT's reference kernels (goldens.py chooses it)
+    rnn_lstm            two stacked UNIDIRECTIONAL_SEQUENCE_LSTMs (9 and 5
+                        units) on a batch of 2 sequences; written as a
+                        flatbuffer here (see lstm_model: the converter
+                        crashes calibrating an LSTM)
+    rnn_lstm_time_major one time-major LSTM (batch 3, 16 units) whose cell
+                        clip bites
 """
 
 import argparse
@@ -539,6 +545,113 @@ def tr_gelu():
     return tf.keras.Model(inp, x)
 
 
+def lstm_model(layers, batch, steps, depth, time_major=False, seed=0):
+    """A full-integer model of stacked UNIDIRECTIONAL_SEQUENCE_LSTMs, written
+    here as a flatbuffer: the pinned converter (TensorFlow 2.21) crashes with
+    a segmentation fault when it calibrates a Keras LSTM for int8, so the
+    quantized model is built directly, as the converter would lay it out
+    (tflite-micro's mnist_lstm example shows the layout): 24 inputs, int8
+    weights with one scale each, int32 biases at input_scale * weights_scale,
+    an int8 hidden state and an int16 cell state (a power-of-two scale) as
+    variable tensors. `layers` is one dict per LSTM: units, hidden_scale,
+    hidden_zp, cell_log2 (the cell scale's exponent), cell_clip (0: none),
+    gain (default 1). The weights are random; at gain 1 their scales keep the
+    gates away from saturation, a larger gain drives them into it.
+    The input is int8, scale 1/100, zero point 7."""
+    import flatbuffers
+    from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
+    rng = np.random.default_rng(seed)
+    model = schema.ModelT()
+    model.version = 3
+    model.buffers = [schema.BufferT()]
+    code = schema.OperatorCodeT()
+    code.builtinCode = code.deprecatedBuiltinCode = schema.BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM
+    code.version = 1
+    model.operatorCodes = [code]
+    sg = schema.SubGraphT()
+    sg.tensors, sg.operators = [], []
+
+    def tensor(name, shape, dtype, scale, zp, data=None, variable=False):
+        t = schema.TensorT()
+        t.name, t.shape, t.type, t.isVariable = name, list(shape), dtype, variable
+        q = schema.QuantizationParametersT()
+        q.scale, q.zeroPoint = [float(scale)], [int(zp)]
+        t.quantization = q
+        t.buffer = 0
+        if data is not None:
+            b = schema.BufferT()
+            b.data = np.ascontiguousarray(data).tobytes()
+            model.buffers.append(b)
+            t.buffer = len(model.buffers) - 1
+        sg.tensors.append(t)
+        return len(sg.tensors) - 1
+
+    T = schema.TensorType
+    outer = (steps, batch) if time_major else (batch, steps)
+    x_scale, x_zp = 1 / 100, 7
+    x = tensor("input", outer + (depth,), T.INT8, x_scale, x_zp)
+    sg.inputs = [x]
+    for n, layer in enumerate(layers):
+        units = layer["units"]
+        h_scale, h_zp = layer["hidden_scale"], layer["hidden_zp"]
+
+        def weights(name, fan_in, rows, cols):
+            scale = np.float32(layer.get("gain", 1.0) * 2.0 / 127 / np.sqrt(fan_in))
+            w = rng.integers(-127, 128, size=(rows, cols), dtype=np.int8)
+            return tensor("lstm%d/%s" % (n, name), (rows, cols), T.INT8, scale, 0, w), scale
+
+        inputs = [x]
+        w_in = [weights("input_weights_%s" % g, depth, units, depth) for g in "ifco"]
+        w_rec = [weights("recurrent_weights_%s" % g, units, units, units) for g in "ifco"]
+        inputs += [t for t, _ in w_in] + [t for t, _ in w_rec] + [-1, -1, -1]
+        for g, (_, w_scale) in zip("ifco", w_in):
+            b_scale = np.float32(x_scale) * w_scale
+            b = np.round(rng.uniform(-0.5, 0.5, units) / b_scale).astype(np.int32)
+            inputs.append(tensor("lstm%d/bias_%s" % (n, g), (units,), T.INT32, b_scale, 0, b))
+        inputs += [-1, -1]
+        inputs.append(tensor("lstm%d/hidden_state" % n, (batch, units), T.INT8, h_scale, h_zp,
+                             variable=True))
+        inputs.append(tensor("lstm%d/cell_state" % n, (batch, units), T.INT16,
+                             2.0 ** layer["cell_log2"], 0, variable=True))
+        inputs += [-1, -1, -1, -1]
+        out = tensor("lstm%d/output" % n, outer + (units,), T.INT8, h_scale, h_zp)
+        op = schema.OperatorT()
+        op.opcodeIndex = 0
+        op.inputs, op.outputs = inputs, [out]
+        op.builtinOptionsType = schema.BuiltinOptions.UnidirectionalSequenceLSTMOptions
+        o = schema.UnidirectionalSequenceLSTMOptionsT()
+        o.fusedActivationFunction = schema.ActivationFunctionType.TANH
+        o.cellClip = float(layer.get("cell_clip", 0.0))
+        o.timeMajor = time_major
+        op.builtinOptions = o
+        sg.operators.append(op)
+        x, x_scale, x_zp, depth = out, h_scale, h_zp, units
+    sg.outputs = [x]
+    model.subgraphs = [sg]
+    builder = flatbuffers.Builder(1024)
+    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
+    return bytes(builder.Output())
+
+
+def rnn_lstm():
+    # two stacked LSTMs (9 and 5 units) over a batch of two sequences of six
+    # 6-vectors; non-zero input and hidden zero points; cell scales 2^-11 and
+    # 2^-12
+    return lstm_model([
+        {"units": 9, "hidden_scale": 1 / 120, "hidden_zp": -5, "cell_log2": -11},
+        {"units": 5, "hidden_scale": 1 / 110, "hidden_zp": 3, "cell_log2": -12},
+    ], batch=2, steps=6, depth=6, seed=11)
+
+
+def rnn_lstm_time_major():
+    # one time-major LSTM ([5 steps, 3 batches, 8]) of 16 units, cell scale
+    # 2^-14 (its tanh input shifted right) and a cell clip of 0.75 that bites
+    return lstm_model([
+        {"units": 16, "hidden_scale": 1 / 128, "hidden_zp": 0, "cell_log2": -14,
+         "cell_clip": 0.75},
+    ], batch=3, steps=5, depth=8, time_major=True, seed=12)
+
+
 def as_embedding_lookup(blob):
     """The tr_embedding model with its GATHER rewritten as the equivalent
     EMBEDDING_LOOKUP (ids first, table second, no options), which the
@@ -617,6 +730,8 @@ ZOO = {
     "tr_embedding_lookup": (tr_embedding, {"tokens": 50, "rewrite": as_embedding_lookup}),
     "two_inputs": (two_inputs, {}),
     "tr_gelu": (tr_gelu, {}),
+    "rnn_lstm": (rnn_lstm, {"flatbuffer": True}),
+    "rnn_lstm_time_major": (rnn_lstm_time_major, {"flatbuffer": True}),
 }
 
 
@@ -656,6 +771,8 @@ def calibrate_batchnorm(model, data, seed):
 
 def build(name, seed=1234):
     builder, opts = ZOO[name]
+    if opts.get("flatbuffer"):
+        return builder()
     tf.keras.utils.set_random_seed(seed)
     model = builder()
     shapes = [tuple(int(d) for d in inp.shape[1:]) for inp in model.inputs]

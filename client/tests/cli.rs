@@ -357,3 +357,69 @@ fn run_quantizes_float_inputs_and_prints_real_outputs() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("cannot be used with"), "{}", stderr(&o));
 }
+
+/// The zoo's stacked LSTMs: `inspect` describes both layers, `run` prints the reference's output
+/// and a trace whose hashes line up after the long operator name, and `--dump-layers` writes
+/// each layer as the reference computed it; an input of the wrong length is refused.
+#[test]
+fn an_lstm_model_inspects_and_runs_as_the_reference_computed_it() {
+    let dir = scratch("lstm");
+    let vgm = import_zoo(&dir, "rnn_lstm");
+    let o = vigil(&["model", "inspect", vgm.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("input 0    int8[2x6x6]"), "{out}");
+    assert!(
+        out.contains("9 units over 6-vectors, batch major, hidden zp -5, cell clip none"),
+        "{out}"
+    );
+    assert!(
+        out.contains("5 units over 9-vectors, batch major, hidden zp 3, cell clip none"),
+        "{out}"
+    );
+
+    let golden = repo().join("tests/goldens/zoo/rnn_lstm/seed_1");
+    let dump = dir.join("layers");
+    let o = vigil(&[
+        "model",
+        "run",
+        vgm.to_str().unwrap(),
+        "--input",
+        golden.join("input.bin").to_str().unwrap(),
+        "--dump-layers",
+        dump.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let want: Vec<String> = fs::read(golden.join("layer_1.bin"))
+        .unwrap()
+        .iter()
+        .map(|&v| (v as i8).to_string())
+        .collect();
+    assert_eq!(output_values(&out, "output ["), want);
+    let trace: Vec<&str> = out.lines().filter(|l| l.contains(" 0x")).collect();
+    assert_eq!(trace.len(), 2, "{out}");
+    for (i, line) in trace.iter().enumerate() {
+        assert!(
+            line.contains(&format!("op   {i} UNIDIRECTIONAL_SEQUENCE_LSTM 0x")),
+            "{line}"
+        );
+        let name = format!("layer_{i}.bin");
+        let ours = fs::read(dump.join(&name)).unwrap();
+        assert_eq!(ours, fs::read(golden.join(&name)).unwrap(), "{name}");
+        assert!(line.ends_with(&hex::encode(sp_crypto_hashing::blake2_256(&ours))));
+    }
+
+    // One sequence of the batch of two is not an input of this model.
+    let half = dir.join("half.bin");
+    fs::write(&half, &fs::read(golden.join("input.bin")).unwrap()[..36]).unwrap();
+    let o = vigil(&[
+        "model",
+        "run",
+        vgm.to_str().unwrap(),
+        "--input",
+        half.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("holds 36 bytes"), "{}", stderr(&o));
+}

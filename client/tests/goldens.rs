@@ -318,3 +318,19 @@ fn tflm_mobilenet_v2_pytorch_matches_reference_layer_by_layer() {
     }
     assert_eq!(check_hashed_goldens(name, &path), 2);
 }
+
+/// The int8 LSTM of tflite-micro's `mnist_lstm` example (28 rows of an MNIST image as a
+/// sequence through 20 units, a dense layer, softmax): every layer equals TFLite Micro on two
+/// seeded inputs.
+#[test]
+fn tflm_mnist_lstm_matches_reference_layer_by_layer() {
+    let name = "trained_lstm_int8";
+    let path = tflm_models_dir().join(format!("{name}.tflite"));
+    if !path.exists() {
+        let required = std::env::var("VIGIL_REQUIRE_TFLM_MODELS").is_ok_and(|v| v == "1");
+        assert!(!required, "{} is missing", path.display());
+        eprintln!("skipping {name}: {} not present", path.display());
+        return;
+    }
+    assert_eq!(check_hashed_goldens(name, &path), 2);
+}

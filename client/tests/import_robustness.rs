@@ -22,6 +22,7 @@ fn corrupted_models_are_refused_or_valid_never_a_panic() {
         "models/zoo/two_inputs.tflite",
         "models/zoo/float_io.tflite",
         "models/zoo/tr_gelu.tflite",
+        "models/zoo/rnn_lstm.tflite",
     ] {
         let original = std::fs::read(repo.join(name)).unwrap();
         for _ in 0..1000 {

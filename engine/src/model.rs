@@ -148,6 +148,57 @@ pub enum Op {
     /// `GELU`: each output value read from a 256-entry table by its input value (the table
     /// computed at import from the scales, as TFLite computes it when it prepares).
     Gelu(Table),
+    /// `UNIDIRECTIONAL_SEQUENCE_LSTM`: TFLite's integer LSTM (int8 input, weights and hidden
+    /// state, int16 gates and cell state) over a sequence `[batch, time, depth]` (or
+    /// `[time, batch, depth]`), output `[.., .., units]`: the hidden state after each step. Its
+    /// encoding index is fixed so that it does not depend on operators added before it.
+    #[codec(index = 32)]
+    Lstm(Lstm),
+}
+
+/// The gates of an [`Lstm`], in TFLite's order: input, forget, cell, output.
+pub const LSTM_GATES: usize = 4;
+
+/// One gate of an [`Lstm`]: the step's input and the previous hidden state, each through a
+/// dense product rescaled to the gate's int16 Q3.12 scale, added.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct LstmGate {
+    /// Input weights, `[units, depth]` row-major, symmetric.
+    pub input_weights: Vec<i8>,
+    /// Recurrent weights, `[units, units]` row-major, symmetric.
+    pub recurrent_weights: Vec<i8>,
+    /// One bias per unit, added to the input product.
+    pub bias: Vec<i32>,
+    /// `input_scale · input_weights_scale / 2^-12`.
+    pub input_multiplier: Multiplier,
+    /// `hidden_scale · recurrent_weights_scale / 2^-12`.
+    pub recurrent_multiplier: Multiplier,
+}
+
+/// Constants of a `UNIDIRECTIONAL_SEQUENCE_LSTM` (see [`crate::ops::lstm`]).
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct Lstm {
+    /// The input is `[time, batch, depth]` rather than `[batch, time, depth]`.
+    pub time_major: bool,
+    /// The gates, [`LSTM_GATES`] of them: input, forget, cell, output.
+    pub gates: Vec<LstmGate>,
+    /// Zero point of the int8 hidden state (its initial value).
+    pub hidden_zero_point: i32,
+    /// forget gate · cell state → cell state: `2^-15 · cell_scale / cell_scale`.
+    pub forget_multiplier: Multiplier,
+    /// input gate · cell gate → cell state: `2^-15 · 2^-15 / cell_scale`.
+    pub input_multiplier: Multiplier,
+    /// tanh(cell state) · output gate → hidden state: `2^-15 · 2^-15 / hidden_scale`.
+    pub hidden_multiplier: Multiplier,
+    /// The cell state is scaled into the tanh table's Q3.12 input by `(c · multiplier +
+    /// round) >> right_shift`.
+    pub cell_tanh_multiplier: i32,
+    /// See `cell_tanh_multiplier`.
+    pub cell_tanh_right_shift: u32,
+    /// The cell state is clipped to `[-clip, clip]` after each update, when set.
+    pub cell_clip: Option<i16>,
 }
 
 /// Entries of a [`Table`]: one per int8 value.
@@ -466,6 +517,7 @@ impl Op {
             Op::Constant(_) => "CONSTANT",
             Op::Lookup(_) => "GATHER",
             Op::Gelu(_) => "GELU",
+            Op::Lstm(_) => "UNIDIRECTIONAL_SEQUENCE_LSTM",
         }
     }
 }

@@ -283,7 +283,8 @@ fn two_inputs_give_identical_traces_and_layers_natively_and_in_wasm() {
 
 /// Imported models (`engine/fuzz/seeds`: the trained character-level transformer, a transformer
 /// block with CONSTANT layers, GELU tables, a model with two inputs, slices, gathers, transposes,
-/// float edges) agree natively and in Wasm, whole and layer by layer.
+/// float edges, stacked and time-major LSTMs) agree natively and in Wasm, whole and layer by
+/// layer.
 #[test]
 fn imported_zoo_models_give_identical_traces_and_layers_natively_and_in_wasm() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds");

@@ -245,6 +245,23 @@ fn describe_op(op: &Op) -> String {
         Op::Constant(v) => format!("{} values", v.len()),
         Op::Lookup(l) => format!("axis {}, indices at run time", l.axis),
         Op::Gelu(t) => format!("table of {} values", t.values.len()),
+        Op::Lstm(l) => {
+            let units = l.gates.first().map_or(0, |g| g.bias.len());
+            let depth = l
+                .gates
+                .first()
+                .map_or(0, |g| g.input_weights.len().checked_div(units).unwrap_or(0));
+            format!(
+                "{units} units over {depth}-vectors, {}, hidden zp {}, cell clip {}",
+                if l.time_major {
+                    "time major"
+                } else {
+                    "batch major"
+                },
+                l.hidden_zero_point,
+                l.cell_clip.map_or("none".to_string(), |c| format!("±{c}"))
+            )
+        }
         Op::StridedSlice(s) => {
             let dims: Vec<String> = s
                 .dims
@@ -300,12 +317,13 @@ pub fn describe(model: &ValidatedModel, bytes: &[u8]) -> String {
         total.macs, total.bytes
     );
     let _ = writeln!(s, "layers     {}", m.layers.len());
+    let width = name_width(&m.layers);
     for (i, layer) in m.layers.iter().enumerate() {
         let cost = model.layer_cost(i);
         let inputs: Vec<String> = layer.inputs.iter().map(|id| format!("a{id}")).collect();
         let _ = writeln!(
             s,
-            "  [{i:>3}] op {:>3} {:<18} ({}) → a{}  {}",
+            "  [{i:>3}] op {:>3} {:<width$} ({}) → a{}  {}",
             source(layer.source_index),
             layer.op.name(),
             inputs.join(", "),
@@ -426,15 +444,27 @@ fn run(path: &Path, int8: &[PathBuf], float: &[PathBuf], dump: Option<&Path>) ->
         println!("output (real) [{}]", reals.join(", "));
     }
     println!("trace");
+    let width = name_width(layers);
     for (i, hash) in execution.trace.iter().enumerate() {
         println!(
-            "  {i:>3} op {:>3} {:<18} 0x{}",
+            "  {i:>3} op {:>3} {:<width$} 0x{}",
             source(layers[i].source_index),
             layers[i].op.name(),
             hex::encode(hash)
         );
     }
     Ok(())
+}
+
+/// The width of the operator-name column: the longest name among the layers (at least 18),
+/// so that the column after it lines up (UNIDIRECTIONAL_SEQUENCE_LSTM is 28 characters).
+fn name_width(layers: &[vigil_engine::model::Layer]) -> usize {
+    layers
+        .iter()
+        .map(|l| l.op.name().len())
+        .max()
+        .unwrap_or(0)
+        .max(18)
 }
 
 fn bench(path: &Path, runs: usize, seed: u64, json: bool) -> Result<()> {

@@ -38,8 +38,8 @@
 //!   `builtin_options` union, decoded for the option tables of the operators
 //!   the engine can support (convolutions, pooling, fully connected,
 //!   elementwise arithmetic, reshaping, softmax, concatenation, reductions,
-//!   strided slice, pack, pad, shape, squeeze). Other option tables are
-//!   reported by union type only. Custom options and the second options union
+//!   strided slice, pack, pad, shape, squeeze, the sequence LSTM). Other
+//!   option tables are reported by union type only. Custom options and the second options union
 //!   (`builtin_options_2`, used only by StableHLO operators) are not read:
 //!   operators that need them are refused by operator code anyway.
 
@@ -55,5 +55,5 @@ pub use schema::{
     GatherOptions, GeluOptions, LeakyReluOptions, MulOptions, Operator, OperatorCode, PackOptions,
     Padding, Pool2DOptions, Quantization, ReducerOptions, ReshapeOptions, ShapeOptions,
     SoftmaxOptions, SqueezeOptions, StridedSliceOptions, SubOptions, Subgraph, Tensor, TensorType,
-    TfliteError, TfliteModel, WeightsFormat,
+    TfliteError, TfliteModel, UnidirectionalSequenceLstmOptions, WeightsFormat,
 };

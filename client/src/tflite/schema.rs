@@ -630,6 +630,23 @@ pub struct GeluOptions {
     pub approximate: bool,
 }
 
+/// `UnidirectionalSequenceLSTMOptions`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct UnidirectionalSequenceLstmOptions {
+    /// The cell gate's activation (TANH in Keras' LSTM).
+    pub fused_activation: Activation,
+    /// Clip of the cell state; 0 means none.
+    pub cell_clip: f32,
+    /// Clip of the projection; 0 means none.
+    pub proj_clip: f32,
+    /// The input is `[time, batch, depth]` rather than `[batch, time, depth]`.
+    pub time_major: bool,
+    /// Hybrid (float-activation) models only.
+    pub asymmetric_quantize_inputs: bool,
+    /// The recurrent weights are diagonal, stored as vectors.
+    pub diagonal_recurrent_tensors: bool,
+}
+
 /// The `builtin_options` union of an operator, for the option tables this
 /// reader decodes. The variant reflects the union's type field; it is not
 /// checked against the operator code.
@@ -677,6 +694,8 @@ pub enum BuiltinOptions {
     BatchMatMul(BatchMatMulOptions),
     /// Union type 116.
     Gelu(GeluOptions),
+    /// Union type 71.
+    UnidirectionalSequenceLstm(UnidirectionalSequenceLstmOptions),
     /// Any other options table, by union type; its contents are not read.
     Other(u8),
 }
@@ -703,6 +722,7 @@ pub mod options_type {
     pub const GATHER: u8 = 23;
     pub const BATCH_MATMUL: u8 = 101;
     pub const GELU: u8 = 116;
+    pub const UNIDIRECTIONAL_SEQUENCE_LSTM: u8 = 71;
 }
 
 impl TfliteModel {
@@ -1235,6 +1255,16 @@ impl<'a> Reader<'a> {
                 ty::GELU => BuiltinOptions::Gelu(GeluOptions {
                     approximate: o.bool(0, false)?,
                 }),
+                ty::UNIDIRECTIONAL_SEQUENCE_LSTM => {
+                    BuiltinOptions::UnidirectionalSequenceLstm(UnidirectionalSequenceLstmOptions {
+                        fused_activation: o.activation(0)?,
+                        cell_clip: o.get(1, 0.0f32)?,
+                        proj_clip: o.get(2, 0.0f32)?,
+                        time_major: o.bool(3, false)?,
+                        asymmetric_quantize_inputs: o.bool(4, false)?,
+                        diagonal_recurrent_tensors: o.bool(5, false)?,
+                    })
+                }
                 ty::LEAKY_RELU => BuiltinOptions::LeakyRelu(LeakyReluOptions {
                     alpha: o.get(0, 0.0f32)?,
                 }),

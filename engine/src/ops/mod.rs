@@ -23,6 +23,7 @@ pub mod fully_connected;
 pub mod gather;
 pub mod hard_swish;
 pub mod input;
+pub mod lstm;
 pub mod mean;
 pub mod pad;
 pub mod pool;
@@ -83,6 +84,7 @@ pub fn check(index: u32, layer: &Layer, inputs: &[&TensorInfo]) -> Result<LayerC
         Op::Constant(values) => constant::check(index, values, inputs, out),
         Op::Lookup(op) => gather::check_lookup(index, op, inputs, out),
         Op::Gelu(op) => table::check(index, op, inputs, out),
+        Op::Lstm(op) => lstm::check(index, op, inputs, out),
     }
 }
 
@@ -144,6 +146,7 @@ pub fn run_reference(layer: &Layer, inputs: &[Activation<'_>], out: &mut [i8]) {
         Op::Constant(values) => out.copy_from_slice(values),
         Op::Lookup(op) => gather::run_lookup(op, inputs[0], inputs[1], out),
         Op::Gelu(op) => table::run(op, inputs[0], out),
+        Op::Lstm(op) => lstm::run(op, inputs[0], info, out),
     }
 }
 

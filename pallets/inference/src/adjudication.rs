@@ -167,6 +167,47 @@ mod tests {
         );
     }
 
+    /// A lie in an LSTM layer (the zoo's two stacked LSTMs, imported): the layer is the whole
+    /// sequence, re-run from its committed input alone, and the lie is refuted there; the next
+    /// layer, run honestly on the lie, is upheld, so the first differing layer is the one to
+    /// dispute.
+    #[test]
+    fn a_lie_in_an_lstm_layer_is_refuted_by_re_running_it() {
+        let bytes = include_bytes!("../../../engine/fuzz/seeds/rnn_lstm.vgm");
+        let model = decode_model(bytes).unwrap();
+        assert_eq!(
+            model.model().layers[0].op.name(),
+            "UNIDIRECTIONAL_SEQUENCE_LSTM"
+        );
+        let input: Vec<i8> = (0..model.input_len())
+            .map(|i| (i * 29 % 256) as u8 as i8)
+            .collect();
+        let honest = model.run(&input).unwrap();
+        // The executor changes one hidden state of the first LSTM's last step and computes the
+        // second LSTM honestly from it.
+        let mut lie = model.run_layer(0, &[&input]).unwrap();
+        let last = lie.len() - 1;
+        lie[last] = lie[last].wrapping_add(1);
+        let next = model.run_layer(1, &[&lie]).unwrap();
+        let trace = [hash_activation(&lie), hash_activation(&next)];
+        assert_ne!(trace[0], honest.trace[0]);
+        let job_input = hash_activation(&input);
+        assert!(check_inputs_committed(&model, 0, &[as_u8(&input)], &job_input, &trace).is_ok());
+        assert_eq!(
+            verdict(&model, 0, &[as_u8(&input)], &trace[0]),
+            Ok(Verdict::ClaimFalse)
+        );
+        assert!(check_inputs_committed(&model, 1, &[as_u8(&lie)], &job_input, &trace).is_ok());
+        assert_eq!(
+            verdict(&model, 1, &[as_u8(&lie)], &trace[1]),
+            Ok(Verdict::ClaimUpheld)
+        );
+        assert_eq!(
+            verdict(&model, 0, &[as_u8(&input)], &honest.trace[0]),
+            Ok(Verdict::ClaimUpheld)
+        );
+    }
+
     #[test]
     fn malformed_challenges_are_rejected() {
         let (model, input, exec) = setup();

@@ -14,6 +14,7 @@ pub mod fully_connected;
 pub mod gather;
 pub mod gelu;
 pub mod hard_swish;
+pub mod lstm;
 pub mod mean;
 pub mod pad;
 pub mod pool;
@@ -90,6 +91,7 @@ pub(super) fn import(imp: &Importer<'_>, cx: &mut Ctx<'_>) -> Result<Op, ImportE
         BuiltinOp::RSQRT => rsqrt::import(cx),
         BuiltinOp::SQUARED_DIFFERENCE => squared_difference::import(imp, cx),
         BuiltinOp::GELU => gelu::import(cx),
+        BuiltinOp::UNIDIRECTIONAL_SEQUENCE_LSTM => lstm::import(imp, cx),
         _ => Err(cx.not_implemented()),
     }
 }
