@@ -10,97 +10,9 @@
 // Run through scripts/polkadot-check, which installs the packages first; `--help` for options.
 
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, resolve } from 'node:path';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '..', '..');
-
-const HELP = `usage: scripts/polkadot-check [options]
-
-Connects to a Vigil node with polkadot.js, prints the chain and its runtime version, follows
-best and finalized heads, then submits jobs as the requester (one 64-byte digits test image
-each) until one is assigned to the lying executor, and follows finalized blocks until that
-job's dispute is resolved. Exits 0 only if the liar's claim was refuted and the liar slashed.
-
-  --url URL          node to talk to (default ws://127.0.0.1:9944)
-  --model 0x..       model id (default: the one registered model whose input is as long as
-                     the test image, read from Models.Models)
-  --input FILE       test images, 64 bytes each (default models/digits_test_inputs.bin)
-  --image N          first image to submit (default 0; each further job takes the next)
-  --seed URI         the requester (default //Eve)
-  --liar URI         the executor that lies on every job (default //Charlie)
-  --fee AMOUNT       fee of each job (default 10UNIT; a bare number is in plancks)
-  --collateral AMT   collateral each job requires (default: the MinJobCollateral constant)
-  --follow N         finalized heads to follow before submitting (default 4)
-  --max-jobs N       jobs to submit at most before giving up on meeting the liar (default 6)
-  --timeout S        seconds the whole check may take (default 300)
-  -h, --help         this text`;
-
-// ---------------------------------------------------------------------------------------------
-// Arguments
-
-function parseArgs(argv) {
-    const opts = {
-        url: 'ws://127.0.0.1:9944',
-        model: null,
-        input: resolve(root, 'models', 'digits_test_inputs.bin'),
-        image: 0,
-        seed: '//Eve',
-        liar: '//Charlie',
-        fee: '10UNIT',
-        collateral: null,
-        follow: 4,
-        maxJobs: 6,
-        timeout: 300,
-    };
-    const int = (name, v, min) => {
-        if (!/^\d+$/.test(v ?? '') || Number(v) < min) usage(`${name} takes a whole number >= ${min}, not '${v}'`);
-        return Number(v);
-    };
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        const value = () => {
-            if (i + 1 >= argv.length) usage(`${a} needs a value`);
-            return argv[++i];
-        };
-        switch (a) {
-            case '-h': case '--help': console.log(HELP); process.exit(0); break;
-            case '--url': opts.url = value(); break;
-            case '--model': opts.model = value(); break;
-            case '--input': opts.input = value(); break;
-            case '--image': opts.image = int(a, value(), 0); break;
-            case '--seed': opts.seed = value(); break;
-            case '--liar': opts.liar = value(); break;
-            case '--fee': opts.fee = value(); break;
-            case '--collateral': opts.collateral = value(); break;
-            case '--follow': opts.follow = int(a, value(), 1); break;
-            case '--max-jobs': opts.maxJobs = int(a, value(), 1); break;
-            case '--timeout': opts.timeout = int(a, value(), 1); break;
-            default: usage(`unknown argument ${a}`);
-        }
-    }
-    if (!/^wss?:\/\//.test(opts.url)) usage(`--url must be ws://... or wss://..., not '${opts.url}'`);
-    if (opts.model !== null && !/^0x[0-9a-fA-F]{64}$/.test(opts.model)) usage(`--model must be 0x and 64 hex digits, not '${opts.model}'`);
-    return opts;
-}
-
-function usage(message) {
-    console.error(`polkadot-check: ${message} (see --help)`);
-    process.exit(2);
-}
-
-// `10UNIT`, `0.5UNIT` or a number of plancks, as a BigInt.
-function parseAmount(text, decimals, what) {
-    const m = /^(\d+)(?:\.(\d+))?\s*(UNIT)?$/i.exec(String(text).trim());
-    if (!m || (m[2] !== undefined && !m[3])) usage(`${what} must be plancks or e.g. 10UNIT, not '${text}'`);
-    if (!m[3]) return BigInt(m[1]);
-    const frac = (m[2] ?? '').padEnd(decimals, '0');
-    if (frac.length > decimals) usage(`${what} has more than ${decimals} decimals`);
-    return BigInt(m[1]) * 10n ** BigInt(decimals) + BigInt(frac || '0');
-}
+import { HELP, UsageError, parseArgs, parseAmount, formatAmount, median } from './args.mjs';
 
 // ---------------------------------------------------------------------------------------------
 // Printing
@@ -113,7 +25,7 @@ const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 class CheckFailed extends Error {}
 const fail = (message) => { throw new CheckFailed(message); };
 
-// Rejects after `seconds` with a message naming what was awaited.
+// Rejects at `deadline` (ms since the epoch) with a message naming what was awaited.
 function withDeadline(promise, deadline, what) {
     const left = deadline - Date.now();
     let timer;
@@ -123,22 +35,26 @@ function withDeadline(promise, deadline, what) {
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-function median(xs) {
-    const s = [...xs].sort((a, b) => a - b);
-    return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN;
-}
-
 // ---------------------------------------------------------------------------------------------
 // The check
 
 async function main() {
     const opts = parseArgs(process.argv.slice(2));
+    if (opts.help) {
+        console.log(HELP);
+        return;
+    }
     const deadline = started + opts.timeout * 1000;
 
-    const images = readFileSync(opts.input);
+    let images;
+    try {
+        images = readFileSync(opts.input);
+    } catch (e) {
+        throw new UsageError(`cannot read --input ${opts.input}: ${e.message}`);
+    }
     const IMAGE = 64;
     if (images.length < IMAGE * (opts.image + opts.maxJobs)) {
-        usage(`${opts.input} has ${Math.floor(images.length / IMAGE)} images of ${IMAGE} bytes; --image ${opts.image} with --max-jobs ${opts.maxJobs} needs ${opts.image + opts.maxJobs}`);
+        throw new UsageError(`${opts.input} has ${Math.floor(images.length / IMAGE)} images of ${IMAGE} bytes; --image ${opts.image} with --max-jobs ${opts.maxJobs} needs ${opts.image + opts.maxJobs}`);
     }
 
     // Connect. `throwOnConnect` makes an unreachable node an error rather than endless retries;
@@ -171,13 +87,7 @@ async function run(api, opts, images, IMAGE, deadline) {
     log(`chain (system_chain): ${chain}; node ${nodeName} ${nodeVersion}; peers ${health.peers}`);
     log(`runtime: ${v.specName} spec_version ${v.specVersion} impl_version ${v.implVersion} transaction_version ${v.transactionVersion}; metadata v${api.runtimeMetadata.version}`);
     log(`genesis ${api.genesisHash.toHex()}; token ${symbol}, ${decimals} decimals, ss58 format ${ss58}`);
-    const unit = 10n ** BigInt(decimals);
-    const fmt = (planck) => {
-        const p = BigInt(planck.toString());
-        const whole = p / unit;
-        const frac = (p % unit).toString().padStart(decimals, '0').replace(/0+$/, '');
-        return `${whole}${frac ? '.' + frac : ''} UNIT`;
-    };
+    const fmt = (planck) => formatAmount(planck, decimals);
 
     if (!api.tx.inference?.submitJob || !api.events.inference?.DisputeResolved) {
         fail('the runtime has no Inference.submit_job call or DisputeResolved event: is this a Vigil node?');
@@ -400,6 +310,10 @@ function fields(event, who, fmt) {
 }
 
 main().then(() => process.exit(0), (e) => {
+    if (e instanceof UsageError) {
+        console.error(`polkadot-check: ${e.message} (see --help)`);
+        process.exit(2);
+    }
     if (e instanceof CheckFailed) console.error(`${stamp()} FAILED: ${e.message}`);
     else console.error(`${stamp()} FAILED: ${e.stack ?? e}`);
     process.exit(1);
