@@ -200,6 +200,9 @@ async function run(api, opts, images, IMAGE, deadline) {
         log(`following finalized blocks for job ${job.id} (assigned to ${who(liar)})`);
         const verdict = await withDeadline(followJob(api, job, liar, who, fmt, (h) => { onFinalized = h; }, lastFinal), deadline, `the dispute of job ${job.id}`);
         log(`job ${job.id}: ${verdict}`);
+        if (lags.length) {
+            log(`best→finalized over the ${lags.length} blocks seen: min ${secs(Math.min(...lags))}, median ${secs(median(lags))}, max ${secs(Math.max(...lags))}`);
+        }
     } finally {
         heads();
     }
@@ -264,7 +267,7 @@ function followJob(api, job, liar, who, fmt, setOnFinalized, lastFinal) {
                         if (about) inBlock.push(event);
                     }
                     for (const event of inBlock) {
-                        log(`#${n} ${event.section}.${event.method} ${fields(event, who, fmt)} (${secs(Date.now() - job.submittedAt)} after submission)`);
+                        log(`#${n} ${event.section}.${event.method} ${fields(event, who, fmt)} (read finalized ${secs(Date.now() - job.submittedAt)} after submission)`);
                     }
                     for (const event of inBlock) {
                         const d = event.data;
