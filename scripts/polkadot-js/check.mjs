@@ -67,9 +67,16 @@ async function main() {
             fail(`cannot connect to ${opts.url}: ${e instanceof Error ? e.message : 'the connection was refused or closed'}`);
         }),
         deadline, `a connection to ${opts.url} and its metadata`);
+    // The provider does not reconnect (autoConnect off), so a lost connection would leave every
+    // subscription silent until the timeout: fail at once instead.
+    let done = false;
+    const lost = new Promise((_, reject) => provider.on('disconnected', () => {
+        if (!done) reject(new CheckFailed(`lost the connection to ${opts.url}`));
+    }));
     try {
-        await run(api, opts, images, IMAGE, deadline);
+        await Promise.race([run(api, opts, images, IMAGE, deadline), lost]);
     } finally {
+        done = true;
         await api.disconnect().catch(() => {});
     }
 }
