@@ -102,8 +102,15 @@ async function run(api, opts, images, IMAGE, deadline) {
 
     // Accounts, and names for the development accounts in what we print.
     const keyring = new Keyring({ type: 'sr25519', ss58Format: ss58 });
-    const requester = keyring.addFromUri(opts.seed);
-    const liar = keyring.addFromUri(opts.liar).address;
+    const account = (uri, option) => {
+        try {
+            return keyring.addFromUri(uri);
+        } catch (e) {
+            throw new UsageError(`${option} '${uri}' is no secret URI: ${e.message}`);
+        }
+    };
+    const requester = account(opts.seed, '--seed');
+    const liar = account(opts.liar, '--liar').address;
     const names = new Map();
     for (const n of ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie']) {
         names.set(keyring.addFromUri(`//${n}`).address, n);
