@@ -309,7 +309,8 @@ function followJob(api, job, liar, who, fmt, setOnFinalized, lastFinal) {
     });
 }
 
-// `{ jobId: 3, executor: Charlie, fee: 10 UNIT, ... }` from the event's metadata field names.
+// `{ job_id: 3, executor: Charlie, fee: 10 UNIT, ... }`: the field names from the metadata, the
+// development accounts by name, balances in UNIT.
 function fields(event, who, fmt) {
     const names = event.meta.fields.map((f) => f.name.unwrap().toString());
     const parts = event.data.map((value, i) => {
