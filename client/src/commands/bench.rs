@@ -536,18 +536,32 @@ async fn load(load: Load) -> Result<()> {
         sent.accepted as f64 / sent_in.as_secs_f64()
     );
     if let Some(first) = first_included {
-        println!(
-            "included             {:.1} jobs/s in finalized blocks (first to last inclusion), {:.1} jobs/s from the start",
-            included as f64 / last_included.duration_since(first).as_secs_f64().max(1e-9),
-            included as f64 / last_included.duration_since(start).as_secs_f64().max(1e-9)
-        );
+        let spread = last_included.duration_since(first).as_secs_f64();
+        let from_start = included as f64 / last_included.duration_since(start).as_secs_f64();
+        if spread > 0.0 {
+            println!(
+                "included             {:.1} jobs/s in finalized blocks (first to last inclusion), {from_start:.1} jobs/s from the start",
+                included as f64 / spread
+            );
+        } else {
+            println!(
+                "included             all in one finalized block, {from_start:.1} jobs/s from the start"
+            );
+        }
     }
     if let Some(first) = first_settled {
-        println!(
-            "finalized claims     {:.1} claims/s while settling (first to last), {:.1} claims/s from the start",
-            finalized_count as f64 / last_settled.duration_since(first).as_secs_f64().max(1e-9),
-            finalized_count as f64 / last_settled.duration_since(start).as_secs_f64().max(1e-9)
-        );
+        let spread = last_settled.duration_since(first).as_secs_f64();
+        let from_start = finalized_count as f64 / last_settled.duration_since(start).as_secs_f64();
+        if spread > 0.0 {
+            println!(
+                "finalized claims     {:.1} claims/s while settling (first to last), {from_start:.1} claims/s from the start",
+                finalized_count as f64 / spread
+            );
+        } else {
+            println!(
+                "finalized claims     all in one finalized block, {from_start:.1} claims/s from the start"
+            );
+        }
     }
     println!(
         "block fill           at most {} extrinsics and {:.0}% of normal weight; on average {:.1} extrinsics and {:.0}% over {} busy blocks",
