@@ -58,6 +58,10 @@ pub fn check(
 }
 
 /// The reference kernel of `ADD` (`subtract` false) and `SUB` (`subtract` true).
+///
+/// Each input's rescaled value depends on that element alone, so a layer with more elements than
+/// an int8 has values rescales the 256 possible values of each input once ([`rescaled`]) and looks
+/// them up; the sums and the output rescaling are per element, as in the reference.
 pub fn run(
     add: &Add,
     subtract: bool,
@@ -67,21 +71,42 @@ pub fn run(
     out: &mut [i8],
 ) {
     let (za, zb) = (a.info.zero_point, b.info.zero_point);
-    walk(
-        a,
-        b,
-        out_info,
-        |x, y| {
-            let va = requantize((x as i32 - za) << add.left_shift, add.input1_multiplier);
-            let vb = requantize((y as i32 - zb) << add.left_shift, add.input2_multiplier);
-            let combined = if subtract {
-                va.wrapping_sub(vb)
-            } else {
-                va.wrapping_add(vb)
-            };
-            let sum = requantize(combined, add.output_multiplier);
-            add.clamp.apply(sum.wrapping_add(out_info.zero_point))
-        },
-        out,
-    );
+    let scale_a = |x: i8| requantize((x as i32 - za) << add.left_shift, add.input1_multiplier);
+    let scale_b = |y: i8| requantize((y as i32 - zb) << add.left_shift, add.input2_multiplier);
+    let finish = |va: i32, vb: i32| {
+        let combined = if subtract {
+            va.wrapping_sub(vb)
+        } else {
+            va.wrapping_add(vb)
+        };
+        let sum = requantize(combined, add.output_multiplier);
+        add.clamp.apply(sum.wrapping_add(out_info.zero_point))
+    };
+    if out.len() > 256 {
+        let (ta, tb) = (rescaled(scale_a), rescaled(scale_b));
+        walk(
+            a,
+            b,
+            out_info,
+            |x, y| finish(ta[index(x)], tb[index(y)]),
+            out,
+        );
+    } else {
+        walk(a, b, out_info, |x, y| finish(scale_a(x), scale_b(y)), out);
+    }
+}
+
+/// `scale(x)` for each of the 256 int8 values, at [`index`]`(x)`.
+pub(crate) fn rescaled(scale: impl Fn(i8) -> i32) -> [i32; 256] {
+    let mut table = [0i32; 256];
+    for (x, entry) in (i8::MIN..=i8::MAX).zip(table.iter_mut()) {
+        *entry = scale(x);
+    }
+    table
+}
+
+/// Where `x`'s entry is in a table from [`rescaled`].
+#[inline]
+pub(crate) fn index(x: i8) -> usize {
+    (x as i32 + 128) as usize
 }

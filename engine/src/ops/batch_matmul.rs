@@ -9,6 +9,8 @@
 //! Mirrors `reference_ops::BatchMatMul` (the quantized overload taking `FullyConnectedParams`),
 //! as TFLite Micro's `batch_matmul.cc` calls it for int8; it has no fused activation.
 
+use alloc::vec;
+
 use super::broadcast::broadcast_strides;
 use super::{
     bytes_touched, check_accumulator, check_zero_point, checked_product, expect_inputs,
@@ -103,26 +105,44 @@ pub fn run(
     let batches = out.len().checked_div(matrix).unwrap_or(0);
     let mut counter = [0u32; MAX_RANK];
     let (mut bx, mut by) = (0usize, 0usize);
+    // Each batch's x as rows and y as columns, offset by their zero points, so that every output
+    // is the dot product of two contiguous runs (the sums are the reference's, in another
+    // layout: offset values fit 16 bits, their products 32).
+    let mut x_rows = vec![0i16; rows * depth];
+    let mut y_cols = vec![0i16; cols * depth];
     for b in 0..batches {
         let xm = &x.data[bx * rows * depth..(bx + 1) * rows * depth];
         let ym = &y.data[by * depth * cols..(by + 1) * depth * cols];
         let om = &mut out[b * matrix..(b + 1) * matrix];
         for r in 0..rows {
+            for k in 0..depth {
+                let xv = if op.adj_x {
+                    xm[k * rows + r]
+                } else {
+                    xm[r * depth + k]
+                };
+                x_rows[r * depth + k] = (xv as i32 - zx) as i16;
+            }
+        }
+        for c in 0..cols {
+            for k in 0..depth {
+                let yv = if op.adj_y {
+                    ym[c * depth + k]
+                } else {
+                    ym[k * cols + c]
+                };
+                y_cols[c * depth + k] = (yv as i32 - zy) as i16;
+            }
+        }
+        for r in 0..rows {
+            let x_row = &x_rows[r * depth..(r + 1) * depth];
             for c in 0..cols {
-                let mut acc = 0i32;
-                for k in 0..depth {
-                    let xv = if op.adj_x {
-                        xm[k * rows + r]
-                    } else {
-                        xm[r * depth + k]
-                    };
-                    let yv = if op.adj_y {
-                        ym[c * depth + k]
-                    } else {
-                        ym[k * cols + c]
-                    };
-                    acc += (xv as i32 - zx) * (yv as i32 - zy);
-                }
+                let y_col = &y_cols[c * depth..(c + 1) * depth];
+                let acc: i32 = x_row
+                    .iter()
+                    .zip(y_col)
+                    .map(|(&a, &b)| a as i32 * b as i32)
+                    .sum();
                 let scaled = requantize(acc, op.multiplier).wrapping_add(zo);
                 om[r * cols + c] = scaled.clamp(-128, 127) as i8;
             }

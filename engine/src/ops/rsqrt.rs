@@ -105,12 +105,21 @@ fn rsqrt(op: &Rsqrt, v: i32, zo: i32) -> i8 {
     out.wrapping_add(zo).clamp(-128, 127) as i8
 }
 
-/// The reference kernel: a table of the 256 possible outputs, then a lookup per element.
+/// The reference kernel. A layer with more elements than an int8 has values first fills a table of
+/// the 256 possible outputs, then looks each element up; a smaller one (a layer norm's one value
+/// per row) computes each element directly, which is fewer Newton–Raphson runs.
 pub fn run(op: &Rsqrt, input: Activation<'_>, out_info: &TensorInfo, out: &mut [i8]) {
     let zi = input.info.zero_point;
+    let zo = out_info.zero_point;
+    if out.len() <= 256 {
+        for (o, &x) in out.iter_mut().zip(input.data) {
+            *o = rsqrt(op, x as i32 - zi, zo);
+        }
+        return;
+    }
     let mut table = [0i8; 256];
     for (q, entry) in (-128i32..=127).zip(table.iter_mut()) {
-        *entry = rsqrt(op, q - zi, out_info.zero_point);
+        *entry = rsqrt(op, q - zi, zo);
     }
     for (o, &x) in out.iter_mut().zip(input.data) {
         *o = table[(x as i32 + 128) as usize];

@@ -12,6 +12,7 @@
 //! Mirrors TFLite Micro's `SquaredDifference` for int8 (`squared_difference.cc`, run through
 //! `reference_integer_ops::ElementWise` / `BroadcastBinaryFunction4DSlow`), left shift 7.
 
+use super::add::{index, rescaled};
 use super::broadcast::{broadcasts, walk};
 use super::{
     bytes_touched, check_accumulator, check_zero_point, elements, expect_inputs,
@@ -67,17 +68,24 @@ pub fn check(
 /// The reference kernel.
 pub fn run(op: &Add, a: Activation<'_>, b: Activation<'_>, out_info: &TensorInfo, out: &mut [i8]) {
     let (za, zb, zo) = (a.info.zero_point, b.info.zero_point, out_info.zero_point);
-    walk(
-        a,
-        b,
-        out_info,
-        |x, y| {
-            let va = requantize((x as i32 - za) << op.left_shift, op.input1_multiplier);
-            let vb = requantize((y as i32 - zb) << op.left_shift, op.input2_multiplier);
-            let d = va.wrapping_sub(vb);
-            let squared = requantize(d.wrapping_mul(d), op.output_multiplier);
-            squared.wrapping_add(zo).clamp(-128, 127) as i8
-        },
-        out,
-    );
+    let scale_a = |x: i8| requantize((x as i32 - za) << op.left_shift, op.input1_multiplier);
+    let scale_b = |y: i8| requantize((y as i32 - zb) << op.left_shift, op.input2_multiplier);
+    let finish = |va: i32, vb: i32| {
+        let d = va.wrapping_sub(vb);
+        let squared = requantize(d.wrapping_mul(d), op.output_multiplier);
+        squared.wrapping_add(zo).clamp(-128, 127) as i8
+    };
+    // As `ADD`: past 256 elements, each input's 256 rescaled values are computed once.
+    if out.len() > 256 {
+        let (ta, tb) = (rescaled(scale_a), rescaled(scale_b));
+        walk(
+            a,
+            b,
+            out_info,
+            |x, y| finish(ta[index(x)], tb[index(y)]),
+            out,
+        );
+    } else {
+        walk(a, b, out_info, |x, y| finish(scale_a(x), scale_b(y)), out);
+    }
 }
