@@ -75,6 +75,25 @@ fn scaled_difference(softmax: &Softmax, diff: i32) -> i32 {
 /// The reference kernel.
 pub fn run(softmax: &Softmax, input: Activation<'_>, out: &mut [i8]) {
     let depth = *input.info.shape.last().unwrap_or(&1) as usize;
+    let exp_of = |diff: i32| {
+        exp_on_negative_values(scaled_difference(softmax, diff), SCALED_DIFF_INTEGER_BITS)
+    };
+    // A difference from the row's maximum is one of 256 values (0 down to −255): past 128
+    // elements (two exponentials each), their exponentials are computed once and looked up.
+    let table = (out.len() > 128).then(|| {
+        let mut table = [0i32; 256];
+        for (d, entry) in table.iter_mut().enumerate() {
+            let diff = -(d as i32);
+            if diff >= softmax.diff_min {
+                *entry = exp_of(diff);
+            }
+        }
+        table
+    });
+    let exp = |diff: i32| match &table {
+        Some(table) => table[(-diff) as usize],
+        None => exp_of(diff),
+    };
     for (row, out_row) in input
         .data
         .chunks_exact(depth)
@@ -85,12 +104,11 @@ pub fn run(softmax: &Softmax, input: Activation<'_>, out: &mut [i8]) {
         for &x in row {
             let diff = x as i32 - max;
             if diff >= softmax.diff_min {
-                let e = exp_on_negative_values(
-                    scaled_difference(softmax, diff),
-                    SCALED_DIFF_INTEGER_BITS,
-                );
                 // Q0.31 to Q12.19.
-                let e = saturating_rounding_multiply_by_pot(e, -(ACCUMULATION_INTEGER_BITS as i32));
+                let e = saturating_rounding_multiply_by_pot(
+                    exp(diff),
+                    -(ACCUMULATION_INTEGER_BITS as i32),
+                );
                 sum_of_exps = sum_of_exps.wrapping_add(e);
             }
         }
@@ -101,12 +119,8 @@ pub fn run(softmax: &Softmax, input: Activation<'_>, out: &mut [i8]) {
         for (&x, o) in row.iter().zip(out_row.iter_mut()) {
             let diff = x as i32 - max;
             *o = if diff >= softmax.diff_min {
-                let e = exp_on_negative_values(
-                    scaled_difference(softmax, diff),
-                    SCALED_DIFF_INTEGER_BITS,
-                );
                 let unsaturated = rounding_divide_by_pot(
-                    saturating_rounding_doubling_high_mul(scale, e),
+                    saturating_rounding_doubling_high_mul(scale, exp(diff)),
                     exponent,
                 );
                 unsaturated.wrapping_add(OUTPUT_ZERO_POINT).clamp(-128, 127) as i8
