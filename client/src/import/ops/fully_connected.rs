@@ -32,8 +32,11 @@ pub(in crate::import) fn import(imp: &Importer<'_>, cx: &mut Ctx<'_>) -> Result<
         let scale = *scales
             .first()
             .ok_or_else(|| ImportError::Invalid("unquantized weights".into()))?;
+        // TFLite's `GetQuantizedConvolutionMultipler`, which TFLite Micro's fully connected
+        // prepare calls: the two scales are multiplied in single precision, then divided in
+        // double (a convolution's `PopulateConvolutionQuantizationParams` multiplies in double).
         vec![quantize_multiplier(
-            cx.x_scale as f64 * scale as f64 / cx.out_scale as f64,
+            (cx.x_scale * scale) as f64 / cx.out_scale as f64,
         )]
     };
     Ok(Op::FullyConnected(FullyConnected {
