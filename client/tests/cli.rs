@@ -289,11 +289,14 @@ fn run_quantizes_float_inputs_and_prints_real_outputs() {
         .map(|&v| v as i8)
         .collect();
     // The real values the int8 input stands for; the edge quantizes them back.
-    let reals: Vec<f32> = q.iter().map(|&v| dequantize(v, &input_info)).collect();
+    let reals: Vec<f32> = q
+        .iter()
+        .map(|&v| dequantize(v as i32, &input_info))
+        .collect();
     assert!(reals
         .iter()
         .zip(&q)
-        .all(|(&x, &v)| quantize_f32(x, &input_info) == v));
+        .all(|(&x, &v)| quantize_f32(x, &input_info) == v as i32));
     let x = dir.join("x.f32");
     fs::write(
         &x,
@@ -322,7 +325,7 @@ fn run_quantizes_float_inputs_and_prints_real_outputs() {
     let output_info = &model.model().layers[model.layer_count() - 1].output;
     let want_real: Vec<String> = golden_out
         .iter()
-        .map(|&v| dequantize(v, output_info).to_string())
+        .map(|&v| dequantize(v as i32, output_info).to_string())
         .collect();
     assert_eq!(output_values(&out, "output (real) ["), want_real);
 

@@ -318,3 +318,20 @@ fn tflm_mobilenet_v2_pytorch_matches_reference_layer_by_layer() {
     }
     assert_eq!(check_hashed_goldens(name, &path), 2);
 }
+
+/// tflite-micro's keyword-spotting model (`keyword_scrambled.tflite`: an int16 input, QUANTIZE
+/// to int8, six SVDFs with int16 state, FULLY_CONNECTED, SOFTMAX to int16, QUANTIZE to int32):
+/// every layer equals TFLite Micro on two seeded int16 inputs, each run from a freshly reset
+/// interpreter.
+#[test]
+fn tflm_keyword_svdf_int16_matches_reference_layer_by_layer() {
+    let name = "keyword_scrambled";
+    let path = tflm_models_dir().join(format!("{name}.tflite"));
+    if !path.exists() {
+        let required = std::env::var("VIGIL_REQUIRE_TFLM_MODELS").is_ok_and(|v| v == "1");
+        assert!(!required, "{} is missing", path.display());
+        eprintln!("skipping {name}: {} not present", path.display());
+        return;
+    }
+    assert_eq!(check_hashed_goldens(name, &path), 2);
+}

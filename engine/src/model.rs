@@ -7,7 +7,15 @@
 //!
 //! # Activations and their ids
 //!
-//! Every tensor that flows between layers is an *activation*: int8, row-major (NHWC for images).
+//! Every tensor that flows between layers is an *activation*: row-major (NHWC for images), of
+//! one [`ElementType`]: int8 (most layers), int16 (TFLite's 16x8 mode: int16 activations with
+//! int8 weights) or int32 (only as the output of a `QUANTIZE`). An activation is held and
+//! hashed as its bytes: one per int8 element, two (little-endian) per int16 element, four
+//! (little-endian) per int32 element; every length the engine and the chain speak of (a job's
+//! input, a claim's output, a dispute's layer inputs) is that byte length
+//! ([`TensorInfo::byte_len`]). Each operator states which element types it reads and writes,
+//! and the validator refuses any other.
+//!
 //! Activation `0` is the model's input; activation `k ≥ 1` is the output of layer `k − 1`. A layer
 //! names its inputs by these ids and may only use activations computed before it, so the list of
 //! layers is already a topological order. The model's output is the last layer's output.
@@ -15,11 +23,11 @@
 //! # Models with several inputs
 //!
 //! A model with inputs `A, B, …` takes them concatenated in order as activation 0 (a rank-1
-//! tensor of their total length), and begins with one [`Op::Input`] layer per input, in order,
-//! each reading activation 0 and giving one input its shape and quantization; together they
-//! cover activation 0 exactly, without gaps. No other layer reads activation 0. A job's input is
-//! therefore the inputs' bytes concatenated in order, and [`crate::ValidatedModel::inputs`]
-//! gives each one's shape.
+//! int8 tensor of their total length in bytes), and begins with one [`Op::Input`] layer per
+//! input, in order, each reading activation 0 and giving one input its shape, element type and
+//! quantization; together they cover activation 0's bytes exactly, without gaps. No other
+//! layer reads activation 0. A job's input is therefore the inputs' bytes concatenated in
+//! order, and [`crate::ValidatedModel::inputs`] gives each one's shape.
 //!
 //! # Quantization
 //!
@@ -33,8 +41,9 @@ use codec::{Decode, Encode};
 
 pub use crate::quant::{Clamp, Multiplier};
 
-/// The format version this engine reads and writes.
-pub const FORMAT_VERSION: u16 = 1;
+/// The format version this engine reads and writes. Version 2 gave every tensor an
+/// [`ElementType`]; version 1 models (all int8) must be imported again.
+pub const FORMAT_VERSION: u16 = 2;
 
 /// A whole model.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
@@ -48,16 +57,69 @@ pub struct Model {
     pub layers: Vec<Layer>,
 }
 
-/// Shape and quantization of an int8 activation.
+/// The element type of an activation.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub enum ElementType {
+    /// One byte per element.
+    #[default]
+    Int8,
+    /// Two bytes per element, little-endian.
+    Int16,
+    /// Four bytes per element, little-endian.
+    Int32,
+}
+
+impl ElementType {
+    /// Bytes per element.
+    pub const fn size(self) -> u64 {
+        match self {
+            ElementType::Int8 => 1,
+            ElementType::Int16 => 2,
+            ElementType::Int32 => 4,
+        }
+    }
+
+    /// The smallest value of the type.
+    pub const fn min(self) -> i32 {
+        match self {
+            ElementType::Int8 => i8::MIN as i32,
+            ElementType::Int16 => i16::MIN as i32,
+            ElementType::Int32 => i32::MIN,
+        }
+    }
+
+    /// The largest value of the type.
+    pub const fn max(self) -> i32 {
+        match self {
+            ElementType::Int8 => i8::MAX as i32,
+            ElementType::Int16 => i16::MAX as i32,
+            ElementType::Int32 => i32::MAX,
+        }
+    }
+
+    /// The type's name, for messages and tools.
+    pub const fn name(self) -> &'static str {
+        match self {
+            ElementType::Int8 => "int8",
+            ElementType::Int16 => "int16",
+            ElementType::Int32 => "int32",
+        }
+    }
+}
+
+/// Shape, element type and quantization of an activation.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 #[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
 pub struct TensorInfo {
     /// Dimensions, outermost first (NHWC for images); product is the element count.
     pub shape: Vec<u32>,
-    /// The int8 value that stands for real zero.
+    /// The value that stands for real zero.
     pub zero_point: i32,
     /// IEEE-754 bits of the real scale; informational only, never used to compute.
     pub scale_bits: u32,
+    /// The element type (int8 for every operator but those that say otherwise).
+    pub element: ElementType,
 }
 
 /// One operator application.
@@ -93,9 +155,11 @@ pub enum Op {
     Add(Add),
     /// `RESHAPE` (and `SQUEEZE`, `EXPAND_DIMS`): the bytes unchanged, a new shape.
     Reshape,
-    /// `SOFTMAX` over the last dimension, int8 in, int8 out (scale 1/256, zero point -128).
+    /// `SOFTMAX` over the last dimension, int8 in, int8 out (scale 1/256, zero point -128) or
+    /// int16 out (scale 1/65536, zero point -32768).
     Softmax(Softmax),
-    /// `QUANTIZE` from int8 to int8: a change of scale and zero point.
+    /// `QUANTIZE` between integer types (int8 or int16 in; int8, int16 or int32 out): a change
+    /// of scale, zero point and perhaps element type.
     Requantize(Requantize),
     /// `CONCATENATION` along `axis` of inputs sharing the output's scale and zero point.
     Concatenation(Concatenation),
@@ -148,6 +212,60 @@ pub enum Op {
     /// `GELU`: each output value read from a 256-entry table by its input value (the table
     /// computed at import from the scales, as TFLite computes it when it prepares).
     Gelu(Table),
+    /// `SVDF`: int8 input `[batch, input_size]` and output `[batch, units]`, with an int8 or
+    /// int16 activation state that starts each run as a single invoke finds it (see
+    /// [`crate::ops::svdf`]).
+    Svdf(Svdf),
+    /// `FULLY_CONNECTED` in TFLite's 16x8 mode: int16 input and output, int8 weights, int64
+    /// bias.
+    FullyConnected16(FullyConnected16),
+}
+
+/// Constants of an `SVDF` (see [`crate::ops::svdf`]).
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct Svdf {
+    /// Filters per output unit.
+    pub rank: u32,
+    /// Number of filters (`units · rank`).
+    pub filters: u32,
+    /// Length of each filter's memory (columns of the state).
+    pub memory: u32,
+    /// Feature weights, `[filters, input_size]` row-major, symmetric.
+    pub weights_feature: Vec<i8>,
+    /// Time weights, `[filters, memory]` row-major, of the state's element type (int8 values
+    /// when the state is int8).
+    pub weights_time: Vec<i16>,
+    /// One bias per unit, or none.
+    pub bias: Vec<i32>,
+    /// Element type of the activation state and of the time weights: int8 or int16.
+    pub state_element: ElementType,
+    /// Zero point of the activation state.
+    pub state_zero_point: i32,
+    /// `input_scale · weights_feature_scale / state_scale`: feature products to the state.
+    pub feature_multiplier: Multiplier,
+    /// `state_scale · weights_time_scale / output_scale`: the reduced sums to the output.
+    pub output_multiplier: Multiplier,
+}
+
+/// Constants of a 16x8 fully connected layer (int16 activations, int8 weights).
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct FullyConnected16 {
+    /// Number of output units.
+    pub units: u32,
+    /// Length of the dot product (the input's last dimension).
+    pub depth: u32,
+    /// Weights, `[units, depth]` row-major, symmetric.
+    pub weights: Vec<i8>,
+    /// One int64 bias per unit, or none.
+    pub bias: Vec<i64>,
+    /// Output rescaling: one per unit (per-channel) or one for all; shifts in `[-31, 7]`.
+    pub output_multipliers: Vec<Multiplier>,
+    /// Smallest output value (the fused activation's lower bound).
+    pub min: i16,
+    /// Largest output value.
+    pub max: i16,
 }
 
 /// Entries of a [`Table`]: one per int8 value.
@@ -466,15 +584,33 @@ impl Op {
             Op::Constant(_) => "CONSTANT",
             Op::Lookup(_) => "GATHER",
             Op::Gelu(_) => "GELU",
+            Op::Svdf(_) => "SVDF",
+            Op::FullyConnected16(_) => "FULLY_CONNECTED",
         }
     }
 }
 
 impl TensorInfo {
+    /// An int8 tensor.
+    pub fn int8(shape: Vec<u32>, zero_point: i32, scale_bits: u32) -> Self {
+        TensorInfo {
+            shape,
+            zero_point,
+            scale_bits,
+            element: ElementType::Int8,
+        }
+    }
+
     /// Number of elements, or `None` if the product overflows `u64`.
     pub fn element_count(&self) -> Option<u64> {
         self.shape
             .iter()
             .try_fold(1u64, |acc, &d| acc.checked_mul(d as u64))
+    }
+
+    /// Number of bytes that hold the tensor (elements times the element size), or `None` if
+    /// that overflows `u64`.
+    pub fn byte_len(&self) -> Option<u64> {
+        self.element_count()?.checked_mul(self.element.size())
     }
 }

@@ -42,11 +42,7 @@ impl TestRng {
 }
 
 fn tensor(shape: &[u32], zero_point: i32) -> TensorInfo {
-    TensorInfo {
-        shape: shape.to_vec(),
-        zero_point,
-        scale_bits: 0,
-    }
+    TensorInfo::int8(shape.to_vec(), zero_point, 0)
 }
 
 fn dense(rng: &mut TestRng, depth: u32, units: u32, clamp: Clamp) -> Op {

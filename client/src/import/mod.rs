@@ -15,7 +15,7 @@ pub mod quantization;
 use std::collections::HashMap;
 use std::fmt;
 
-use vigil_engine::model::{InputPart, Layer, Model, Op, TensorInfo, FORMAT_VERSION};
+use vigil_engine::model::{ElementType, InputPart, Layer, Model, Op, TensorInfo, FORMAT_VERSION};
 
 use crate::tflite::{self, BuiltinOp, Tensor, TensorType, TfliteModel};
 use fold::Folded;
@@ -61,7 +61,8 @@ pub struct Imported {
 /// What a TFLite tensor is, as far as the engine is concerned.
 #[derive(Clone, Debug)]
 enum Value {
-    /// An int8 activation: the model input (0) or a layer's output (k).
+    /// An activation (int8, int16, or the int32 output of a QUANTIZE): the model input (0) or
+    /// a layer's output (k).
     Activation(u32),
     /// A constant known at import: raw bytes from the file, or a folded int32 vector.
     Folded(Folded),
@@ -73,6 +74,8 @@ struct Importer<'a> {
     values: HashMap<usize, Value>,
     layers: Vec<Layer>,
     folded: Vec<(u32, String)>,
+    /// Element type of activation 0 (the model's input, or all its inputs as bytes).
+    input_element: ElementType,
 }
 
 /// Imports a `.tflite` file's bytes.
@@ -102,6 +105,7 @@ pub fn import_model(tfl: &TfliteModel) -> Result<Imported, ImportError> {
         values: HashMap::new(),
         layers: Vec::new(),
         folded: Vec::new(),
+        input_element: ElementType::Int8,
     };
     let edges = float_edges(&importer, subgraph)?;
     let mut edge_ops = Vec::new();
@@ -128,6 +132,7 @@ pub fn import_model(tfl: &TfliteModel) -> Result<Imported, ImportError> {
     }
     let input = if let [(index, info)] = inputs.as_slice() {
         importer.values.insert(*index, Value::Activation(0));
+        importer.input_element = info.element;
         info.clone()
     } else {
         // Several inputs: activation 0 holds them concatenated; one INPUT layer each.
@@ -146,15 +151,16 @@ pub fn import_model(tfl: &TfliteModel) -> Result<Imported, ImportError> {
             importer
                 .values
                 .insert(*index, Value::Activation(importer.layers.len() as u32));
-            offset += info.element_count().unwrap_or(u64::MAX);
+            offset += info.byte_len().unwrap_or(u64::MAX);
         }
-        TensorInfo {
-            shape: vec![u32::try_from(offset).map_err(|_| {
+        // The inputs' bytes, whatever their element types.
+        TensorInfo::int8(
+            vec![u32::try_from(offset).map_err(|_| {
                 ImportError::Unsupported("the inputs are too large together".into())
             })?],
-            zero_point: 0,
-            scale_bits: 0,
-        }
+            0,
+            0,
+        )
     };
     for (i, op) in subgraph.operators.iter().enumerate() {
         if let Some(edge) = edges.all().find(|e| e.operator == i) {
@@ -405,23 +411,35 @@ impl Importer<'_> {
     fn index_input_info(&self, index: usize, what: &str) -> Result<TensorInfo, ImportError> {
         let mut shape = self.static_shape(index, what)?;
         shape.push(4);
-        Ok(TensorInfo {
-            shape,
-            zero_point: 0,
-            scale_bits: 0,
-        })
+        Ok(TensorInfo::int8(shape, 0, 0))
     }
 
-    /// Shape and quantization of an int8 activation tensor.
+    /// Shape, element type and quantization of an int8 or int16 activation tensor.
     fn activation_info(&self, index: usize, what: &str) -> Result<TensorInfo, ImportError> {
+        self.typed_activation_info(index, what, false)
+    }
+
+    /// Shape, element type and quantization of an activation tensor: int8, int16, or (where
+    /// `int32` allows it: the output of a QUANTIZE) int32.
+    fn typed_activation_info(
+        &self,
+        index: usize,
+        what: &str,
+        int32: bool,
+    ) -> Result<TensorInfo, ImportError> {
         let tensor = &self.tensors[index];
-        if tensor.tensor_type != TensorType::Int8 {
-            return Err(ImportError::Unsupported(format!(
-                "{what} (tensor {}) is {:?}; only int8 activations are supported",
-                self.tensor_name(index),
-                tensor.tensor_type
-            )));
-        }
+        let element = match tensor.tensor_type {
+            TensorType::Int8 => ElementType::Int8,
+            TensorType::Int16 => ElementType::Int16,
+            TensorType::Int32 if int32 => ElementType::Int32,
+            other => {
+                return Err(ImportError::Unsupported(format!(
+                    "{what} (tensor {}) is {other:?}; only int8 and int16 activations are \
+                     supported",
+                    self.tensor_name(index),
+                )))
+            }
+        };
         let (scale, zero_point) = scale_and_zero_point(tensor).ok_or_else(|| {
             ImportError::Invalid(format!(
                 "{what} (tensor {}) is not quantized",
@@ -432,7 +450,16 @@ impl Importer<'_> {
             shape: self.static_shape(index, what)?,
             zero_point,
             scale_bits: scale.to_bits(),
+            element,
         })
+    }
+
+    /// Element type of an activation id.
+    fn activation_element(&self, id: u32) -> ElementType {
+        match id.checked_sub(1) {
+            None => self.input_element,
+            Some(k) => self.layers[k as usize].output.element,
+        }
     }
 
     /// Makes an int8 constant of the file an activation (a `CONSTANT` layer), once; leaves
@@ -519,6 +546,22 @@ impl Importer<'_> {
     fn int8_constant(&self, index: usize, what: &str) -> Result<Vec<i8>, ImportError> {
         let bytes = self.typed_constant(index, what, TensorType::Int8, 1)?;
         Ok(vigil_engine::as_i8(bytes).to_vec())
+    }
+
+    fn int16_constant(&self, index: usize, what: &str) -> Result<Vec<i16>, ImportError> {
+        let bytes = self.typed_constant(index, what, TensorType::Int16, 2)?;
+        Ok(bytes
+            .chunks_exact(2)
+            .map(|c| i16::from_le_bytes([c[0], c[1]]))
+            .collect())
+    }
+
+    fn int64_constant(&self, index: usize, what: &str) -> Result<Vec<i64>, ImportError> {
+        let bytes = self.typed_constant(index, what, TensorType::Int64, 8)?;
+        Ok(bytes
+            .chunks_exact(8)
+            .map(|c| i64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
+            .collect())
     }
 
     fn int32_constant(&self, index: usize, what: &str) -> Result<Vec<i32>, ImportError> {
@@ -609,7 +652,8 @@ impl Importer<'_> {
         }
 
         let out_what = format!("operator {source} ({name}) output");
-        let out_info = self.activation_info(output, &out_what)?;
+        let out_info =
+            self.typed_activation_info(output, &out_what, builtin == BuiltinOp::QUANTIZE)?;
         if CONSTANT_OPERANDS.contains(&builtin) {
             for &t in inputs.iter().flatten() {
                 self.constant_operand(t)?;
@@ -637,6 +681,28 @@ impl Importer<'_> {
             layer_inputs: vec![x_id],
         };
         let layer_op = ops::import(self, &mut cx)?;
+        // Operators other than these take int8 only.
+        let typed = matches!(
+            layer_op,
+            Op::Requantize(_)
+                | Op::Softmax(_)
+                | Op::Reshape
+                | Op::Svdf(_)
+                | Op::FullyConnected16(_)
+        );
+        let other = cx
+            .layer_inputs
+            .iter()
+            .map(|&id| self.activation_element(id))
+            .chain([cx.out_info.element])
+            .find(|&e| e != ElementType::Int8);
+        if let (false, Some(e)) = (typed, other) {
+            return Err(cx.unsupported(format!(
+                "{} activations (the engine takes int16 in QUANTIZE, SOFTMAX, FULLY_CONNECTED, \
+                 SVDF and RESHAPE only)",
+                e.name()
+            )));
+        }
         self.layers.push(Layer {
             source_index: source,
             inputs: cx.layer_inputs,

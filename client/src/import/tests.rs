@@ -269,7 +269,10 @@ fn graph_level_refusals() {
     let y = g.act(&[1, 4], 0.1, 0);
     g.op(BuiltinOp::RELU, &[x], &[f], BuiltinOptions::None);
     g.op(BuiltinOp::RELU, &[f], &[y], BuiltinOptions::None);
-    assert_unsupported(g.import(&[x], &[y]), "only int8 activations are supported");
+    assert_unsupported(
+        g.import(&[x], &[y]),
+        "only int8 and int16 activations are supported",
+    );
     // A constant where an activation is needed.
     let mut g = Graph::new();
     let x = g.act(&[1, 4], 0.1, 0);
@@ -974,12 +977,12 @@ fn several_inputs_refusals() {
     // A float input that is not quantized by its reader.
     let mut g = Graph::new();
     let a = g.act(&[1, 4], 0.1, 0);
-    let b = g.typed(&[1, 4], TensorType::Int16);
+    let b = g.typed(&[1, 4], TensorType::Float16);
     let y = g.act(&[1, 4], 0.1, 0);
     g.op(BuiltinOp::ADD, &[a, b], &[y], BuiltinOptions::None);
     assert_unsupported(
         g.import(&[a, b], &[y]),
-        "model input 1 (tensor #1) is Int16",
+        "model input 1 (tensor #1) is Float16",
     );
 }
 
@@ -1258,7 +1261,7 @@ fn token_ids_look_up_an_embedding_table() {
     g.op(BuiltinOp::RELU, &[ids], &[z], BuiltinOptions::None);
     assert_unsupported(
         g.import(&[ids], &[y]),
-        "the model input (tensor #0) is Int32; only int8 activations are supported",
+        "the model input (tensor #0) is Int32; only int8 and int16 activations are supported",
     );
     // A table whose output quantization differs.
     let mut g = Graph::new();

@@ -1,9 +1,10 @@
-//! `FULLY_CONNECTED`: int8 weights `[units, depth]`, optional int32 bias.
+//! `FULLY_CONNECTED`: int8 weights `[units, depth]`; an int8 input with an optional int32
+//! bias, or (TFLite's 16x8 mode) an int16 input with an optional int64 bias.
 
-use vigil_engine::model::{FullyConnected, Op};
+use vigil_engine::model::{ElementType, FullyConnected, FullyConnected16, Op};
 
 use super::{Ctx, ImportError, Importer};
-use crate::import::quantization::quantize_multiplier;
+use crate::import::quantization::{activation_bounds, quantize_multiplier};
 use crate::tflite::{self, BuiltinOptions};
 
 pub(in crate::import) fn import(imp: &Importer<'_>, cx: &mut Ctx<'_>) -> Result<Op, ImportError> {
@@ -36,6 +37,47 @@ pub(in crate::import) fn import(imp: &Importer<'_>, cx: &mut Ctx<'_>) -> Result<
             cx.x_scale as f64 * scale as f64 / cx.out_scale as f64,
         )]
     };
+    if imp.activation_element(cx.layer_inputs[0]) == ElementType::Int16 {
+        if cx.out_info.element != ElementType::Int16 {
+            return Err(cx.unsupported("an int16 input with a non-int16 output"));
+        }
+        if weights_zero_point != 0 {
+            return Err(cx.unsupported("16x8 weights with a non-zero zero point"));
+        }
+        let bias = match cx.optional_input(2) {
+            None => Vec::new(),
+            Some(b) if imp.tensors[b].tensor_type == crate::tflite::TensorType::Int64 => {
+                let v = imp.int64_constant(b, &cx.what("bias"))?;
+                if v.len() != units as usize {
+                    return Err(cx.invalid(format!("{} biases for {units} units", v.len())));
+                }
+                v
+            }
+            Some(b) => {
+                return Err(cx.unsupported(format!(
+                    "a {:?} bias with an int16 input (int64 only)",
+                    imp.tensors[b].tensor_type
+                )))
+            }
+        };
+        let (min, max) = activation_bounds(
+            activation,
+            cx.out_scale,
+            cx.out_zp,
+            i16::MIN.into(),
+            i16::MAX.into(),
+        )
+        .ok_or_else(|| cx.unsupported(format!("fused activation {activation:?}")))?;
+        return Ok(Op::FullyConnected16(FullyConnected16 {
+            units,
+            depth,
+            weights,
+            bias,
+            output_multipliers,
+            min: min as i16,
+            max: max as i16,
+        }));
+    }
     Ok(Op::FullyConnected(FullyConnected {
         units,
         depth,

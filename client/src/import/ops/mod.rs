@@ -23,6 +23,7 @@ pub mod rsqrt;
 pub mod softmax;
 pub mod squared_difference;
 pub mod strided_slice;
+pub mod svdf;
 pub mod transpose;
 
 use vigil_engine::model::{Clamp, Multiplier, Op, TensorInfo, Window};
@@ -60,7 +61,7 @@ pub struct Ctx<'o> {
     pub layer_inputs: Vec<u32>,
 }
 
-/// Imports one operator whose first input is an activation and whose output is int8.
+/// Imports one operator whose first input is an activation.
 pub(super) fn import(imp: &Importer<'_>, cx: &mut Ctx<'_>) -> Result<Op, ImportError> {
     match cx.op {
         BuiltinOp::FULLY_CONNECTED => fully_connected::import(imp, cx),
@@ -69,8 +70,8 @@ pub(super) fn import(imp: &Importer<'_>, cx: &mut Ctx<'_>) -> Result<Op, ImportE
         BuiltinOp::AVERAGE_POOL_2D | BuiltinOp::MAX_POOL_2D => pool::import(imp, cx),
         BuiltinOp::ADD | BuiltinOp::SUB => add::import(imp, cx),
         BuiltinOp::RESHAPE | BuiltinOp::SQUEEZE | BuiltinOp::EXPAND_DIMS => reshape::import(cx),
-        BuiltinOp::SOFTMAX => softmax::import(cx),
-        BuiltinOp::QUANTIZE => requantize::import(cx),
+        BuiltinOp::SOFTMAX => softmax::import(imp, cx),
+        BuiltinOp::QUANTIZE => requantize::import(imp, cx),
         BuiltinOp::RELU => activation::import_relu(cx),
         BuiltinOp::RELU6 => activation::import_relu6(cx),
         BuiltinOp::LEAKY_RELU => activation::import_leaky_relu(cx),
@@ -90,6 +91,7 @@ pub(super) fn import(imp: &Importer<'_>, cx: &mut Ctx<'_>) -> Result<Op, ImportE
         BuiltinOp::RSQRT => rsqrt::import(cx),
         BuiltinOp::SQUARED_DIFFERENCE => squared_difference::import(imp, cx),
         BuiltinOp::GELU => gelu::import(cx),
+        BuiltinOp::SVDF => svdf::import(imp, cx),
         _ => Err(cx.not_implemented()),
     }
 }
