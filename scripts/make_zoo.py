@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build a zoo of small full-integer int8 TFLite models, one per operator pattern.
+"""Build a zoo of small full-integer TFLite models (int8; a few 16x8), one per operator pattern.
 
 Usage:
     scripts/python-env scripts/make_zoo.py OUT_DIR [--only NAME ...] [--list]
@@ -73,6 +73,21 @@ The operator patterns covered:
     tr_gelu             GELU, exact (erf) and approximate (tanh), between Dense
                         layers; TFLite Micro has no GELU, so its goldens come
                         from LiteRT's reference kernels (goldens.py chooses it)
+    fc16x8_mlp / fc16x8_batch
+                        TFLite's 16x8 mode (int16 activations, int8 weights,
+                        int64 bias), converted with the
+                        EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8
+                        ops set: FULLY_CONNECTED 16x8 on [1, 40] and [1, 4, 20]
+    svdf_int16_state    int16 input -> QUANTIZE to int8 -> SVDF (rank 2, int16
+                        state) -> FULLY_CONNECTED -> SOFTMAX to int16, the shape
+                        of tflite-micro's keyword model at other sizes
+    svdf_int8_state     SVDF with an int8 state (non-zero zero point), batch 2,
+                        rank 3, then QUANTIZE int8 -> int16
+
+The converter emits SVDF only from TensorFlow graphs it recognises, so the two
+svdf_* models are written directly with the TFLite schema's object API
+(`flat_model`), their weights drawn from fixed seeds and their scales set from
+the integer statistics of random inputs so that no layer saturates.
 """
 
 import argparse
@@ -571,6 +586,150 @@ def as_embedding_lookup(blob):
     return bytes(builder.Output())
 
 
+def fc16x8_mlp():
+    inp = tf.keras.Input((40,))
+    x = L.Dense(32, activation="relu")(inp)
+    x = L.Dense(16, activation="relu")(x)
+    x = L.Dense(6)(x)
+    return tf.keras.Model(inp, x)
+
+
+def fc16x8_batch():
+    inp = tf.keras.Input((4, 20))
+    x = L.Dense(24, activation="relu")(inp)
+    x = L.Dense(10)(x)
+    return tf.keras.Model(inp, x)
+
+
+OPS_16X8 = {"ops": "16x8", "input": tf.int16, "output": tf.int16}
+
+
+class FlatModel:
+    """A one-subgraph TFLite model written with the schema's object API."""
+
+    def __init__(self):
+        from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
+        self.s = schema
+        self.model = schema.ModelT()
+        self.model.version = 3
+        self.model.buffers = [schema.BufferT()]
+        self.model.operatorCodes = []
+        self.sg = schema.SubGraphT()
+        self.sg.tensors, self.sg.operators = [], []
+        self.model.subgraphs = [self.sg]
+
+    def tensor(self, shape, dtype, scale, zero_point, data=None, variable=False):
+        s = self.s
+        t = s.TensorT()
+        t.shape = list(shape)
+        t.type = {"int8": s.TensorType.INT8, "int16": s.TensorType.INT16,
+                  "int32": s.TensorType.INT32}[dtype]
+        q = s.QuantizationParametersT()
+        q.scale, q.zeroPoint = [float(scale)], [int(zero_point)]
+        t.quantization = q
+        t.isVariable = variable
+        t.buffer = 0
+        if data is not None:
+            b = s.BufferT()
+            b.data = np.asarray(data).astype({"int8": "<i1", "int16": "<i2",
+                                               "int32": "<i4"}[dtype]).tobytes()
+            self.model.buffers.append(b)
+            t.buffer = len(self.model.buffers) - 1
+        self.sg.tensors.append(t)
+        return len(self.sg.tensors) - 1
+
+    def op(self, name, inputs, outputs, options_type=None, options=None):
+        s = self.s
+        code = getattr(s.BuiltinOperator, name)
+        codes = [c.builtinCode for c in self.model.operatorCodes]
+        if code not in codes:
+            c = s.OperatorCodeT()
+            c.builtinCode, c.deprecatedBuiltinCode, c.version = code, min(code, 127), 1
+            self.model.operatorCodes.append(c)
+            codes.append(code)
+        o = s.OperatorT()
+        o.opcodeIndex = codes.index(code)
+        o.inputs, o.outputs = list(inputs), list(outputs)
+        if options is not None:
+            o.builtinOptionsType, o.builtinOptions = options_type, options
+        self.sg.operators.append(o)
+
+    def finish(self, inputs, outputs):
+        import flatbuffers
+        self.sg.inputs, self.sg.outputs = list(inputs), list(outputs)
+        builder = flatbuffers.Builder(1024)
+        builder.Finish(self.model.Pack(builder), file_identifier=b"TFL3")
+        return bytes(builder.Output())
+
+
+def _svdf(fm, rng, x, x_scale, x_zp, batch, input_size, filters, rank, memory,
+          state_dtype, state_zp, out_zp):
+    """Appends an SVDF reading int8 tensor x; returns (output tensor, its scale).
+    Scales are set from the integer statistics of random inputs: the feature
+    products fill about a quarter of the state's range, the outputs about a
+    third of int8's."""
+    s = fm.s
+    units = filters // rank
+    wf = rng.integers(-127, 128, size=(filters, input_size))
+    top = 127 if state_dtype == "int8" else 32767
+    wt = rng.integers(-top, top + 1, size=(filters, memory))
+    probe = rng.integers(-128, 128, size=(256, input_size)) - x_zp
+    dot = probe @ wf.T
+    wf_scale = 0.02
+    state_scale = float(np.std(dot)) * x_scale * wf_scale / (top / 4)
+    state = np.clip(np.rint(dot * x_scale * wf_scale / state_scale), -top - 1, top)
+    reduced = (state * wt[:, -1]).reshape(256, units, rank).sum(-1)
+    wt_scale = 1 / top
+    bias_scale = np.float32(state_scale) * np.float32(wt_scale)
+    bias = rng.integers(-1, 2, size=units) * int(np.std(reduced))
+    out_scale = float(np.std(reduced)) * state_scale * wt_scale / 40
+    t_wf = fm.tensor((filters, input_size), "int8", wf_scale, 0, wf)
+    t_wt = fm.tensor((filters, memory), state_dtype, wt_scale, 0, wt)
+    t_b = fm.tensor((units,), "int32", bias_scale, 0, bias)
+    t_state = fm.tensor((batch, memory * filters), state_dtype, state_scale, state_zp,
+                        variable=True)
+    y = fm.tensor((batch, units), "int8", out_scale, out_zp)
+    o = s.SVDFOptionsT()
+    o.rank = rank
+    o.fusedActivationFunction = s.ActivationFunctionType.NONE
+    fm.op("SVDF", [x, t_wf, t_wt, t_b, t_state], [y], s.BuiltinOptions.SVDFOptions, o)
+    return y, out_scale
+
+
+def svdf_int16_state():
+    rng = np.random.default_rng(27)
+    fm = FlatModel()
+    s = fm.s
+    x16 = fm.tensor((1, 40), "int16", 1 / 2048, 0)
+    x8 = fm.tensor((1, 40), "int8", 16 / 127, -3)
+    fm.op("QUANTIZE", [x16], [x8])
+    h, h_scale = _svdf(fm, rng, x8, 16 / 127, -3, 1, 40, 24, 2, 6, "int16", 0, -5)
+    w = rng.integers(-127, 128, size=(5, 12))
+    w_scale = 0.01
+    logits_scale = h_scale * w_scale * 250
+    logits = fm.tensor((1, 5), "int8", logits_scale, 2)
+    fm.op("FULLY_CONNECTED", [h, fm.tensor((5, 12), "int8", w_scale, 0, w),
+                              fm.tensor((5,), "int32", np.float32(h_scale) * np.float32(w_scale),
+                                        0, rng.integers(-500, 500, size=5))],
+          [logits], s.BuiltinOptions.FullyConnectedOptions, s.FullyConnectedOptionsT())
+    probs = fm.tensor((1, 5), "int16", 1 / 65536, -32768)
+    so = s.SoftmaxOptionsT()
+    # beta so that 25 steps of the logits are one nat: the probabilities spread.
+    so.beta = 0.04 / logits_scale
+    fm.op("SOFTMAX", [logits], [probs], s.BuiltinOptions.SoftmaxOptions, so)
+    return fm.finish([x16], [probs])
+
+
+def svdf_int8_state():
+    rng = np.random.default_rng(28)
+    fm = FlatModel()
+    x = fm.tensor((2, 12), "int8", 0.05, 4)
+    y, y_scale = _svdf(fm, rng, x, 0.05, 4, 2, 12, 9, 3, 4, "int8", 5, 1)
+    z = fm.tensor((2, 3), "int16", y_scale / 200, 0)
+    fm.op("QUANTIZE", [y], [z])
+    return fm.finish([x], [z])
+
+
 # name -> (builder, options)
 ZOO = {
     "mobilenet_v1": (mobilenet_v1, {}),
@@ -617,6 +776,10 @@ ZOO = {
     "tr_embedding_lookup": (tr_embedding, {"tokens": 50, "rewrite": as_embedding_lookup}),
     "two_inputs": (two_inputs, {}),
     "tr_gelu": (tr_gelu, {}),
+    "fc16x8_mlp": (fc16x8_mlp, OPS_16X8),
+    "fc16x8_batch": (fc16x8_batch, OPS_16X8),
+    "svdf_int16_state": (svdf_int16_state, {"flat": True}),
+    "svdf_int8_state": (svdf_int8_state, {"flat": True}),
 }
 
 
@@ -656,6 +819,8 @@ def calibrate_batchnorm(model, data, seed):
 
 def build(name, seed=1234):
     builder, opts = ZOO[name]
+    if opts.get("flat"):
+        return builder()
     tf.keras.utils.set_random_seed(seed)
     model = builder()
     shapes = [tuple(int(d) for d in inp.shape[1:]) for inp in model.inputs]
@@ -692,7 +857,9 @@ def build(name, seed=1234):
         conv = tf.lite.TFLiteConverter.from_saved_model(export_dir)
         conv.optimizations = [tf.lite.Optimize.DEFAULT]
         conv.representative_dataset = representative
-        conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+        conv.target_spec.supported_ops = [
+            tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8
+            if opts.get("ops") == "16x8" else tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
         conv.inference_input_type = opts.get("input", tf.int8)
         conv.inference_output_type = opts.get("output", tf.int8)
         blob = conv.convert()

@@ -360,3 +360,64 @@ fn run_quantizes_float_inputs_and_prints_real_outputs() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("cannot be used with"), "{}", stderr(&o));
 }
+
+/// An int16 model (SVDF, SOFTMAX to int16): `--input` takes two little-endian bytes per element,
+/// `run` prints the int16 output values, `--dump-layers` writes each layer's bytes (those
+/// TFLite Micro's goldens hold), and an input of one byte per element is refused.
+#[test]
+fn run_takes_and_prints_int16_tensors() {
+    let dir = scratch("svdf_int16_state");
+    let vgm = import_zoo(&dir, "svdf_int16_state");
+    let golden = repo().join("tests/goldens/zoo/svdf_int16_state/seed_0");
+    let input = golden.join("input.bin");
+    assert_eq!(fs::read(&input).unwrap().len(), 80);
+    let layers = dir.join("layers");
+    let o = vigil(&[
+        "model",
+        "run",
+        vgm.to_str().unwrap(),
+        "--input",
+        input.to_str().unwrap(),
+        "--dump-layers",
+        layers.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let want: Vec<String> = fs::read(golden.join("layer_3.bin"))
+        .unwrap()
+        .chunks(2)
+        .map(|c| i16::from_le_bytes([c[0], c[1]]).to_string())
+        .collect();
+    assert_eq!(output_values(&stdout(&o), "output ["), want);
+    for k in 0..4 {
+        let name = format!("layer_{k}.bin");
+        assert_eq!(
+            fs::read(layers.join(&name)).unwrap(),
+            fs::read(golden.join(&name)).unwrap(),
+            "{name}"
+        );
+    }
+    // One byte per element is half the input.
+    let short = dir.join("short.bin");
+    fs::write(&short, [0u8; 40]).unwrap();
+    let o = vigil(&[
+        "model",
+        "run",
+        vgm.to_str().unwrap(),
+        "--input",
+        short.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("the input holds 40 bytes, but the model's input 0 int16[1x40]"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("needs 80"), "{}", stderr(&o));
+    let o = vigil(&["model", "inspect", vgm.to_str().unwrap()]);
+    let out = stdout(&o);
+    assert!(out.contains("input 0    int16[1x40]"), "{out}");
+    assert!(
+        out.contains("rank 2, 24 filters, memory 6, int16 state"),
+        "{out}"
+    );
+}

@@ -198,6 +198,45 @@ pub fn wide_inner_activation(width: u32, wide: u32) -> Model {
     }
 }
 
+/// [`wide_inner_activation`] with its wide activation also held as int16: `[1, width]` padded
+/// to `[1, wide]`, quantized to int16 (`2 · wide` bytes) and back to int8, then averaged to
+/// `[1, 1]`. A registry counts the int16 activation's bytes, two per element.
+pub fn wide_int16_activation(width: u32, wide: u32) -> Model {
+    let mut model = wide_inner_activation(width, wide);
+    let mean = model.layers.pop().expect("two layers");
+    // Scales that only change the element type: a multiplier of one.
+    let requantize = || {
+        Op::Requantize(crate::model::Requantize {
+            multiplier: Multiplier {
+                multiplier: 1 << 30,
+                shift: 1,
+            },
+            clamp: Clamp::FULL,
+        })
+    };
+    model.layers.push(Layer {
+        source_index: 1,
+        inputs: alloc::vec![1],
+        output: TensorInfo {
+            element: crate::model::ElementType::Int16,
+            ..tensor(&[1, wide], 0)
+        },
+        op: requantize(),
+    });
+    model.layers.push(Layer {
+        source_index: 2,
+        inputs: alloc::vec![2],
+        output: tensor(&[1, wide], 0),
+        op: requantize(),
+    });
+    model.layers.push(Layer {
+        source_index: 3,
+        inputs: alloc::vec![3],
+        ..mean
+    });
+    model
+}
+
 /// [`wide_concatenation`] followed by one more `RESHAPE` of its output: a model at the edge of
 /// what a dispute can carry when `inputs` is the most activations a challenge carries and
 /// `inputs × width` the largest activation. Layer `inputs - 1` reads `inputs` activations;

@@ -717,3 +717,5 @@ impl Importer<'_> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_int16;

@@ -18,7 +18,7 @@ pub(super) struct Graph {
     operators: Vec<Operator>,
 }
 
-fn quantization(scale: &[f32], zero_point: &[i64], dim: i32) -> Option<Quantization> {
+pub(super) fn quantization(scale: &[f32], zero_point: &[i64], dim: i32) -> Option<Quantization> {
     Some(Quantization {
         scale: scale.to_vec(),
         zero_point: zero_point.to_vec(),
@@ -39,7 +39,7 @@ impl Graph {
         }
     }
 
-    fn tensor(
+    pub(super) fn tensor(
         &mut self,
         shape: &[i32],
         ty: TensorType,
@@ -63,6 +63,11 @@ impl Graph {
             is_sparse: false,
         });
         self.tensors.len() as i32 - 1
+    }
+
+    /// Makes a tensor a variable (an SVDF's activation state).
+    pub(super) fn mark_variable(&mut self, t: i32) {
+        self.tensors[t as usize].is_variable = true;
     }
 
     /// An int8 activation tensor.

@@ -69,8 +69,8 @@ fn checks_element_types(op: &Op) -> bool {
 /// Checks a layer against the tensors feeding it and returns its cost.
 pub fn check(index: u32, layer: &Layer, inputs: &[&TensorInfo]) -> Result<LayerCost, EngineError> {
     let out = &layer.output;
-    let all_int8 = out.element == ElementType::Int8
-        && inputs.iter().all(|t| t.element == ElementType::Int8);
+    let all_int8 =
+        out.element == ElementType::Int8 && inputs.iter().all(|t| t.element == ElementType::Int8);
     if !checks_element_types(&layer.op) && !all_int8 {
         return Err(EngineError::BadElementType { layer: index });
     }

@@ -1,0 +1,363 @@
+//! The importer on hand-built graphs with int16 activations: SVDF, the 16x8 fully connected
+//! layer, QUANTIZE and SOFTMAX across types, and every refusal, by its error.
+
+use super::tests::{assert_invalid, assert_unsupported, quantization, Graph};
+use crate::tflite::{
+    Activation, BuiltinOp, BuiltinOptions, FullyConnectedOptions, SoftmaxOptions, SvdfOptions,
+    TensorType, WeightsFormat,
+};
+use vigil_engine::model::{ElementType, Op};
+
+fn act(g: &mut Graph, shape: &[i32], ty: TensorType, scale: f32, zero_point: i64) -> i32 {
+    g.tensor(
+        shape,
+        ty,
+        quantization(&[scale], &[zero_point], 0),
+        Vec::new(),
+    )
+}
+
+fn constant(g: &mut Graph, shape: &[i32], ty: TensorType, scale: f32, bytes: Vec<u8>) -> i32 {
+    g.tensor(shape, ty, quantization(&[scale], &[0], 0), bytes)
+}
+
+fn svdf_options(rank: i32) -> BuiltinOptions {
+    BuiltinOptions::Svdf(SvdfOptions {
+        rank,
+        fused_activation: Activation::Relu,
+        asymmetric_quantize_inputs: false,
+    })
+}
+
+/// What an SVDF graph is built from, so that each refusal changes one thing.
+struct SvdfGraph {
+    rank: i32,
+    time_type: TensorType,
+    state_type: TensorType,
+    variable: bool,
+    input_type: TensorType,
+    feature_zero_point: i64,
+    units: i32,
+    options: Option<BuiltinOptions>,
+}
+
+impl Default for SvdfGraph {
+    fn default() -> Self {
+        SvdfGraph {
+            rank: 2,
+            time_type: TensorType::Int16,
+            state_type: TensorType::Int16,
+            variable: true,
+            input_type: TensorType::Int8,
+            feature_zero_point: 0,
+            units: 3,
+            options: None,
+        }
+    }
+}
+
+impl SvdfGraph {
+    /// `x [2, 5] → SVDF (6 filters, memory 4) → y [2, units]`.
+    fn import(self) -> Result<super::Imported, super::ImportError> {
+        let mut g = Graph::new();
+        let x = act(&mut g, &[2, 5], self.input_type, 0.05, 1);
+        let wf = g.tensor(
+            &[6, 5],
+            TensorType::Int8,
+            quantization(&[0.01], &[self.feature_zero_point], 0),
+            (0..30u8).map(|v| v.wrapping_mul(37)).collect(),
+        );
+        let time_size = if self.time_type == TensorType::Int16 {
+            2
+        } else {
+            1
+        };
+        let wt = constant(
+            &mut g,
+            &[6, 4],
+            self.time_type,
+            0.002,
+            (0..24 * time_size).map(|v| (v * 11 % 256) as u8).collect(),
+        );
+        let b = constant(
+            &mut g,
+            &[3],
+            TensorType::Int32,
+            0.004 * 0.002,
+            [100i32, -7, 0]
+                .iter()
+                .flat_map(|v| v.to_le_bytes())
+                .collect(),
+        );
+        let state = act(&mut g, &[2, 24], self.state_type, 0.004, 0);
+        let y = act(&mut g, &[2, self.units], TensorType::Int8, 0.1, -4);
+        if self.variable {
+            g.mark_variable(state);
+        }
+        g.op(
+            BuiltinOp::SVDF,
+            &[x, wf, wt, b, state],
+            &[y],
+            self.options.unwrap_or(svdf_options(self.rank)),
+        );
+        g.import(&[x], &[y])
+    }
+}
+
+#[test]
+fn svdf_imports_with_its_state_type_and_scales() {
+    let m = SvdfGraph::default().import().unwrap().model;
+    let Op::Svdf(s) = &m.layers[0].op else {
+        panic!("{:?}", m.layers[0].op)
+    };
+    assert_eq!((s.rank, s.filters, s.memory), (2, 6, 4));
+    assert_eq!(s.state_element, ElementType::Int16);
+    assert_eq!(s.bias, vec![100, -7, 0]);
+    // 0.05 · 0.01 / 0.004 = 0.125 and 0.004 · 0.002 / 0.1 = 8e-5, in f32 then QuantizeMultiplier.
+    assert_eq!(
+        (s.feature_multiplier.multiplier, s.feature_multiplier.shift),
+        (1 << 30, -2)
+    );
+    assert_eq!(s.output_multiplier.shift, -13);
+    let m = SvdfGraph {
+        time_type: TensorType::Int8,
+        state_type: TensorType::Int8,
+        ..Default::default()
+    }
+    .import()
+    .unwrap()
+    .model;
+    let Op::Svdf(s) = &m.layers[0].op else {
+        unreachable!()
+    };
+    assert_eq!(s.state_element, ElementType::Int8);
+    assert!(s.weights_time.iter().all(|&w| (-128..=127).contains(&w)));
+}
+
+#[test]
+fn svdf_refusals() {
+    assert_invalid(
+        SvdfGraph {
+            variable: false,
+            ..Default::default()
+        }
+        .import(),
+        "the activation state is not a variable tensor",
+    );
+    assert_unsupported(
+        SvdfGraph {
+            state_type: TensorType::Int8,
+            ..Default::default()
+        }
+        .import(),
+        "an activation state of type Int8 with Int16 time weights",
+    );
+    assert_unsupported(
+        SvdfGraph {
+            time_type: TensorType::Int32,
+            state_type: TensorType::Int32,
+            ..Default::default()
+        }
+        .import(),
+        "Int32 time weights",
+    );
+    assert_unsupported(
+        SvdfGraph {
+            feature_zero_point: 3,
+            ..Default::default()
+        }
+        .import(),
+        "weights with a non-zero zero point",
+    );
+    assert_unsupported(
+        SvdfGraph {
+            input_type: TensorType::Int16,
+            ..Default::default()
+        }
+        .import(),
+        "(SVDF): an input or output that is not int8",
+    );
+    assert_invalid(
+        SvdfGraph {
+            rank: 4,
+            ..Default::default()
+        }
+        .import(),
+        "shapes do not fit",
+    );
+    assert_invalid(
+        SvdfGraph {
+            units: 2,
+            ..Default::default()
+        }
+        .import(),
+        "shapes do not fit",
+    );
+    assert_invalid(
+        SvdfGraph {
+            rank: 0,
+            ..Default::default()
+        }
+        .import(),
+        "parameter 0 must be positive",
+    );
+    assert_unsupported(
+        SvdfGraph {
+            options: Some(BuiltinOptions::Svdf(SvdfOptions {
+                rank: 2,
+                fused_activation: Activation::None,
+                asymmetric_quantize_inputs: true,
+            })),
+            ..Default::default()
+        }
+        .import(),
+        "asymmetric_quantize_inputs",
+    );
+    assert_invalid(
+        SvdfGraph {
+            options: Some(BuiltinOptions::None),
+            ..Default::default()
+        }
+        .import(),
+        "no SVDF options",
+    );
+}
+
+fn fc_options() -> BuiltinOptions {
+    BuiltinOptions::FullyConnected(FullyConnectedOptions {
+        fused_activation: Activation::Relu,
+        weights_format: WeightsFormat::Default,
+        keep_num_dims: false,
+        asymmetric_quantize_inputs: false,
+    })
+}
+
+/// `x int16 [1, 4] → FULLY_CONNECTED (3 units, bias of `bias_type`) → y of `out_type`.
+fn dense16(
+    bias_type: TensorType,
+    out_type: TensorType,
+) -> Result<super::Imported, super::ImportError> {
+    let mut g = Graph::new();
+    let x = act(&mut g, &[1, 4], TensorType::Int16, 0.001, 0);
+    let w = constant(
+        &mut g,
+        &[3, 4],
+        TensorType::Int8,
+        0.02,
+        vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+    );
+    let bias_bytes = match bias_type {
+        TensorType::Int64 => [5i64, -6, 7].iter().flat_map(|v| v.to_le_bytes()).collect(),
+        _ => [5i32, -6, 7].iter().flat_map(|v| v.to_le_bytes()).collect(),
+    };
+    let b = constant(&mut g, &[3], bias_type, 0.00002, bias_bytes);
+    let y = act(&mut g, &[1, 3], out_type, 0.002, 0);
+    g.op(BuiltinOp::FULLY_CONNECTED, &[x, w, b], &[y], fc_options());
+    g.import(&[x], &[y])
+}
+
+#[test]
+fn fully_connected_16x8_imports_and_refuses() {
+    let m = dense16(TensorType::Int64, TensorType::Int16).unwrap().model;
+    let Op::FullyConnected16(fc) = &m.layers[0].op else {
+        panic!("{:?}", m.layers[0].op)
+    };
+    assert_eq!(fc.bias, vec![5, -6, 7]);
+    // ReLU in int16: [0, 32767].
+    assert_eq!((fc.min, fc.max), (0, i16::MAX));
+    assert_eq!(m.input.element, ElementType::Int16);
+    assert_unsupported(
+        dense16(TensorType::Int32, TensorType::Int16),
+        "a Int32 bias with an int16 input (int64 only)",
+    );
+    assert_unsupported(
+        dense16(TensorType::Int64, TensorType::Int8),
+        "an int16 input with a non-int16 output",
+    );
+}
+
+#[test]
+fn quantize_and_softmax_across_types() {
+    // int16 → QUANTIZE → int8 → SOFTMAX → int16 → QUANTIZE → int32.
+    let mut g = Graph::new();
+    let x = act(&mut g, &[1, 6], TensorType::Int16, 0.001, 0);
+    let q = act(&mut g, &[1, 6], TensorType::Int8, 0.1, -2);
+    let p = act(&mut g, &[1, 6], TensorType::Int16, 1.0 / 65536.0, -32768);
+    let z = act(&mut g, &[1, 6], TensorType::Int32, 1.0 / 32768.0, 0);
+    g.op(BuiltinOp::QUANTIZE, &[x], &[q], BuiltinOptions::None);
+    g.op(
+        BuiltinOp::SOFTMAX,
+        &[q],
+        &[p],
+        BuiltinOptions::Softmax(SoftmaxOptions { beta: 1.0 }),
+    );
+    g.op(BuiltinOp::QUANTIZE, &[p], &[z], BuiltinOptions::None);
+    let m = g.import(&[x], &[z]).unwrap().model;
+    let types: Vec<ElementType> = m.layers.iter().map(|l| l.output.element).collect();
+    assert_eq!(
+        types,
+        [ElementType::Int8, ElementType::Int16, ElementType::Int32]
+    );
+
+    // A SOFTMAX to int16 off its fixed quantization.
+    for (scale, zero_point) in [(1.0 / 65536.0, 0), (1.0 / 32768.0, -32768)] {
+        let mut g = Graph::new();
+        let x = act(&mut g, &[1, 6], TensorType::Int8, 0.1, 0);
+        let p = act(&mut g, &[1, 6], TensorType::Int16, scale, zero_point);
+        g.op(
+            BuiltinOp::SOFTMAX,
+            &[x],
+            &[p],
+            BuiltinOptions::Softmax(SoftmaxOptions { beta: 1.0 }),
+        );
+        assert_unsupported(
+            g.import(&[x], &[p]),
+            "int16 output must have scale 1/65536 and zero point -32768",
+        );
+    }
+    // TFLite's int16-input SOFTMAX (lookup tables) is not implemented.
+    let mut g = Graph::new();
+    let x = act(&mut g, &[1, 6], TensorType::Int16, 0.001, 0);
+    let p = act(&mut g, &[1, 6], TensorType::Int16, 1.0 / 32768.0, 0);
+    g.op(
+        BuiltinOp::SOFTMAX,
+        &[x],
+        &[p],
+        BuiltinOptions::Softmax(SoftmaxOptions { beta: 1.0 }),
+    );
+    assert_unsupported(
+        g.import(&[x], &[p]),
+        "int16 input (TFLite's lookup-table softmax)",
+    );
+    // An int32 activation anywhere but out of a QUANTIZE.
+    let mut g = Graph::new();
+    let x = act(&mut g, &[1, 6], TensorType::Int8, 0.1, 0);
+    let y = act(&mut g, &[1, 6], TensorType::Int32, 0.1, 0);
+    g.op(BuiltinOp::RELU, &[x], &[y], BuiltinOptions::None);
+    assert_unsupported(
+        g.import(&[x], &[y]),
+        "operator 0 (RELU) output (tensor #1) is Int32; only int8 and int16 activations",
+    );
+}
+
+#[test]
+fn int16_into_an_int8_operator_is_refused_by_name() {
+    let mut g = Graph::new();
+    let x = act(&mut g, &[1, 4], TensorType::Int16, 0.001, 0);
+    let y = act(&mut g, &[1, 4], TensorType::Int16, 0.001, 0);
+    g.op(BuiltinOp::ADD, &[x, x], &[y], BuiltinOptions::None);
+    assert_unsupported(
+        g.import(&[x], &[y]),
+        "operator 0 (ADD): int16 activations (the engine takes int16 in QUANTIZE, SOFTMAX, \
+         FULLY_CONNECTED, SVDF and RESHAPE only)",
+    );
+    // An int8 operator writing int16.
+    let mut g = Graph::new();
+    let x = act(&mut g, &[1, 4], TensorType::Int8, 0.1, 0);
+    let y = act(&mut g, &[1, 4], TensorType::Int16, 0.001, 0);
+    g.op(BuiltinOp::RELU6, &[x], &[y], BuiltinOptions::None);
+    assert_unsupported(
+        g.import(&[x], &[y]),
+        "operator 0 (RELU6): int16 activations",
+    );
+}
