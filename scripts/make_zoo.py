@@ -81,6 +81,8 @@ The operator patterns covered:
     svdf_int16_state    int16 input -> QUANTIZE to int8 -> SVDF (rank 2, int16
                         state) -> FULLY_CONNECTED -> SOFTMAX to int16, the shape
                         of tflite-micro's keyword model at other sizes
+    three_outputs       a model with three outputs: a softmax head, a dense
+                        head and the trunk both read (several outputs)
     svdf_int8_state     SVDF with an int8 state (non-zero zero point), batch 2,
                         rank 3, then QUANTIZE int8 -> int16
 
@@ -604,6 +606,14 @@ def fc16x8_batch():
 OPS_16X8 = {"ops": "16x8", "input": tf.int16, "output": tf.int16}
 
 
+def three_outputs():
+    inp = tf.keras.Input((16,))
+    trunk = L.Dense(12, activation="relu")(inp)
+    probabilities = L.Dense(4, activation="softmax")(trunk)
+    regression = L.Dense(3)(trunk)
+    return tf.keras.Model(inp, [probabilities, regression, trunk])
+
+
 class FlatModel:
     """A one-subgraph TFLite model written with the schema's object API."""
 
@@ -776,6 +786,7 @@ ZOO = {
     "tr_embedding_lookup": (tr_embedding, {"tokens": 50, "rewrite": as_embedding_lookup}),
     "two_inputs": (two_inputs, {}),
     "tr_gelu": (tr_gelu, {}),
+    "three_outputs": (three_outputs, {}),
     "fc16x8_mlp": (fc16x8_mlp, OPS_16X8),
     "fc16x8_batch": (fc16x8_batch, OPS_16X8),
     "svdf_int16_state": (svdf_int16_state, {"flat": True}),

@@ -421,3 +421,44 @@ fn run_takes_and_prints_int16_tensors() {
         "{out}"
     );
 }
+
+/// A model with three outputs: `run` prints one line per output, in the model's order, each
+/// equal to TFLite Micro's; the trace ends with the OUTPUT layer, the hash of the claim's output.
+#[test]
+fn run_prints_each_output_of_a_model_with_several() {
+    let dir = scratch("three_outputs");
+    let vgm = import_zoo(&dir, "three_outputs");
+    let golden = repo().join("tests/goldens/zoo/three_outputs/seed_1");
+    let o = vigil(&[
+        "model",
+        "run",
+        vgm.to_str().unwrap(),
+        "--input",
+        golden.join("input.bin").to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    // output.json: `[[..], [..], [..]]`, the reference's outputs in order.
+    let json = fs::read_to_string(golden.join("output.json")).unwrap();
+    let lists: Vec<Vec<String>> = json
+        .split('[')
+        .skip(2)
+        .map(|l| {
+            l[..l.find(']').unwrap()]
+                .split(", ")
+                .map(str::to_owned)
+                .collect()
+        })
+        .collect();
+    assert_eq!(lists.len(), 3);
+    for (k, want) in lists.iter().enumerate() {
+        assert_eq!(&output_values(&out, &format!("output {k} [")), want);
+    }
+    assert!(!out.contains("output ["), "{out}");
+    let last = out.lines().last().unwrap();
+    assert!(last.contains("op   - OUTPUT"), "{out}");
+    let o = vigil(&["model", "inspect", vgm.to_str().unwrap()]);
+    let out = stdout(&o);
+    assert!(out.contains("output 0   int8[1x3]"), "{out}");
+    assert!(out.contains("output 2   int8[1x12]"), "{out}");
+}

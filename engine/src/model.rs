@@ -18,7 +18,8 @@
 //!
 //! Activation `0` is the model's input; activation `k ≥ 1` is the output of layer `k − 1`. A layer
 //! names its inputs by these ids and may only use activations computed before it, so the list of
-//! layers is already a topological order. The model's output is the last layer's output.
+//! layers is already a topological order. The model's output is the last layer's output (see
+//! below for models with several).
 //!
 //! # Models with several inputs
 //!
@@ -28,6 +29,14 @@
 //! quantization; together they cover activation 0's bytes exactly, without gaps. No other
 //! layer reads activation 0. A job's input is therefore the inputs' bytes concatenated in
 //! order, and [`crate::ValidatedModel::inputs`] gives each one's shape.
+//!
+//! # Models with several outputs
+//!
+//! The model's output is its last layer's output. A model with outputs `Y, Z, …` ends with one
+//! [`Op::Output`] layer that reads them in order and writes their bytes concatenated: a rank-1
+//! int8 tensor of their total length in bytes, zero point 0. So a claim's output is the outputs'
+//! bytes in order, the last trace entry is its hash (each output also has its own entry, that of
+//! the layer computing it), and [`crate::ValidatedModel::outputs`] gives each one's shape.
 //!
 //! # Quantization
 //!
@@ -219,6 +228,10 @@ pub enum Op {
     /// `FULLY_CONNECTED` in TFLite's 16x8 mode: int16 input and output, int8 weights, int64
     /// bias.
     FullyConnected16(FullyConnected16),
+    /// The outputs of a model with several (see [the module docs](self)): the bytes of its
+    /// inputs, of any element types, concatenated in order into one int8 (byte) tensor. Only
+    /// as the last layer.
+    Output,
 }
 
 /// Constants of an `SVDF` (see [`crate::ops::svdf`]).
@@ -586,6 +599,7 @@ impl Op {
             Op::Gelu(_) => "GELU",
             Op::Svdf(_) => "SVDF",
             Op::FullyConnected16(_) => "FULLY_CONNECTED",
+            Op::Output => "OUTPUT",
         }
     }
 }

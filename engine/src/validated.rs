@@ -145,6 +145,10 @@ impl ValidatedModel {
                 _ if reads_input && has_parts => {
                     return Err(EngineError::BadInputs { layer: index });
                 }
+                // The outputs of a model with several: only as its last layer.
+                Op::Output if i + 1 != model.layers.len() => {
+                    return Err(EngineError::BadInputs { layer: index });
+                }
                 _ => {}
             }
             if has_parts && i + 1 == parts && covered(&model, parts) != model.input.byte_len() {
@@ -219,12 +223,28 @@ impl ValidatedModel {
         }
     }
 
+    /// Shape and quantization of each of the model's outputs, in order: the activations its
+    /// [`Op::Output`] layer reads, or the last layer's output for a model with one output. A
+    /// claim's output is their bytes concatenated in this order ([`Self::output_len`] in all).
+    pub fn outputs(&self) -> Vec<&TensorInfo> {
+        let layers = &self.model.layers;
+        match layers.last() {
+            Some(last) if matches!(last.op, Op::Output) => last
+                .inputs
+                .iter()
+                .map(|&id| activation_info(&self.model, id))
+                .collect(),
+            Some(last) => alloc::vec![&last.output],
+            None => Vec::new(),
+        }
+    }
+
     /// Bytes of the model's input (all its inputs together).
     pub fn input_len(&self) -> usize {
         self.activation_len(0)
     }
 
-    /// Bytes of the model's output.
+    /// Bytes of the model's output (all its outputs together).
     pub fn output_len(&self) -> usize {
         self.activation_len(self.model.layers.len() as u32)
     }

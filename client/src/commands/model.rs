@@ -280,6 +280,7 @@ fn describe_op(op: &Op) -> String {
         | Op::LeakyRelu(_)
         | Op::HardSwish(_)
         | Op::Rsqrt(_) => String::new(),
+        Op::Output => "the outputs' bytes in order".into(),
     }
 }
 
@@ -307,11 +308,15 @@ pub fn describe(model: &ValidatedModel, bytes: &[u8]) -> String {
     for (k, input) in model.inputs().iter().enumerate() {
         let _ = writeln!(s, "input {k:<4} {}", describe_tensor(input));
     }
-    let _ = writeln!(
-        s,
-        "output     {}",
-        describe_tensor(&m.layers[m.layers.len() - 1].output)
-    );
+    let outputs = model.outputs();
+    for (k, output) in outputs.iter().enumerate() {
+        let label = if outputs.len() == 1 {
+            "output    ".to_string()
+        } else {
+            format!("output {k:<3}")
+        };
+        let _ = writeln!(s, "{label} {}", describe_tensor(output));
+    }
     let _ = writeln!(
         s,
         "cost       {} multiply-accumulates, {} bytes touched",
@@ -452,16 +457,27 @@ fn run(path: &Path, int8: &[PathBuf], float: &[PathBuf], dump: Option<&Path>) ->
     if let Some(e) = write_error {
         return Err(e);
     }
-    let out_info = &layers[layers.len() - 1].output;
-    let output = element_values(&execution.output, out_info.element);
-    let values: Vec<String> = output.iter().map(i32::to_string).collect();
-    println!("output [{}]", values.join(", "));
-    if !float.is_empty() {
-        let reals: Vec<String> = output
-            .iter()
-            .map(|&q| dequantize(q, out_info).to_string())
-            .collect();
-        println!("output (real) [{}]", reals.join(", "));
+    // One line per output (the bytes of several lie one after the other, in order).
+    let outputs = model.outputs();
+    let mut at = 0;
+    for (k, out_info) in outputs.iter().enumerate() {
+        let len = out_info.byte_len().unwrap_or(0) as usize;
+        let output = element_values(&execution.output[at..at + len], out_info.element);
+        at += len;
+        let label = if outputs.len() == 1 {
+            "output".to_string()
+        } else {
+            format!("output {k}")
+        };
+        let values: Vec<String> = output.iter().map(i32::to_string).collect();
+        println!("{label} [{}]", values.join(", "));
+        if !float.is_empty() {
+            let reals: Vec<String> = output
+                .iter()
+                .map(|&q| dequantize(q, out_info).to_string())
+                .collect();
+            println!("{label} (real) [{}]", reals.join(", "));
+        }
     }
     println!("trace");
     for (i, hash) in execution.trace.iter().enumerate() {

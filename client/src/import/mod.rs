@@ -90,10 +90,14 @@ pub fn import_model(tfl: &TfliteModel) -> Result<Imported, ImportError> {
         .subgraphs
         .first()
         .ok_or_else(|| ImportError::Invalid("the file has no subgraph".into()))?;
-    if subgraph.outputs.len() != 1 {
+    if subgraph.outputs.is_empty() {
+        return Err(ImportError::Invalid("the model has no output".into()));
+    }
+    if subgraph.outputs.len() > vigil_engine::limits::MAX_LAYER_INPUTS {
         return Err(ImportError::Unsupported(format!(
-            "models with {} outputs (exactly one is supported)",
-            subgraph.outputs.len()
+            "models with {} outputs (at most {})",
+            subgraph.outputs.len(),
+            vigil_engine::limits::MAX_LAYER_INPUTS
         )));
     }
     if subgraph.inputs.is_empty() {
@@ -169,21 +173,65 @@ pub fn import_model(tfl: &TfliteModel) -> Result<Imported, ImportError> {
         }
         importer.operator(i as u32, op)?;
     }
-    let output_index = importer.tensor_index(subgraph.outputs[0])?;
-    let output_index = edges
-        .outputs
-        .iter()
-        .find(|e| e.outer == output_index)
-        .map_or(output_index, |e| e.inner);
+    // The outputs, through their float edges to the int8 tensors inside.
+    let mut output_ids = Vec::with_capacity(subgraph.outputs.len());
+    let one_output = subgraph.outputs.len() == 1;
+    // Activations up to this id are the model's inputs, not computed.
+    let inputs_end = if inputs.len() > 1 {
+        inputs.len() as u32
+    } else {
+        0
+    };
+    for (k, &tensor) in subgraph.outputs.iter().enumerate() {
+        let index = importer.tensor_index(tensor)?;
+        let index = edges
+            .outputs
+            .iter()
+            .find(|e| e.outer == index)
+            .map_or(index, |e| e.inner);
+        match importer.values.get(&index) {
+            Some(Value::Activation(id)) if one_output || *id > inputs_end => output_ids.push(*id),
+            _ if one_output => {
+                return Err(ImportError::Unsupported(
+                    "the model's output must be the output of its last computing operator".into(),
+                ))
+            }
+            _ => {
+                return Err(ImportError::Unsupported(format!(
+                    "model output {k} (tensor {}) is not computed by an operator",
+                    importer.tensor_name(index)
+                )))
+            }
+        }
+    }
     let last = importer.layers.len() as u32;
-    let computed = importer.layers.len() > inputs.len() || inputs.len() == 1;
-    match importer.values.get(&output_index) {
-        Some(Value::Activation(id)) if *id == last && last > 0 && computed => {}
-        _ => {
+    if let [id] = output_ids.as_slice() {
+        let computed = importer.layers.len() > inputs.len() || inputs.len() == 1;
+        if *id != last || last == 0 || !computed {
             return Err(ImportError::Unsupported(
                 "the model's output must be the output of its last computing operator".into(),
-            ))
+            ));
         }
+    } else {
+        // Several outputs: one OUTPUT layer writes their bytes concatenated, in order.
+        // Every id is a layer's (above the inputs'), so at least 1.
+        let total: u64 = output_ids
+            .iter()
+            .map(|&id| {
+                importer.layers[id as usize - 1]
+                    .output
+                    .byte_len()
+                    .unwrap_or(u64::MAX)
+            })
+            .fold(0u64, u64::saturating_add);
+        let total = u32::try_from(total)
+            .map_err(|_| ImportError::Unsupported("the outputs are too large together".into()))?;
+        importer.layers.push(Layer {
+            source_index: NO_SOURCE_OPERATOR,
+            inputs: output_ids,
+            output: TensorInfo::int8(vec![total], 0, 0),
+            op: Op::Output,
+        });
     }
     let model = Model {
         version: FORMAT_VERSION,

@@ -361,3 +361,44 @@ fn int16_into_an_int8_operator_is_refused_by_name() {
         "operator 0 (RELU6): int16 activations",
     );
 }
+
+/// `x → RELU → a → RELU6 → b`, with the given outputs.
+fn chain(outputs: &[usize]) -> Result<super::Imported, super::ImportError> {
+    let mut g = Graph::new();
+    let x = g.act(&[1, 4], 0.1, 0);
+    let a = g.act(&[1, 4], 0.1, 0);
+    let b = g.act(&[1, 4], 0.1, 0);
+    g.op(BuiltinOp::RELU, &[x], &[a], BuiltinOptions::None);
+    g.op(BuiltinOp::RELU6, &[a], &[b], BuiltinOptions::None);
+    let tensors = [x, a, b];
+    let outputs: Vec<i32> = outputs.iter().map(|&k| tensors[k]).collect();
+    g.import(&[x], &outputs)
+}
+
+#[test]
+fn several_outputs_end_with_an_output_layer_in_their_order() {
+    // b then a: not the operators' order.
+    let m = chain(&[2, 1]).unwrap().model;
+    assert_eq!(m.layers.len(), 3);
+    assert!(matches!(m.layers[2].op, Op::Output));
+    assert_eq!(m.layers[2].inputs, vec![2, 1]);
+    assert_eq!(m.layers[2].output.shape, vec![8]);
+    assert_eq!(m.layers[2].source_index, super::NO_SOURCE_OPERATOR);
+    // One output stays as it was: the last layer's.
+    let m = chain(&[2]).unwrap().model;
+    assert_eq!(m.layers.len(), 2);
+    // The model's input as one of several outputs.
+    assert_unsupported(
+        chain(&[2, 0]),
+        "model output 1 (tensor #0) is not computed by an operator",
+    );
+    // One output, not the last operator's.
+    assert_unsupported(
+        chain(&[1]),
+        "the model's output must be the output of its last computing operator",
+    );
+    // More outputs than a layer may read.
+    let many = vec![2; vigil_engine::limits::MAX_LAYER_INPUTS + 1];
+    assert_unsupported(chain(&many), "models with 65 outputs (at most 64)");
+    assert_invalid(chain(&[]), "the model has no output");
+}

@@ -26,6 +26,7 @@ pub mod gather;
 pub mod hard_swish;
 pub mod input;
 pub mod mean;
+pub mod output;
 pub mod pad;
 pub mod pool;
 pub mod requantize;
@@ -63,6 +64,7 @@ fn checks_element_types(op: &Op) -> bool {
             | Op::Input(_)
             | Op::Svdf(_)
             | Op::FullyConnected16(_)
+            | Op::Output
     )
 }
 
@@ -107,6 +109,7 @@ pub fn check(index: u32, layer: &Layer, inputs: &[&TensorInfo]) -> Result<LayerC
         Op::Gelu(op) => table::check(index, op, inputs, out),
         Op::Svdf(op) => svdf::check(index, op, inputs, out),
         Op::FullyConnected16(op) => fully_connected16::check(index, op, inputs, out),
+        Op::Output => output::check(index, inputs, out),
     }
 }
 
@@ -170,6 +173,7 @@ pub fn run_reference(layer: &Layer, inputs: &[Activation<'_>], out: &mut [i8]) {
         Op::Gelu(op) => table::run(op, inputs[0], out),
         Op::Svdf(op) => svdf::run(op, inputs[0], info, out),
         Op::FullyConnected16(op) => fully_connected16::run(op, inputs[0], info, out),
+        Op::Output => output::run(inputs, out),
     }
 }
 
