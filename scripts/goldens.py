@@ -30,7 +30,11 @@ from the same generator, in its place in the order, as
     x = rng.integers(-32768, 32768, size=S, dtype=numpy.int16)
 
 i.e. uniform over [-32768, 32767], and written as two little-endian bytes per
-element. Their raw row-major bytes, concatenated in order, are written to
+element; a bool input (the condition of a SELECT_V2) as
+
+    x = rng.integers(0, 2, size=S).astype(numpy.bool_)
+
+one byte, 0 or 1, per element. Their raw row-major bytes, concatenated in order, are written to
 OUT_DIR/seed_<s>/input.bin: exactly the job input the engine takes. A float32 input read by a
 QUANTIZE to int8 (the converter's default float edge) is drawn the same way in
 its quantized form q and given to the interpreter as (q - zero_point) * scale;
@@ -342,6 +346,9 @@ def input_edges(info):
         if t["dtype"] in ("int8", "int16"):
             edges.append((t["shape"], t["scale"], t["zero_point"], None, t["dtype"]))
             continue
+        if t["dtype"] == "bool":
+            edges.append((t["shape"], None, None, None, "bool"))
+            continue
         # Token ids: drawn below the rows of the table the first reader looks up
         # (GATHER: table, ids; EMBEDDING_LOOKUP: ids, table).
         tables = [o["inputs"][0] for o in info.operators
@@ -376,6 +383,11 @@ def make_inputs(info, seed):
             ids = rng.integers(0, quantize[1], size=tuple(shape)).astype("<i4")
             quantized.append(ids)
             fed.append(ids)
+            continue
+        if dtype == "bool":
+            q = rng.integers(0, 2, size=tuple(shape)).astype(np.bool_)
+            quantized.append(q)
+            fed.append(q)
             continue
         if dtype == "int16":
             q = rng.integers(-32768, 32768, size=tuple(shape), dtype=np.int16)
@@ -494,7 +506,8 @@ def write_goldens(model_path, out_dir, seeds, arena_size=None, clean=True, hashe
         "back into q; an int32 input of GATHER or EMBEDDING_LOOKUP indices is "
         "rng.integers(0, rows) for the rows of the table looked up, 4 little-endian "
         "bytes each; an int16 input is rng.integers(-32768, 32768, dtype=int16), 2 "
-        "little-endian bytes each",
+        "little-endian bytes each; a bool input is rng.integers(0, 2).astype(bool), one "
+        "byte 0 or 1 each",
         "outputs": [
             {k: t[k] for k in ("tensor", "shape", "dtype", "scale", "zero_point")}
             for t in info.outputs

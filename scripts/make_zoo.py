@@ -81,6 +81,8 @@ The operator patterns covered:
     svdf_int16_state    int16 input -> QUANTIZE to int8 -> SVDF (rank 2, int16
                         state) -> FULLY_CONNECTED -> SOFTMAX to int16, the shape
                         of tflite-micro's keyword model at other sizes
+    select_v2           SELECT_V2 (tf.where) on a constant bool condition and on
+                        a bool model input, both broadcasting
     three_outputs       a model with three outputs: a softmax head, a dense
                         head and the trunk both read (several outputs)
     svdf_int8_state     SVDF with an int8 state (non-zero zero point), batch 2,
@@ -606,6 +608,24 @@ def fc16x8_batch():
 OPS_16X8 = {"ops": "16x8", "input": tf.int16, "output": tf.int16}
 
 
+class _Select(L.Layer):
+    """tf.where twice: on a constant condition broadcast along rows, then on a
+    bool model input broadcast along columns."""
+
+    def call(self, h, mask):
+        condition = tf.constant(np.array([[True, False, True, True, False, True]]))
+        picked = tf.where(condition, h, h * 0.5)
+        return tf.where(mask, picked, h * -0.3)
+
+
+def select_v2():
+    x = tf.keras.Input((4, 6))
+    mask = tf.keras.Input((4, 1), dtype=tf.bool)
+    h = L.Dense(6)(x)
+    out = L.Dense(5)(_Select()(h, mask))
+    return tf.keras.Model([x, mask], out)
+
+
 def three_outputs():
     inp = tf.keras.Input((16,))
     trunk = L.Dense(12, activation="relu")(inp)
@@ -787,6 +807,7 @@ ZOO = {
     "two_inputs": (two_inputs, {}),
     "tr_gelu": (tr_gelu, {}),
     "three_outputs": (three_outputs, {}),
+    "select_v2": (select_v2, {"input_dtypes": (tf.float32, tf.bool)}),
     "fc16x8_mlp": (fc16x8_mlp, OPS_16X8),
     "fc16x8_batch": (fc16x8_batch, OPS_16X8),
     "svdf_int16_state": (svdf_int16_state, {"flat": True}),
@@ -794,7 +815,10 @@ ZOO = {
 }
 
 
-def representative_data(shape, opts, seed):
+def representative_data(shape, opts, seed, dtype=None):
+    if dtype == tf.bool:
+        rng = np.random.default_rng(seed)
+        return rng.integers(0, 2, size=(N_CALIB,) + tuple(shape)).astype(np.bool_)
     if "tokens" in opts:
         rng = np.random.default_rng(seed)
         return rng.integers(0, opts["tokens"], size=(N_CALIB,) + tuple(shape)).astype(np.int32)
@@ -835,7 +859,9 @@ def build(name, seed=1234):
     tf.keras.utils.set_random_seed(seed)
     model = builder()
     shapes = [tuple(int(d) for d in inp.shape[1:]) for inp in model.inputs]
-    datas = [representative_data(shape, opts, seed + k) for k, shape in enumerate(shapes)]
+    dtypes = opts.get("input_dtypes") or [tf.int32 if "tokens" in opts else tf.float32] * len(shapes)
+    datas = [representative_data(shape, opts, seed + k, dtypes[k])
+             for k, shape in enumerate(shapes)]
     data = datas[0]
     if opts.get("data") == "digits":
         # a few epochs so the BatchNormalization statistics are not trivial
@@ -850,8 +876,7 @@ def build(name, seed=1234):
     batch = None if opts.get("dynamic_batch") else 1
     with tempfile.TemporaryDirectory() as tmp:
         export_dir = os.path.join(tmp, "saved_model")
-        dtype = tf.int32 if "tokens" in opts else tf.float32
-        signature = [tf.TensorSpec((batch,) + shape, dtype, name="x" if k == 0 else "x%d" % k)
+        signature = [tf.TensorSpec((batch,) + shape, dtypes[k], name="x" if k == 0 else "x%d" % k)
                      for k, shape in enumerate(shapes)]
         if len(shapes) > 1:
             signature = [signature]

@@ -22,7 +22,8 @@
 //!
 //! ## Limits
 //!
-//! int8 activations, and int16 (or an int32 QUANTIZE output) where an operator says so (see
+//! int8 activations, and int16, bool (a SELECT_V2 condition) or an int32 QUANTIZE output where
+//! an operator says so (see
 //! [`model`]); no float layers; one or several inputs and outputs (see [`model`]); the
 //! operators in [`model::Op`]. A layer with state (`SVDF`) starts every run from the state of a freshly
 //! reset interpreter ([`ops::svdf`]).

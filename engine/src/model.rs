@@ -77,13 +77,15 @@ pub enum ElementType {
     Int16,
     /// Four bytes per element, little-endian.
     Int32,
+    /// One byte per element, true when not zero (TFLite's `bool`, a condition of `SELECT_V2`).
+    Bool,
 }
 
 impl ElementType {
     /// Bytes per element.
     pub const fn size(self) -> u64 {
         match self {
-            ElementType::Int8 => 1,
+            ElementType::Int8 | ElementType::Bool => 1,
             ElementType::Int16 => 2,
             ElementType::Int32 => 4,
         }
@@ -95,6 +97,7 @@ impl ElementType {
             ElementType::Int8 => i8::MIN as i32,
             ElementType::Int16 => i16::MIN as i32,
             ElementType::Int32 => i32::MIN,
+            ElementType::Bool => 0,
         }
     }
 
@@ -104,6 +107,7 @@ impl ElementType {
             ElementType::Int8 => i8::MAX as i32,
             ElementType::Int16 => i16::MAX as i32,
             ElementType::Int32 => i32::MAX,
+            ElementType::Bool => 1,
         }
     }
 
@@ -113,6 +117,7 @@ impl ElementType {
             ElementType::Int8 => "int8",
             ElementType::Int16 => "int16",
             ElementType::Int32 => "int32",
+            ElementType::Bool => "bool",
         }
     }
 }
@@ -212,7 +217,8 @@ pub enum Op {
     /// `[offset, offset + len)` of activation 0, under this layer's shape and quantization.
     Input(InputPart),
     /// A constant activation: these values under this layer's shape and quantization (an
-    /// operand of an element-wise operator stored in the source model). Reads no activation.
+    /// operand of an element-wise operator stored in the source model, or the bool condition
+    /// of a `SELECT_V2`, one byte 0 or 1 per element). Reads no activation.
     Constant(Vec<i8>),
     /// `GATHER` at indices computed at run time (an embedding looked up by token ids): the first
     /// input is indexed along `axis` by the second, which holds int32 indices as four
@@ -232,6 +238,10 @@ pub enum Op {
     /// inputs, of any element types, concatenated in order into one int8 (byte) tensor. Only
     /// as the last layer.
     Output,
+    /// `SELECT_V2`: of a bool condition and two int8 (or int16) activations of one type, each
+    /// broadcast to the output, the first's element where the condition holds, else the
+    /// second's, copied as they are (see [`crate::ops::select`]).
+    Select,
 }
 
 /// Constants of an `SVDF` (see [`crate::ops::svdf`]).
@@ -600,6 +610,7 @@ impl Op {
             Op::Svdf(_) => "SVDF",
             Op::FullyConnected16(_) => "FULLY_CONNECTED",
             Op::Output => "OUTPUT",
+            Op::Select => "SELECT_V2",
         }
     }
 }

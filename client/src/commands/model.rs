@@ -281,6 +281,7 @@ fn describe_op(op: &Op) -> String {
         | Op::HardSwish(_)
         | Op::Rsqrt(_) => String::new(),
         Op::Output => "the outputs' bytes in order".into(),
+        Op::Select => "x where the condition holds, else y".into(),
     }
 }
 
@@ -372,6 +373,7 @@ pub fn element_values(bytes: &[i8], element: ElementType) -> Vec<i32> {
     let raw = vigil_engine::as_u8(bytes);
     match element {
         ElementType::Int8 => bytes.iter().map(|&v| v as i32).collect(),
+        ElementType::Bool => bytes.iter().map(|&v| i32::from(v != 0)).collect(),
         ElementType::Int16 => raw
             .chunks_exact(2)
             .map(|c| i16::from_le_bytes([c[0], c[1]]) as i32)

@@ -264,6 +264,7 @@ const CONSTANT_OPERANDS: &[BuiltinOp] = &[
     BuiltinOp::BATCH_MATMUL,
     BuiltinOp::GATHER,
     BuiltinOp::EMBEDDING_LOOKUP,
+    BuiltinOp::SELECT_V2,
 ];
 
 /// Whether a model input is int32 indices read only as the indices of `GATHER`s or
@@ -477,13 +478,22 @@ impl Importer<'_> {
     ) -> Result<TensorInfo, ImportError> {
         let tensor = &self.tensors[index];
         let element = match tensor.tensor_type {
+            // A condition (of SELECT_V2): no quantization.
+            TensorType::Bool => {
+                return Ok(TensorInfo {
+                    shape: self.static_shape(index, what)?,
+                    zero_point: 0,
+                    scale_bits: 0,
+                    element: ElementType::Bool,
+                })
+            }
             TensorType::Int8 => ElementType::Int8,
             TensorType::Int16 => ElementType::Int16,
             TensorType::Int32 if int32 => ElementType::Int32,
             other => {
                 return Err(ImportError::Unsupported(format!(
-                    "{what} (tensor {}) is {other:?}; only int8 and int16 activations are \
-                     supported",
+                    "{what} (tensor {}) is {other:?}; only int8 and int16 activations (and bool \
+                     conditions) are supported",
                     self.tensor_name(index),
                 )))
             }
@@ -514,10 +524,8 @@ impl Importer<'_> {
     /// anything else alone.
     fn constant_operand(&mut self, t: usize) -> Result<(), ImportError> {
         let tensor = &self.tensors[t];
-        if self.values.contains_key(&t)
-            || tensor.tensor_type != TensorType::Int8
-            || self.constant_bytes(t).is_none()
-        {
+        let typed = matches!(tensor.tensor_type, TensorType::Int8 | TensorType::Bool);
+        if self.values.contains_key(&t) || !typed || self.constant_bytes(t).is_none() {
             return Ok(());
         }
         let mut output = self.activation_info(t, "a constant operand")?;
@@ -525,7 +533,19 @@ impl Importer<'_> {
             // A scalar broadcasts as a one-element vector does.
             output.shape = vec![1];
         }
-        let values = self.int8_constant(t, "a constant operand")?;
+        let values = if tensor.tensor_type == TensorType::Bool {
+            // TFLite's bool: one byte, 0 or 1.
+            let bytes = self.typed_constant(t, "a constant condition", TensorType::Bool, 1)?;
+            if bytes.iter().any(|&b| b > 1) {
+                return Err(ImportError::Invalid(format!(
+                    "the bool constant {} holds a byte other than 0 and 1",
+                    self.tensor_name(t)
+                )));
+            }
+            vigil_engine::as_i8(bytes).to_vec()
+        } else {
+            self.int8_constant(t, "a constant operand")?
+        };
         self.layers.push(Layer {
             source_index: NO_SOURCE_OPERATOR,
             inputs: Vec::new(),
@@ -711,9 +731,14 @@ impl Importer<'_> {
             ImportError::Invalid(format!("operator {source} ({name}) lacks input 0"))
         })?;
         let x_id = self.activation_id(x, &name, source)?;
-        let (x_scale, x_zp) = scale_and_zero_point(&self.tensors[x]).ok_or_else(|| {
-            ImportError::Invalid(format!("operator {source} ({name}): input not quantized"))
-        })?;
+        let (x_scale, x_zp) = if self.tensors[x].tensor_type == TensorType::Bool {
+            // A condition, not a number.
+            (0.0, 0)
+        } else {
+            scale_and_zero_point(&self.tensors[x]).ok_or_else(|| {
+                ImportError::Invalid(format!("operator {source} ({name}): input not quantized"))
+            })?
+        };
         let mut cx = ops::Ctx {
             source,
             op: builtin,
@@ -737,6 +762,7 @@ impl Importer<'_> {
                 | Op::Reshape
                 | Op::Svdf(_)
                 | Op::FullyConnected16(_)
+                | Op::Select
         );
         let other = cx
             .layer_inputs
@@ -747,7 +773,7 @@ impl Importer<'_> {
         if let (false, Some(e)) = (typed, other) {
             return Err(cx.unsupported(format!(
                 "{} activations (the engine takes int16 in QUANTIZE, SOFTMAX, FULLY_CONNECTED, \
-                 SVDF and RESHAPE only)",
+                 SVDF, SELECT_V2 and RESHAPE only, bool as a condition of SELECT_V2)",
                 e.name()
             )));
         }

@@ -276,7 +276,7 @@ fn graph_level_refusals() {
     g.op(BuiltinOp::RELU, &[f], &[y], BuiltinOptions::None);
     assert_unsupported(
         g.import(&[x], &[y]),
-        "only int8 and int16 activations are supported",
+        "only int8 and int16 activations (and bool conditions) are supported",
     );
     // A constant where an activation is needed.
     let mut g = Graph::new();
@@ -1269,7 +1269,8 @@ fn token_ids_look_up_an_embedding_table() {
     g.op(BuiltinOp::RELU, &[ids], &[z], BuiltinOptions::None);
     assert_unsupported(
         g.import(&[ids], &[y]),
-        "the model input (tensor #0) is Int32; only int8 and int16 activations are supported",
+        "the model input (tensor #0) is Int32; only int8 and int16 activations (and bool \
+         conditions) are supported",
     );
     // A table whose output quantization differs.
     let mut g = Graph::new();

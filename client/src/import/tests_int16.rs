@@ -349,7 +349,7 @@ fn int16_into_an_int8_operator_is_refused_by_name() {
     assert_unsupported(
         g.import(&[x], &[y]),
         "operator 0 (ADD): int16 activations (the engine takes int16 in QUANTIZE, SOFTMAX, \
-         FULLY_CONNECTED, SVDF and RESHAPE only)",
+         FULLY_CONNECTED, SVDF, SELECT_V2 and RESHAPE only, bool as a condition of SELECT_V2)",
     );
     // An int8 operator writing int16.
     let mut g = Graph::new();
@@ -401,4 +401,50 @@ fn several_outputs_end_with_an_output_layer_in_their_order() {
     let many = vec![2; vigil_engine::limits::MAX_LAYER_INPUTS + 1];
     assert_unsupported(chain(&many), "models with 65 outputs (at most 64)");
     assert_invalid(chain(&[]), "the model has no output");
+}
+
+/// `SELECT_V2(condition, a, b)` with `a = RELU(x)`, `b = RELU6(x)`; the condition's tensor type
+/// and data as given, and `a`'s type.
+fn select(
+    condition: TensorType,
+    data: Vec<u8>,
+    value: TensorType,
+) -> Result<super::Imported, super::ImportError> {
+    let mut g = Graph::new();
+    let x = g.act(&[1, 4], 0.1, 0);
+    let q = (condition != TensorType::Bool).then(|| quantization(&[1.0], &[0], 0));
+    let c = g.tensor(&[4], condition, q.flatten(), data);
+    let a = act(&mut g, &[1, 4], value, 0.1, 0);
+    let b = g.act(&[1, 4], 0.1, 0);
+    let y = g.act(&[1, 4], 0.1, 0);
+    g.op(BuiltinOp::RELU, &[x], &[a], BuiltinOptions::None);
+    g.op(BuiltinOp::RELU6, &[x], &[b], BuiltinOptions::None);
+    g.op(BuiltinOp::SELECT_V2, &[c, a, b], &[y], BuiltinOptions::None);
+    g.import(&[x], &[y])
+}
+
+#[test]
+fn select_v2_imports_a_constant_condition_and_refuses() {
+    let m = select(TensorType::Bool, vec![1, 0, 0, 1], TensorType::Int8)
+        .unwrap()
+        .model;
+    let constant = m
+        .layers
+        .iter()
+        .find(|l| matches!(l.op, Op::Constant(_)))
+        .unwrap();
+    assert_eq!(constant.output.element, ElementType::Bool);
+    assert!(matches!(m.layers.last().unwrap().op, Op::Select));
+    assert_invalid(
+        select(TensorType::Bool, vec![1, 0, 2, 1], TensorType::Int8),
+        "holds a byte other than 0 and 1",
+    );
+    assert_unsupported(
+        select(TensorType::Int8, vec![1, 0, 0, 1], TensorType::Int8),
+        "(SELECT_V2): a condition that is not bool",
+    );
+    assert_unsupported(
+        select(TensorType::Bool, vec![1, 0, 0, 1], TensorType::Int16),
+        "values of types int16, int8 into int8",
+    );
 }

@@ -12,6 +12,7 @@ use crate::model::ElementType;
 pub fn get(data: &[i8], ty: ElementType, i: usize) -> i32 {
     match ty {
         ElementType::Int8 => data[i] as i32,
+        ElementType::Bool => i32::from(data[i] != 0),
         ElementType::Int16 => i16::from_le_bytes([data[2 * i] as u8, data[2 * i + 1] as u8]) as i32,
         ElementType::Int32 => i32::from_le_bytes([
             data[4 * i] as u8,

@@ -32,6 +32,7 @@ pub mod pool;
 pub mod requantize;
 pub mod reshape;
 pub mod rsqrt;
+pub mod select;
 pub mod softmax;
 pub mod squared_difference;
 pub mod strided_slice;
@@ -65,6 +66,8 @@ fn checks_element_types(op: &Op) -> bool {
             | Op::Svdf(_)
             | Op::FullyConnected16(_)
             | Op::Output
+            | Op::Select
+            | Op::Constant(_)
     )
 }
 
@@ -110,6 +113,7 @@ pub fn check(index: u32, layer: &Layer, inputs: &[&TensorInfo]) -> Result<LayerC
         Op::Svdf(op) => svdf::check(index, op, inputs, out),
         Op::FullyConnected16(op) => fully_connected16::check(index, op, inputs, out),
         Op::Output => output::check(index, inputs, out),
+        Op::Select => select::check(index, inputs, out),
     }
 }
 
@@ -174,6 +178,7 @@ pub fn run_reference(layer: &Layer, inputs: &[Activation<'_>], out: &mut [i8]) {
         Op::Svdf(op) => svdf::run(op, inputs[0], info, out),
         Op::FullyConnected16(op) => fully_connected16::run(op, inputs[0], info, out),
         Op::Output => output::run(inputs, out),
+        Op::Select => select::run(inputs, info, out),
     }
 }
 

@@ -62,7 +62,7 @@ fn wrap(value: i32, ty: ElementType) -> i32 {
     match ty {
         ElementType::Int8 => value as i8 as i32,
         ElementType::Int16 => value as i16 as i32,
-        ElementType::Int32 => value,
+        ElementType::Int32 | ElementType::Bool => value,
     }
 }
 

@@ -20,6 +20,7 @@ pub mod pool;
 pub mod requantize;
 pub mod reshape;
 pub mod rsqrt;
+pub mod select;
 pub mod softmax;
 pub mod squared_difference;
 pub mod strided_slice;
@@ -92,6 +93,7 @@ pub(super) fn import(imp: &Importer<'_>, cx: &mut Ctx<'_>) -> Result<Op, ImportE
         BuiltinOp::SQUARED_DIFFERENCE => squared_difference::import(imp, cx),
         BuiltinOp::GELU => gelu::import(cx),
         BuiltinOp::SVDF => svdf::import(imp, cx),
+        BuiltinOp::SELECT_V2 => select::import(imp, cx),
         _ => Err(cx.not_implemented()),
     }
 }
