@@ -49,60 +49,8 @@ fn refused(m: Model) -> EngineError {
     decode_model(&m.encode()).expect_err("the model must be refused")
 }
 
-/// `[1, 8]` int16 in, QUANTIZE to int8, SVDF (4 filters, rank 2, memory 3), QUANTIZE to int16.
 fn svdf_model(state: ElementType, state_zero_point: i32) -> Model {
-    let mut rng = TestRng::new(5);
-    let top = if state == ElementType::Int8 {
-        127
-    } else {
-        9000
-    };
-    let svdf = Svdf {
-        rank: 2,
-        filters: 4,
-        memory: 3,
-        weights_feature: rng.i8s(32),
-        weights_time: (0..12).map(|_| rng.range(-top, top + 1) as i16).collect(),
-        bias: vec![1000, -2000],
-        state_element: state,
-        state_zero_point,
-        feature_multiplier: Multiplier {
-            multiplier: 1 << 30,
-            shift: -3,
-        },
-        output_multiplier: Multiplier {
-            multiplier: 1 << 30,
-            shift: -14,
-        },
-    };
-    model(
-        tensor(&[1, 8], 0, ElementType::Int16),
-        vec![
-            layer(
-                &[0],
-                tensor(&[1, 8], -2, ElementType::Int8),
-                Op::Requantize(Requantize {
-                    multiplier: Multiplier {
-                        multiplier: 1 << 30,
-                        shift: -7,
-                    },
-                    clamp: Clamp::FULL,
-                }),
-            ),
-            layer(&[1], tensor(&[1, 2], 3, ElementType::Int8), Op::Svdf(svdf)),
-            layer(
-                &[2],
-                tensor(&[1, 2], 0, ElementType::Int16),
-                Op::Requantize(Requantize {
-                    multiplier: Multiplier {
-                        multiplier: 1 << 30,
-                        shift: 8,
-                    },
-                    clamp: Clamp::FULL,
-                }),
-            ),
-        ],
-    )
+    vigil_engine::testing::int16_svdf(state, state_zero_point)
 }
 
 fn svdf_of(m: &mut Model) -> &mut Svdf {
