@@ -313,6 +313,10 @@ def reference_name(info):
 def make_tflm(path, preserve=True, arena_size=None):
     cfg = (tflm.InterpreterConfig.kPreserveAllTensors if preserve
            else tflm.InterpreterConfig.kAllocationRecording)
+    # TFLM's default arena is 10x the model's size, too small for a model whose
+    # activations outweigh its weights: at least 256 KiB.
+    if arena_size is None:
+        arena_size = max(10 * os.path.getsize(path), 256 << 10)
     return tflm.Interpreter.from_file(
         path, arena_size=arena_size, intrepreter_config=cfg)
 
@@ -536,7 +540,7 @@ def main(argv=None):
     ap.add_argument("out_dir", nargs="?", help="output directory")
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--arena-size", type=int, default=None,
-                    help="TFLM arena bytes (default: 10x model size)")
+                    help="TFLM arena bytes (default: 10x model size, at least 256 KiB)")
     ap.add_argument("--hashes", action="store_true",
                     help="write each layer's blake2b-256 (the engine's trace entry) "
                     "instead of its bytes, for large models")

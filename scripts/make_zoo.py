@@ -73,14 +73,16 @@ The operator patterns covered:
     tr_gelu             GELU, exact (erf) and approximate (tanh), between Dense
                         layers; TFLite Micro has no GELU, so its goldens come
                         from LiteRT's reference kernels (goldens.py chooses it)
-    fc16x8_mlp / fc16x8_batch
+    fc16x8_mlp / fc16x8_batch / fc16x8_softmax
                         TFLite's 16x8 mode (int16 activations, int8 weights,
                         int64 bias), converted with the
                         EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8
-                        ops set: FULLY_CONNECTED 16x8 on [1, 40] and [1, 4, 20]
+                        ops set: FULLY_CONNECTED 16x8 on [1, 40], [1, 4, 20]
+                        and [1, 3, 24], the last with the int16 SOFTMAX
     svdf_int16_state    int16 input -> QUANTIZE to int8 -> SVDF (rank 2, int16
                         state) -> FULLY_CONNECTED -> SOFTMAX to int16, the shape
                         of tflite-micro's keyword model at other sizes
+    softmax16_tables    the int16 SOFTMAX alone on inputs that sweep its tables
     select_v2           SELECT_V2 (tf.where) on a constant bool condition and on
                         a bool model input, both broadcasting
     three_outputs       a model with three outputs: a softmax head, a dense
@@ -598,6 +600,13 @@ def fc16x8_mlp():
     return tf.keras.Model(inp, x)
 
 
+def fc16x8_softmax():
+    inp = tf.keras.Input((3, 24))
+    x = L.Dense(16, activation="relu")(inp)
+    x = L.Dense(7, activation="softmax")(x)
+    return tf.keras.Model(inp, x)
+
+
 def fc16x8_batch():
     inp = tf.keras.Input((4, 20))
     x = L.Dense(24, activation="relu")(inp)
@@ -760,6 +769,20 @@ def svdf_int8_state():
     return fm.finish([x], [z])
 
 
+def softmax16_tables():
+    """An int16 SOFTMAX alone on 64 rows of 8 uniform int16 inputs at scale
+    10/32768: the differences from each row's maximum sweep the whole exp table
+    and the row sums much of the reciprocal table."""
+    fm = FlatModel()
+    s = fm.s
+    x = fm.tensor((1, 64, 8), "int16", 10 / 32768, 0)
+    y = fm.tensor((1, 64, 8), "int16", 1 / 32768, 0)
+    so = s.SoftmaxOptionsT()
+    so.beta = 1.0
+    fm.op("SOFTMAX", [x], [y], s.BuiltinOptions.SoftmaxOptions, so)
+    return fm.finish([x], [y])
+
+
 # name -> (builder, options)
 ZOO = {
     "mobilenet_v1": (mobilenet_v1, {}),
@@ -810,8 +833,10 @@ ZOO = {
     "select_v2": (select_v2, {"input_dtypes": (tf.float32, tf.bool)}),
     "fc16x8_mlp": (fc16x8_mlp, OPS_16X8),
     "fc16x8_batch": (fc16x8_batch, OPS_16X8),
+    "fc16x8_softmax": (fc16x8_softmax, OPS_16X8),
     "svdf_int16_state": (svdf_int16_state, {"flat": True}),
     "svdf_int8_state": (svdf_int8_state, {"flat": True}),
+    "softmax16_tables": (softmax16_tables, {"flat": True}),
 }
 
 

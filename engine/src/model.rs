@@ -242,6 +242,26 @@ pub enum Op {
     /// broadcast to the output, the first's element where the condition holds, else the
     /// second's, copied as they are (see [`crate::ops::select`]).
     Select,
+    /// `SOFTMAX` with int16 input and output (TFLite's 16x8 mode): two interpolated 513-entry
+    /// tables, computed at import as TFLite computes them when it prepares (see
+    /// [`crate::ops::softmax16`]).
+    Softmax16(Softmax16),
+}
+
+/// Entries of each table of a [`Softmax16`].
+pub const SOFTMAX16_LUT_ENTRIES: usize = 513;
+
+/// Constants of an int16 `SOFTMAX`.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct Softmax16 {
+    /// `input_scale · beta / (10 / 65535)`: differences from the row maximum to the table's
+    /// input range.
+    pub input_multiplier: Multiplier,
+    /// `exp(x)` for `x` in `[-10, 0]`, Q0.15, [`SOFTMAX16_LUT_ENTRIES`] values in `[0, 32767]`.
+    pub exp_lut: Vec<i16>,
+    /// `1 / (1 + x)` for `x` in `[0, 1]`, Q0.15, [`SOFTMAX16_LUT_ENTRIES`] values.
+    pub reciprocal_lut: Vec<i16>,
 }
 
 /// Constants of an `SVDF` (see [`crate::ops::svdf`]).
@@ -611,6 +631,7 @@ impl Op {
             Op::FullyConnected16(_) => "FULLY_CONNECTED",
             Op::Output => "OUTPUT",
             Op::Select => "SELECT_V2",
+            Op::Softmax16(_) => "SOFTMAX",
         }
     }
 }

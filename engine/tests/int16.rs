@@ -374,7 +374,12 @@ fn several_inputs_are_split_by_bytes() {
 /// each layer's trace entry again when the layer runs alone.
 #[test]
 fn corrupted_int16_models_are_refused_or_consistent() {
-    for name in ["svdf_int16_state", "svdf_int8_state", "fc16x8_batch"] {
+    for name in [
+        "svdf_int16_state",
+        "svdf_int8_state",
+        "fc16x8_batch",
+        "fc16x8_softmax",
+    ] {
         let path = format!("{}/fuzz/seeds/{name}.vgm", env!("CARGO_MANIFEST_DIR"));
         let original = std::fs::read(path).unwrap();
         assert!(Model::decode(&mut &original[..]).is_ok());
@@ -412,5 +417,67 @@ fn corrupted_int16_models_are_refused_or_consistent() {
             ran > 200 && refusals > 100,
             "{name}: ran {ran}, refused {refusals}"
         );
+    }
+}
+
+/// The int16 SOFTMAX of the imported 16x8 classifier (`fc16x8_softmax`): its refusals.
+#[test]
+fn softmax16_refusals() {
+    let path = format!(
+        "{}/fuzz/seeds/fc16x8_softmax.vgm",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let base = Model::decode(&mut &std::fs::read(path).unwrap()[..]).unwrap();
+    assert_eq!(base.layers.len(), 3);
+    decode_model(&base.encode()).unwrap();
+    fn softmax(m: &mut Model) -> &mut vigil_engine::model::Softmax16 {
+        match &mut m.layers[2].op {
+            Op::Softmax16(s) => s,
+            other => panic!("{}", other.name()),
+        }
+    }
+    let cases: Vec<Case> = vec![
+        (
+            |m| softmax(m).exp_lut.truncate(512),
+            EngineError::BadQuantization { layer: 2 },
+        ),
+        (
+            |m| softmax(m).reciprocal_lut.push(0),
+            EngineError::BadQuantization { layer: 2 },
+        ),
+        // A negative exp, or an exp of zero at zero: sums that could vanish.
+        (
+            |m| softmax(m).exp_lut[3] = -1,
+            EngineError::BadQuantization { layer: 2 },
+        ),
+        (
+            |m| {
+                let s = softmax(m);
+                s.exp_lut[511] = 0;
+                s.exp_lut[512] = 0;
+            },
+            EngineError::BadQuantization { layer: 2 },
+        ),
+        (
+            |m| m.layers[2].output.zero_point = 5,
+            EngineError::BadQuantization { layer: 2 },
+        ),
+        (
+            |m| m.layers[2].output.element = ElementType::Int8,
+            EngineError::BadElementType { layer: 2 },
+        ),
+        (
+            |m| softmax(m).input_multiplier.shift = 20,
+            EngineError::AccumulatorOverflow { layer: 2 },
+        ),
+        (
+            |m| m.layers[2].output.shape = vec![1, 7, 3],
+            EngineError::ShapeMismatch { layer: 2 },
+        ),
+    ];
+    for (k, (corrupt, error)) in cases.into_iter().enumerate() {
+        let mut m = base.clone();
+        corrupt(&mut m);
+        assert_eq!(refused(m), error, "case {k}");
     }
 }

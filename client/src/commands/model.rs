@@ -282,6 +282,7 @@ fn describe_op(op: &Op) -> String {
         | Op::Rsqrt(_) => String::new(),
         Op::Output => "the outputs' bytes in order".into(),
         Op::Select => "x where the condition holds, else y".into(),
+        Op::Softmax16(s) => format!("int16, tables of {} entries", s.exp_lut.len()),
     }
 }
 

@@ -763,6 +763,7 @@ impl Importer<'_> {
                 | Op::Svdf(_)
                 | Op::FullyConnected16(_)
                 | Op::Select
+                | Op::Softmax16(_)
         );
         let other = cx
             .layer_inputs

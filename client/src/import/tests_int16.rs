@@ -315,20 +315,6 @@ fn quantize_and_softmax_across_types() {
             "int16 output must have scale 1/65536 and zero point -32768",
         );
     }
-    // TFLite's int16-input SOFTMAX (lookup tables) is not implemented.
-    let mut g = Graph::new();
-    let x = act(&mut g, &[1, 6], TensorType::Int16, 0.001, 0);
-    let p = act(&mut g, &[1, 6], TensorType::Int16, 1.0 / 32768.0, 0);
-    g.op(
-        BuiltinOp::SOFTMAX,
-        &[x],
-        &[p],
-        BuiltinOptions::Softmax(SoftmaxOptions { beta: 1.0 }),
-    );
-    assert_unsupported(
-        g.import(&[x], &[p]),
-        "int16 input (TFLite's lookup-table softmax)",
-    );
     // An int32 activation anywhere but out of a QUANTIZE.
     let mut g = Graph::new();
     let x = act(&mut g, &[1, 6], TensorType::Int8, 0.1, 0);
@@ -446,5 +432,56 @@ fn select_v2_imports_a_constant_condition_and_refuses() {
     assert_unsupported(
         select(TensorType::Bool, vec![1, 0, 0, 1], TensorType::Int16),
         "values of types int16, int8 into int8",
+    );
+}
+
+/// `x int16 [1, 8] → SOFTMAX → y int16` with the given quantization.
+fn softmax16(
+    x_zp: i64,
+    y_scale: f32,
+    y_zp: i64,
+    y_type: TensorType,
+) -> Result<super::Imported, super::ImportError> {
+    let mut g = Graph::new();
+    let x = act(&mut g, &[1, 8], TensorType::Int16, 0.001, x_zp);
+    let y = act(&mut g, &[1, 8], y_type, y_scale, y_zp);
+    g.op(
+        BuiltinOp::SOFTMAX,
+        &[x],
+        &[y],
+        BuiltinOptions::Softmax(SoftmaxOptions { beta: 1.0 }),
+    );
+    g.import(&[x], &[y])
+}
+
+#[test]
+fn int16_softmax_imports_its_tables_and_refuses() {
+    let m = softmax16(0, 1.0 / 32768.0, 0, TensorType::Int16)
+        .unwrap()
+        .model;
+    let Op::Softmax16(s) = &m.layers[0].op else {
+        panic!("{:?}", m.layers[0].op)
+    };
+    // exp over [-10, 0]: from about exp(-10) · 32768 ≈ 1.5 up to 32767 at zero; 1/(1+x) over [0, 1]:
+    // from 32767 down to 16384.
+    assert_eq!(s.exp_lut.len(), 513);
+    assert_eq!((s.exp_lut[0], s.exp_lut[512]), (2, 32767));
+    assert!(s.exp_lut.windows(2).all(|w| w[0] <= w[1]));
+    assert_eq!((s.reciprocal_lut[0], s.reciprocal_lut[512]), (32767, 16384));
+    // 0.001 / (10 / 65535) = 6.5535, as QuantizeMultiplier splits it.
+    assert_eq!(s.input_multiplier.shift, 3);
+    for (x_zp, scale, zp, ty) in [
+        (1, 1.0 / 32768.0, 0, TensorType::Int16),
+        (0, 1.0 / 65536.0, 0, TensorType::Int16),
+        (0, 1.0 / 32768.0, -5, TensorType::Int16),
+    ] {
+        assert_unsupported(
+            softmax16(x_zp, scale, zp, ty),
+            "int16 softmax needs zero points 0 and an output scale of 1/32768",
+        );
+    }
+    assert_unsupported(
+        softmax16(0, 1.0 / 256.0, -128, TensorType::Int8),
+        "an int16 input with a non-int16 output",
     );
 }

@@ -34,6 +34,7 @@ pub mod reshape;
 pub mod rsqrt;
 pub mod select;
 pub mod softmax;
+pub mod softmax16;
 pub mod squared_difference;
 pub mod strided_slice;
 pub mod svdf;
@@ -68,6 +69,7 @@ fn checks_element_types(op: &Op) -> bool {
             | Op::Output
             | Op::Select
             | Op::Constant(_)
+            | Op::Softmax16(_)
     )
 }
 
@@ -114,6 +116,7 @@ pub fn check(index: u32, layer: &Layer, inputs: &[&TensorInfo]) -> Result<LayerC
         Op::FullyConnected16(op) => fully_connected16::check(index, op, inputs, out),
         Op::Output => output::check(index, inputs, out),
         Op::Select => select::check(index, inputs, out),
+        Op::Softmax16(op) => softmax16::check(index, op, inputs, out),
     }
 }
 
@@ -179,6 +182,7 @@ pub fn run_reference(layer: &Layer, inputs: &[Activation<'_>], out: &mut [i8]) {
         Op::FullyConnected16(op) => fully_connected16::run(op, inputs[0], info, out),
         Op::Output => output::run(inputs, out),
         Op::Select => select::run(inputs, info, out),
+        Op::Softmax16(op) => softmax16::run(op, inputs[0], out),
     }
 }
 
