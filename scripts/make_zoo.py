@@ -79,6 +79,10 @@ The operator patterns covered:
                         EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8
                         ops set: FULLY_CONNECTED 16x8 on [1, 40], [1, 4, 20]
                         and [1, 3, 24], the last with the int16 SOFTMAX
+    conv16x8_kws        16x8 convolutional keyword-spotter shape: CONV_2D (stride
+                        2, SAME), DEPTHWISE_CONV_2D (multiplier 2), CONV_2D 1x1
+                        (ReLU6), CONV_2D dilated VALID, RESHAPE, FULLY_CONNECTED,
+                        SOFTMAX, all int16 activations
     svdf_int16_state    int16 input -> QUANTIZE to int8 -> SVDF (rank 2, int16
                         state) -> FULLY_CONNECTED -> SOFTMAX to int16, the shape
                         of tflite-micro's keyword model at other sizes
@@ -607,6 +611,17 @@ def fc16x8_softmax():
     return tf.keras.Model(inp, x)
 
 
+def conv16x8_kws():
+    inp = tf.keras.Input((10, 8, 1))
+    x = L.Conv2D(8, (3, 3), strides=(2, 2), padding="same", activation="relu")(inp)
+    x = L.DepthwiseConv2D((3, 3), padding="same", depth_multiplier=2, activation="relu")(x)
+    x = L.Conv2D(12, (1, 1), activation="relu6")(x)
+    x = L.Conv2D(6, (2, 2), padding="valid", dilation_rate=(2, 1))(x)
+    x = L.Flatten()(x)
+    x = L.Dense(5, activation="softmax")(x)
+    return tf.keras.Model(inp, x)
+
+
 def fc16x8_batch():
     inp = tf.keras.Input((4, 20))
     x = L.Dense(24, activation="relu")(inp)
@@ -834,6 +849,7 @@ ZOO = {
     "fc16x8_mlp": (fc16x8_mlp, OPS_16X8),
     "fc16x8_batch": (fc16x8_batch, OPS_16X8),
     "fc16x8_softmax": (fc16x8_softmax, OPS_16X8),
+    "conv16x8_kws": (conv16x8_kws, OPS_16X8),
     "svdf_int16_state": (svdf_int16_state, {"flat": True}),
     "svdf_int8_state": (svdf_int8_state, {"flat": True}),
     "softmax16_tables": (softmax16_tables, {"flat": True}),

@@ -246,6 +246,52 @@ pub enum Op {
     /// tables, computed at import as TFLite computes them when it prepares (see
     /// [`crate::ops::softmax16`]).
     Softmax16(Softmax16),
+    /// `CONV_2D` in TFLite's 16x8 mode: int16 input and output (zero points 0), int8 filters,
+    /// int64 bias (see [`crate::ops::conv16`]).
+    Conv2d16(Conv2d16),
+    /// `DEPTHWISE_CONV_2D` in TFLite's 16x8 mode (see [`crate::ops::conv16`]).
+    DepthwiseConv2d16(DepthwiseConv2d16),
+}
+
+/// Constants of a 16x8 `CONV_2D`: as [`Conv2d`], with int64 biases and an int16 output range.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct Conv2d16 {
+    /// The filter window; its size is the filter's spatial size.
+    pub window: Window,
+    /// Input channels each filter sees (the input's channels divided by the number of groups).
+    pub filter_input_channels: u32,
+    /// Filters, `[out_channels, height, width, filter_input_channels]` row-major, symmetric.
+    pub filter: Vec<i8>,
+    /// One int64 bias per output channel, or none.
+    pub bias: Vec<i64>,
+    /// Output rescaling: one per output channel or one for all; shifts in `[-31, 7]`.
+    pub output_multipliers: Vec<Multiplier>,
+    /// Smallest output value (the fused activation's lower bound).
+    pub min: i16,
+    /// Largest output value.
+    pub max: i16,
+}
+
+/// Constants of a 16x8 `DEPTHWISE_CONV_2D`: as [`DepthwiseConv2d`], with int64 biases and an
+/// int16 output range.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct DepthwiseConv2d16 {
+    /// The filter window.
+    pub window: Window,
+    /// Output channels per input channel.
+    pub depth_multiplier: u32,
+    /// Filter, `[1, height, width, out_channels]` row-major, symmetric.
+    pub filter: Vec<i8>,
+    /// One int64 bias per output channel, or none.
+    pub bias: Vec<i64>,
+    /// Output rescaling: one per output channel or one for all; shifts in `[-31, 7]`.
+    pub output_multipliers: Vec<Multiplier>,
+    /// Smallest output value.
+    pub min: i16,
+    /// Largest output value.
+    pub max: i16,
 }
 
 /// Entries of each table of a [`Softmax16`].
@@ -632,6 +678,8 @@ impl Op {
             Op::Output => "OUTPUT",
             Op::Select => "SELECT_V2",
             Op::Softmax16(_) => "SOFTMAX",
+            Op::Conv2d16(_) => "CONV_2D",
+            Op::DepthwiseConv2d16(_) => "DEPTHWISE_CONV_2D",
         }
     }
 }

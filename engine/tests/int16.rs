@@ -379,6 +379,7 @@ fn corrupted_int16_models_are_refused_or_consistent() {
         "svdf_int8_state",
         "fc16x8_batch",
         "fc16x8_softmax",
+        "conv16x8_kws",
     ] {
         let path = format!("{}/fuzz/seeds/{name}.vgm", env!("CARGO_MANIFEST_DIR"));
         let original = std::fs::read(path).unwrap();
@@ -473,6 +474,77 @@ fn softmax16_refusals() {
         (
             |m| m.layers[2].output.shape = vec![1, 7, 3],
             EngineError::ShapeMismatch { layer: 2 },
+        ),
+    ];
+    for (k, (corrupt, error)) in cases.into_iter().enumerate() {
+        let mut m = base.clone();
+        corrupt(&mut m);
+        assert_eq!(refused(m), error, "case {k}");
+    }
+}
+
+/// The 16x8 convolutions of the imported `conv16x8_kws`: their refusals.
+#[test]
+fn conv_16x8_refusals() {
+    let path = format!("{}/fuzz/seeds/conv16x8_kws.vgm", env!("CARGO_MANIFEST_DIR"));
+    let base = Model::decode(&mut &std::fs::read(path).unwrap()[..]).unwrap();
+    decode_model(&base.encode()).unwrap();
+    fn conv(m: &mut Model) -> &mut vigil_engine::model::Conv2d16 {
+        match &mut m.layers[0].op {
+            Op::Conv2d16(c) => c,
+            other => panic!("{}", other.name()),
+        }
+    }
+    fn depthwise(m: &mut Model) -> &mut vigil_engine::model::DepthwiseConv2d16 {
+        match &mut m.layers[1].op {
+            Op::DepthwiseConv2d16(d) => d,
+            other => panic!("{}", other.name()),
+        }
+    }
+    let cases: Vec<Case> = vec![
+        (
+            |m| m.input.element = ElementType::Int8,
+            EngineError::BadElementType { layer: 0 },
+        ),
+        (
+            |m| m.input.zero_point = 1,
+            EngineError::BadQuantization { layer: 0 },
+        ),
+        (
+            |m| conv(m).filter_input_channels = 2,
+            EngineError::ShapeMismatch { layer: 0 },
+        ),
+        (
+            |m| conv(m).bias.push(0),
+            EngineError::ShapeMismatch { layer: 0 },
+        ),
+        (
+            |m| conv(m).output_multipliers[0].shift = 8,
+            EngineError::BadQuantization { layer: 0 },
+        ),
+        (
+            |m| conv(m).bias[0] = 1 << 47,
+            EngineError::AccumulatorOverflow { layer: 0 },
+        ),
+        (
+            |m| depthwise(m).depth_multiplier = 3,
+            EngineError::ShapeMismatch { layer: 1 },
+        ),
+        (
+            |m| {
+                let d = depthwise(m);
+                d.min = 5;
+                d.max = 4;
+            },
+            EngineError::BadQuantization { layer: 1 },
+        ),
+        (
+            |m| depthwise(m).bias[0] = 1 << 46,
+            EngineError::AccumulatorOverflow { layer: 1 },
+        ),
+        (
+            |m| m.layers[1].output.element = ElementType::Int8,
+            EngineError::BadElementType { layer: 1 },
         ),
     ];
     for (k, (corrupt, error)) in cases.into_iter().enumerate() {

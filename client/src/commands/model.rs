@@ -283,6 +283,20 @@ fn describe_op(op: &Op) -> String {
         Op::Output => "the outputs' bytes in order".into(),
         Op::Select => "x where the condition holds, else y".into(),
         Op::Softmax16(s) => format!("int16, tables of {} entries", s.exp_lut.len()),
+        Op::Conv2d16(c) => format!(
+            "16x8, {}, {} multiplier(s), clamp [{}, {}]",
+            window(&c.window),
+            c.output_multipliers.len(),
+            c.min,
+            c.max
+        ),
+        Op::DepthwiseConv2d16(d) => format!(
+            "16x8, {}, multiplier {}, clamp [{}, {}]",
+            window(&d.window),
+            d.depth_multiplier,
+            d.min,
+            d.max
+        ),
     }
 }
 

@@ -335,7 +335,7 @@ fn int16_into_an_int8_operator_is_refused_by_name() {
     assert_unsupported(
         g.import(&[x], &[y]),
         "operator 0 (ADD): int16 activations (the engine takes int16 in QUANTIZE, SOFTMAX, \
-         FULLY_CONNECTED, SVDF, SELECT_V2 and RESHAPE only, bool as a condition of SELECT_V2)",
+         FULLY_CONNECTED, CONV_2D, DEPTHWISE_CONV_2D, SVDF, SELECT_V2 and RESHAPE only",
     );
     // An int8 operator writing int16.
     let mut g = Graph::new();
@@ -482,6 +482,70 @@ fn int16_softmax_imports_its_tables_and_refuses() {
     }
     assert_unsupported(
         softmax16(0, 1.0 / 256.0, -128, TensorType::Int8),
+        "an int16 input with a non-int16 output",
+    );
+}
+
+/// `x int16 [1, 4, 4, 2] → CONV_2D 3x3 (2 filters) → y`, with the bias type, input zero point
+/// and output type given.
+fn conv16(
+    bias_type: TensorType,
+    x_zp: i64,
+    out_type: TensorType,
+) -> Result<super::Imported, super::ImportError> {
+    use crate::tflite::{Conv2DOptions, Padding};
+    let mut g = Graph::new();
+    let x = act(&mut g, &[1, 4, 4, 2], TensorType::Int16, 0.001, x_zp);
+    let w = constant(
+        &mut g,
+        &[2, 3, 3, 2],
+        TensorType::Int8,
+        0.02,
+        (0..36).map(|v| v as u8).collect(),
+    );
+    let bias_bytes: Vec<u8> = match bias_type {
+        TensorType::Int64 => [3i64, -4].iter().flat_map(|v| v.to_le_bytes()).collect(),
+        _ => [3i32, -4].iter().flat_map(|v| v.to_le_bytes()).collect(),
+    };
+    let b = constant(&mut g, &[2], bias_type, 0.00002, bias_bytes);
+    let y = act(&mut g, &[1, 2, 2, 2], out_type, 0.002, 0);
+    g.op(
+        BuiltinOp::CONV_2D,
+        &[x, w, b],
+        &[y],
+        BuiltinOptions::Conv2D(Conv2DOptions {
+            padding: Padding::Valid,
+            stride_w: 1,
+            stride_h: 1,
+            fused_activation: Activation::Relu6,
+            dilation_w: 1,
+            dilation_h: 1,
+        }),
+    );
+    g.import(&[x], &[y])
+}
+
+#[test]
+fn conv_16x8_imports_and_refuses() {
+    let m = conv16(TensorType::Int64, 0, TensorType::Int16)
+        .unwrap()
+        .model;
+    let Op::Conv2d16(c) = &m.layers[0].op else {
+        panic!("{:?}", m.layers[0].op)
+    };
+    assert_eq!(c.bias, vec![3, -4]);
+    // ReLU6 at scale 0.002: [0, 3000].
+    assert_eq!((c.min, c.max), (0, 3000));
+    assert_unsupported(
+        conv16(TensorType::Int32, 0, TensorType::Int16),
+        "a Int32 bias with an int16 input (int64 only)",
+    );
+    assert_unsupported(
+        conv16(TensorType::Int64, 2, TensorType::Int16),
+        "16x8 activations with a non-zero zero point",
+    );
+    assert_unsupported(
+        conv16(TensorType::Int64, 0, TensorType::Int8),
         "an int16 input with a non-int16 output",
     );
 }

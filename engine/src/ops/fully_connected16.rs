@@ -85,7 +85,7 @@ pub fn check(
 
 /// Whether `requantize_wide` of any accumulator of magnitude at most `bound` fits in `i32`, with
 /// room for the output zero point.
-fn rescaled_fits(bound: u128, m: Multiplier) -> bool {
+pub(crate) fn rescaled_fits(bound: u128, m: Multiplier) -> bool {
     let reduced: u128 = if m.multiplier < 0x7FFF_0000 {
         ((m.multiplier.max(0) as u128) + (1 << 15)) >> 16
     } else {

@@ -17,6 +17,7 @@ pub mod broadcast;
 pub mod concatenation;
 pub mod constant;
 pub mod conv;
+pub mod conv16;
 pub mod depthwise_conv;
 pub mod element;
 pub mod fast;
@@ -70,6 +71,8 @@ fn checks_element_types(op: &Op) -> bool {
             | Op::Select
             | Op::Constant(_)
             | Op::Softmax16(_)
+            | Op::Conv2d16(_)
+            | Op::DepthwiseConv2d16(_)
     )
 }
 
@@ -117,6 +120,8 @@ pub fn check(index: u32, layer: &Layer, inputs: &[&TensorInfo]) -> Result<LayerC
         Op::Output => output::check(index, inputs, out),
         Op::Select => select::check(index, inputs, out),
         Op::Softmax16(op) => softmax16::check(index, op, inputs, out),
+        Op::Conv2d16(op) => conv16::check_conv(index, op, inputs, out),
+        Op::DepthwiseConv2d16(op) => conv16::check_depthwise(index, op, inputs, out),
     }
 }
 
@@ -183,6 +188,8 @@ pub fn run_reference(layer: &Layer, inputs: &[Activation<'_>], out: &mut [i8]) {
         Op::Output => output::run(inputs, out),
         Op::Select => select::run(inputs, info, out),
         Op::Softmax16(op) => softmax16::run(op, inputs[0], out),
+        Op::Conv2d16(op) => conv16::run_conv(op, inputs[0], info, out),
+        Op::DepthwiseConv2d16(op) => conv16::run_depthwise(op, inputs[0], info, out),
     }
 }
 

@@ -4,7 +4,7 @@
 use vigil_engine::model::{ElementType, FullyConnected, FullyConnected16, Op};
 
 use super::{Ctx, ImportError, Importer};
-use crate::import::quantization::{activation_bounds, quantize_multiplier};
+use crate::import::quantization::quantize_multiplier;
 use crate::tflite::{self, BuiltinOptions};
 
 pub(in crate::import) fn import(imp: &Importer<'_>, cx: &mut Ctx<'_>) -> Result<Op, ImportError> {
@@ -44,38 +44,16 @@ pub(in crate::import) fn import(imp: &Importer<'_>, cx: &mut Ctx<'_>) -> Result<
         if weights_zero_point != 0 {
             return Err(cx.unsupported("16x8 weights with a non-zero zero point"));
         }
-        let bias = match cx.optional_input(2) {
-            None => Vec::new(),
-            Some(b) if imp.tensors[b].tensor_type == crate::tflite::TensorType::Int64 => {
-                let v = imp.int64_constant(b, &cx.what("bias"))?;
-                if v.len() != units as usize {
-                    return Err(cx.invalid(format!("{} biases for {units} units", v.len())));
-                }
-                v
-            }
-            Some(b) => {
-                return Err(cx.unsupported(format!(
-                    "a {:?} bias with an int16 input (int64 only)",
-                    imp.tensors[b].tensor_type
-                )))
-            }
-        };
-        let (min, max) = activation_bounds(
-            activation,
-            cx.out_scale,
-            cx.out_zp,
-            i16::MIN.into(),
-            i16::MAX.into(),
-        )
-        .ok_or_else(|| cx.unsupported(format!("fused activation {activation:?}")))?;
+        let bias = cx.bias64(imp, 2, units as usize)?;
+        let (min, max) = cx.range16(activation)?;
         return Ok(Op::FullyConnected16(FullyConnected16 {
             units,
             depth,
             weights,
             bias,
             output_multipliers,
-            min: min as i16,
-            max: max as i16,
+            min,
+            max,
         }));
     }
     Ok(Op::FullyConnected(FullyConnected {
