@@ -83,6 +83,8 @@ The operator patterns covered:
                         2, SAME), DEPTHWISE_CONV_2D (multiplier 2), CONV_2D 1x1
                         (ReLU6), CONV_2D dilated VALID, RESHAPE, FULLY_CONNECTED,
                         SOFTMAX, all int16 activations
+    pool16x8            16x8 AVERAGE_POOL_2D and MAX_POOL_2D (SAME and VALID,
+                        strided, whole-image), two outputs
     svdf_int16_state    int16 input -> QUANTIZE to int8 -> SVDF (rank 2, int16
                         state) -> FULLY_CONNECTED -> SOFTMAX to int16, the shape
                         of tflite-micro's keyword model at other sizes
@@ -622,6 +624,18 @@ def conv16x8_kws():
     return tf.keras.Model(inp, x)
 
 
+def pool16x8():
+    inp = tf.keras.Input((9, 7, 3))
+    x = L.Conv2D(6, (3, 3), padding="same", activation="relu")(inp)
+    a = L.AveragePooling2D((3, 2), strides=(2, 2), padding="same")(x)
+    m = L.MaxPooling2D((2, 2), strides=(2, 2), padding="valid")(x)
+    a = L.Conv2D(4, (1, 1))(a)
+    m = L.Conv2D(4, (1, 1))(m)
+    a = L.AveragePooling2D((5, 4), padding="valid")(a)
+    m = L.MaxPooling2D((4, 3), padding="valid")(m)
+    return tf.keras.Model(inp, [L.Flatten()(a), L.Flatten()(m)])
+
+
 def fc16x8_batch():
     inp = tf.keras.Input((4, 20))
     x = L.Dense(24, activation="relu")(inp)
@@ -850,6 +864,7 @@ ZOO = {
     "fc16x8_batch": (fc16x8_batch, OPS_16X8),
     "fc16x8_softmax": (fc16x8_softmax, OPS_16X8),
     "conv16x8_kws": (conv16x8_kws, OPS_16X8),
+    "pool16x8": (pool16x8, OPS_16X8),
     "svdf_int16_state": (svdf_int16_state, {"flat": True}),
     "svdf_int8_state": (svdf_int8_state, {"flat": True}),
     "softmax16_tables": (softmax16_tables, {"flat": True}),

@@ -251,6 +251,22 @@ pub enum Op {
     Conv2d16(Conv2d16),
     /// `DEPTHWISE_CONV_2D` in TFLite's 16x8 mode (see [`crate::ops::conv16`]).
     DepthwiseConv2d16(DepthwiseConv2d16),
+    /// `AVERAGE_POOL_2D` of int16 activations; input and output share scale and zero point.
+    AveragePool2d16(Pool2d16),
+    /// `MAX_POOL_2D` of int16 activations; input and output share scale and zero point.
+    MaxPool2d16(Pool2d16),
+}
+
+/// Constants of an int16 pooling layer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct Pool2d16 {
+    /// The pooling window (dilation is always one).
+    pub window: Window,
+    /// Smallest output value (the fused activation's lower bound).
+    pub min: i16,
+    /// Largest output value.
+    pub max: i16,
 }
 
 /// Constants of a 16x8 `CONV_2D`: as [`Conv2d`], with int64 biases and an int16 output range.
@@ -680,6 +696,8 @@ impl Op {
             Op::Softmax16(_) => "SOFTMAX",
             Op::Conv2d16(_) => "CONV_2D",
             Op::DepthwiseConv2d16(_) => "DEPTHWISE_CONV_2D",
+            Op::AveragePool2d16(_) => "AVERAGE_POOL_2D",
+            Op::MaxPool2d16(_) => "MAX_POOL_2D",
         }
     }
 }

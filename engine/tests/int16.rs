@@ -380,6 +380,7 @@ fn corrupted_int16_models_are_refused_or_consistent() {
         "fc16x8_batch",
         "fc16x8_softmax",
         "conv16x8_kws",
+        "pool16x8",
     ] {
         let path = format!("{}/fuzz/seeds/{name}.vgm", env!("CARGO_MANIFEST_DIR"));
         let original = std::fs::read(path).unwrap();
@@ -545,6 +546,53 @@ fn conv_16x8_refusals() {
         (
             |m| m.layers[1].output.element = ElementType::Int8,
             EngineError::BadElementType { layer: 1 },
+        ),
+    ];
+    for (k, (corrupt, error)) in cases.into_iter().enumerate() {
+        let mut m = base.clone();
+        corrupt(&mut m);
+        assert_eq!(refused(m), error, "case {k}");
+    }
+}
+
+/// The int16 pooling layers of the imported `pool16x8`: their refusals.
+#[test]
+fn pool_16x8_refusals() {
+    let path = format!("{}/fuzz/seeds/pool16x8.vgm", env!("CARGO_MANIFEST_DIR"));
+    let base = Model::decode(&mut &std::fs::read(path).unwrap()[..]).unwrap();
+    decode_model(&base.encode()).unwrap();
+    assert!(matches!(base.layers[1].op, Op::AveragePool2d16(_)));
+    fn pool(m: &mut Model) -> &mut vigil_engine::model::Pool2d16 {
+        match &mut m.layers[1].op {
+            Op::AveragePool2d16(p) => p,
+            other => panic!("{}", other.name()),
+        }
+    }
+    let cases: Vec<Case> = vec![
+        (
+            |m| m.layers[1].output.element = ElementType::Int8,
+            EngineError::BadElementType { layer: 1 },
+        ),
+        (
+            |m| m.layers[1].output.zero_point = 3,
+            EngineError::BadQuantization { layer: 1 },
+        ),
+        (
+            |m| {
+                let p = pool(m);
+                p.min = 1;
+                p.max = 0;
+            },
+            EngineError::BadQuantization { layer: 1 },
+        ),
+        (
+            // A window whose int32 sum could overflow, as the reference sums it.
+            |m| pool(m).window.size = (256, 257),
+            EngineError::AccumulatorOverflow { layer: 1 },
+        ),
+        (
+            |m| pool(m).window.dilation = (2, 1),
+            EngineError::ShapeMismatch { layer: 1 },
         ),
     ];
     for (k, (corrupt, error)) in cases.into_iter().enumerate() {

@@ -290,6 +290,9 @@ fn describe_op(op: &Op) -> String {
             c.min,
             c.max
         ),
+        Op::AveragePool2d16(p) | Op::MaxPool2d16(p) => {
+            format!("{}, clamp [{}, {}]", window(&p.window), p.min, p.max)
+        }
         Op::DepthwiseConv2d16(d) => format!(
             "16x8, {}, multiplier {}, clamp [{}, {}]",
             window(&d.window),

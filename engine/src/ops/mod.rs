@@ -73,6 +73,8 @@ fn checks_element_types(op: &Op) -> bool {
             | Op::Softmax16(_)
             | Op::Conv2d16(_)
             | Op::DepthwiseConv2d16(_)
+            | Op::AveragePool2d16(_)
+            | Op::MaxPool2d16(_)
     )
 }
 
@@ -122,6 +124,7 @@ pub fn check(index: u32, layer: &Layer, inputs: &[&TensorInfo]) -> Result<LayerC
         Op::Softmax16(op) => softmax16::check(index, op, inputs, out),
         Op::Conv2d16(op) => conv16::check_conv(index, op, inputs, out),
         Op::DepthwiseConv2d16(op) => conv16::check_depthwise(index, op, inputs, out),
+        Op::AveragePool2d16(op) | Op::MaxPool2d16(op) => pool::check16(index, op, inputs, out),
     }
 }
 
@@ -190,6 +193,8 @@ pub fn run_reference(layer: &Layer, inputs: &[Activation<'_>], out: &mut [i8]) {
         Op::Softmax16(op) => softmax16::run(op, inputs[0], out),
         Op::Conv2d16(op) => conv16::run_conv(op, inputs[0], info, out),
         Op::DepthwiseConv2d16(op) => conv16::run_depthwise(op, inputs[0], info, out),
+        Op::AveragePool2d16(op) => pool::run_average16(op, inputs[0], info, out),
+        Op::MaxPool2d16(op) => pool::run_max16(op, inputs[0], info, out),
     }
 }
 
