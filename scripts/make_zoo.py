@@ -83,6 +83,7 @@ The operator patterns covered:
                         2, SAME), DEPTHWISE_CONV_2D (multiplier 2), CONV_2D 1x1
                         (ReLU6), CONV_2D dilated VALID, RESHAPE, FULLY_CONNECTED,
                         SOFTMAX, all int16 activations
+    add16x8             16x8 residual ADDs (one with a fused ReLU)
     pool16x8            16x8 AVERAGE_POOL_2D and MAX_POOL_2D (SAME and VALID,
                         strided, whole-image), two outputs
     svdf_int16_state    int16 input -> QUANTIZE to int8 -> SVDF (rank 2, int16
@@ -636,6 +637,14 @@ def pool16x8():
     return tf.keras.Model(inp, [L.Flatten()(a), L.Flatten()(m)])
 
 
+def add16x8():
+    inp = tf.keras.Input((4, 12))
+    h = L.Dense(12, activation="relu")(inp)
+    y = L.Add()([inp, L.Dense(12)(h)])
+    z = L.ReLU()(L.Add()([y, L.Dense(12)(y)]))
+    return tf.keras.Model(inp, L.Dense(5)(z))
+
+
 def fc16x8_batch():
     inp = tf.keras.Input((4, 20))
     x = L.Dense(24, activation="relu")(inp)
@@ -865,6 +874,7 @@ ZOO = {
     "fc16x8_softmax": (fc16x8_softmax, OPS_16X8),
     "conv16x8_kws": (conv16x8_kws, OPS_16X8),
     "pool16x8": (pool16x8, OPS_16X8),
+    "add16x8": (add16x8, OPS_16X8),
     "svdf_int16_state": (svdf_int16_state, {"flat": True}),
     "svdf_int8_state": (svdf_int8_state, {"flat": True}),
     "softmax16_tables": (softmax16_tables, {"flat": True}),

@@ -255,6 +255,27 @@ pub enum Op {
     AveragePool2d16(Pool2d16),
     /// `MAX_POOL_2D` of int16 activations; input and output share scale and zero point.
     MaxPool2d16(Pool2d16),
+    /// `ADD` of two int16 activations (16x8 mode), with broadcasting (see [`crate::ops::add`]).
+    Add16(Add16),
+}
+
+/// Constants of an int16 `ADD`: as [`Add`] (headroom shift 15 in TFLite), with an int16
+/// output range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct Add16 {
+    /// Headroom shift applied to both inputs (15 for int16 in TFLite).
+    pub left_shift: u32,
+    /// Rescaling of the first input, a multiplier below one.
+    pub input1_multiplier: Multiplier,
+    /// Rescaling of the second input, a multiplier below one.
+    pub input2_multiplier: Multiplier,
+    /// Rescaling of the sum to the output, a multiplier below one.
+    pub output_multiplier: Multiplier,
+    /// Smallest output value (the fused activation's lower bound).
+    pub min: i16,
+    /// Largest output value.
+    pub max: i16,
 }
 
 /// Constants of an int16 pooling layer.
@@ -698,6 +719,7 @@ impl Op {
             Op::DepthwiseConv2d16(_) => "DEPTHWISE_CONV_2D",
             Op::AveragePool2d16(_) => "AVERAGE_POOL_2D",
             Op::MaxPool2d16(_) => "MAX_POOL_2D",
+            Op::Add16(_) => "ADD",
         }
     }
 }

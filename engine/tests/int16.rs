@@ -381,6 +381,7 @@ fn corrupted_int16_models_are_refused_or_consistent() {
         "fc16x8_softmax",
         "conv16x8_kws",
         "pool16x8",
+        "add16x8",
     ] {
         let path = format!("{}/fuzz/seeds/{name}.vgm", env!("CARGO_MANIFEST_DIR"));
         let original = std::fs::read(path).unwrap();
@@ -593,6 +594,64 @@ fn pool_16x8_refusals() {
         (
             |m| pool(m).window.dilation = (2, 1),
             EngineError::ShapeMismatch { layer: 1 },
+        ),
+    ];
+    for (k, (corrupt, error)) in cases.into_iter().enumerate() {
+        let mut m = base.clone();
+        corrupt(&mut m);
+        assert_eq!(refused(m), error, "case {k}");
+    }
+}
+
+/// The int16 ADDs of the imported `add16x8`: their refusals.
+#[test]
+fn add_16x8_refusals() {
+    let path = format!("{}/fuzz/seeds/add16x8.vgm", env!("CARGO_MANIFEST_DIR"));
+    let base = Model::decode(&mut &std::fs::read(path).unwrap()[..]).unwrap();
+    decode_model(&base.encode()).unwrap();
+    fn add(m: &mut Model) -> &mut vigil_engine::model::Add16 {
+        match &mut m.layers[2].op {
+            Op::Add16(a) => a,
+            other => panic!("{}", other.name()),
+        }
+    }
+    let cases: Vec<Case> = vec![
+        (
+            |m| m.layers[2].output.element = ElementType::Int8,
+            EngineError::BadElementType { layer: 2 },
+        ),
+        (
+            |m| add(m).input1_multiplier.shift = 1,
+            EngineError::BadQuantization { layer: 2 },
+        ),
+        (
+            |m| {
+                let a = add(m);
+                a.min = 1;
+                a.max = 0;
+            },
+            EngineError::BadQuantization { layer: 2 },
+        ),
+        (
+            // 32768 shifted by 16 leaves 32 bits.
+            |m| add(m).left_shift = 16,
+            EngineError::AccumulatorOverflow { layer: 2 },
+        ),
+        (
+            // An input zero point far from zero doubles its offsets, and a multiplier near one
+            // keeps them: with the other input, the sum leaves 32 bits.
+            |m| {
+                m.input.zero_point = -32768;
+                add(m).input1_multiplier = vigil_engine::model::Multiplier {
+                    multiplier: i32::MAX,
+                    shift: 0,
+                };
+            },
+            EngineError::AccumulatorOverflow { layer: 2 },
+        ),
+        (
+            |m| m.layers[2].output.shape = vec![1, 4, 13],
+            EngineError::ShapeMismatch { layer: 2 },
         ),
     ];
     for (k, (corrupt, error)) in cases.into_iter().enumerate() {

@@ -327,15 +327,38 @@ fn quantize_and_softmax_across_types() {
 }
 
 #[test]
+fn add_of_int16_imports_and_sub_is_refused() {
+    for (code, ok) in [(BuiltinOp::ADD, true), (BuiltinOp::SUB, false)] {
+        let mut g = Graph::new();
+        let x = act(&mut g, &[1, 4], TensorType::Int16, 0.001, 0);
+        let y = act(&mut g, &[1, 4], TensorType::Int16, 0.002, 0);
+        g.op(code, &[x, x], &[y], BuiltinOptions::None);
+        let result = g.import(&[x], &[y]);
+        if ok {
+            let m = result.unwrap().model;
+            let Op::Add16(a) = &m.layers[0].op else {
+                panic!("{:?}", m.layers[0].op)
+            };
+            assert_eq!((a.left_shift, a.min, a.max), (15, i16::MIN, i16::MAX));
+        } else {
+            assert_unsupported(
+                result,
+                "int16 activations (ADD of two int16 into int16 only)",
+            );
+        }
+    }
+}
+
+#[test]
 fn int16_into_an_int8_operator_is_refused_by_name() {
     let mut g = Graph::new();
     let x = act(&mut g, &[1, 4], TensorType::Int16, 0.001, 0);
     let y = act(&mut g, &[1, 4], TensorType::Int16, 0.001, 0);
-    g.op(BuiltinOp::ADD, &[x, x], &[y], BuiltinOptions::None);
+    g.op(BuiltinOp::MAXIMUM, &[x, x], &[y], BuiltinOptions::None);
     assert_unsupported(
         g.import(&[x], &[y]),
-        "operator 0 (ADD): int16 activations (the engine takes int16 in QUANTIZE, SOFTMAX, \
-         FULLY_CONNECTED, CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D, MAX_POOL_2D, SVDF, \
+        "operator 0 (MAXIMUM): int16 activations (the engine takes int16 in QUANTIZE, SOFTMAX, \
+         FULLY_CONNECTED, CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D, MAX_POOL_2D, ADD, SVDF, \
          SELECT_V2 and RESHAPE only",
     );
     // An int8 operator writing int16.
