@@ -84,6 +84,7 @@ The operator patterns covered:
                         (ReLU6), CONV_2D dilated VALID, RESHAPE, FULLY_CONNECTED,
                         SOFTMAX, all int16 activations
     add16x8             16x8 residual ADDs (one with a fused ReLU)
+    concat16x8          16x8 CONCATENATION of two dense branches and the input
     pool16x8            16x8 AVERAGE_POOL_2D and MAX_POOL_2D (SAME and VALID,
                         strided, whole-image), two outputs
     svdf_int16_state    int16 input -> QUANTIZE to int8 -> SVDF (rank 2, int16
@@ -645,6 +646,14 @@ def add16x8():
     return tf.keras.Model(inp, L.Dense(5)(z))
 
 
+def concat16x8():
+    inp = tf.keras.Input((3, 10))
+    a = L.Dense(6, activation="relu")(inp)
+    b = L.Dense(4)(inp)
+    x = L.Concatenate(axis=-1)([a, b, inp])
+    return tf.keras.Model(inp, L.Dense(5)(x))
+
+
 def fc16x8_batch():
     inp = tf.keras.Input((4, 20))
     x = L.Dense(24, activation="relu")(inp)
@@ -875,6 +884,7 @@ ZOO = {
     "conv16x8_kws": (conv16x8_kws, OPS_16X8),
     "pool16x8": (pool16x8, OPS_16X8),
     "add16x8": (add16x8, OPS_16X8),
+    "concat16x8": (concat16x8, OPS_16X8),
     "svdf_int16_state": (svdf_int16_state, {"flat": True}),
     "svdf_int8_state": (svdf_int8_state, {"flat": True}),
     "softmax16_tables": (softmax16_tables, {"flat": True}),

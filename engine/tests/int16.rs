@@ -382,6 +382,7 @@ fn corrupted_int16_models_are_refused_or_consistent() {
         "conv16x8_kws",
         "pool16x8",
         "add16x8",
+        "concat16x8",
     ] {
         let path = format!("{}/fuzz/seeds/{name}.vgm", env!("CARGO_MANIFEST_DIR"));
         let original = std::fs::read(path).unwrap();
@@ -652,6 +653,41 @@ fn add_16x8_refusals() {
         (
             |m| m.layers[2].output.shape = vec![1, 4, 13],
             EngineError::ShapeMismatch { layer: 2 },
+        ),
+    ];
+    for (k, (corrupt, error)) in cases.into_iter().enumerate() {
+        let mut m = base.clone();
+        corrupt(&mut m);
+        assert_eq!(refused(m), error, "case {k}");
+    }
+}
+
+/// The int16 CONCATENATION of the imported `concat16x8`: its refusals.
+#[test]
+fn concatenation_16x8_refusals() {
+    let path = format!("{}/fuzz/seeds/concat16x8.vgm", env!("CARGO_MANIFEST_DIR"));
+    let base = Model::decode(&mut &std::fs::read(path).unwrap()[..]).unwrap();
+    decode_model(&base.encode()).unwrap();
+    assert!(matches!(base.layers[4].op, Op::Concatenation(_)));
+    let cases: Vec<Case> = vec![
+        (
+            // An int8 output of int16 inputs.
+            |m| m.layers[4].output.element = ElementType::Int8,
+            EngineError::BadElementType { layer: 4 },
+        ),
+        (
+            // Inputs of two types.
+            |m| m.layers[0].output.element = ElementType::Int8,
+            EngineError::BadElementType { layer: 0 },
+        ),
+        (
+            |m| {
+                for k in [2, 3, 4] {
+                    m.layers[k].output.zero_point = 1;
+                }
+                m.layers[0].output.zero_point = 1;
+            },
+            EngineError::BadQuantization { layer: 4 },
         ),
     ];
     for (k, (corrupt, error)) in cases.into_iter().enumerate() {

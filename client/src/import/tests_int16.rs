@@ -358,8 +358,8 @@ fn int16_into_an_int8_operator_is_refused_by_name() {
     assert_unsupported(
         g.import(&[x], &[y]),
         "operator 0 (MAXIMUM): int16 activations (the engine takes int16 in QUANTIZE, SOFTMAX, \
-         FULLY_CONNECTED, CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D, MAX_POOL_2D, ADD, SVDF, \
-         SELECT_V2 and RESHAPE only",
+         FULLY_CONNECTED, CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D, MAX_POOL_2D, ADD, \
+         CONCATENATION, SVDF, SELECT_V2 and RESHAPE only",
     );
     // An int8 operator writing int16.
     let mut g = Graph::new();

@@ -76,6 +76,7 @@ fn checks_element_types(op: &Op) -> bool {
             | Op::AveragePool2d16(_)
             | Op::MaxPool2d16(_)
             | Op::Add16(_)
+            | Op::Concatenation(_)
     )
 }
 
