@@ -85,6 +85,7 @@ The operator patterns covered:
                         SOFTMAX, all int16 activations
     add16x8             16x8 residual ADDs (one with a fused ReLU)
     concat16x8          16x8 CONCATENATION of two dense branches and the input
+    mulsub16x8          16x8 MUL (also broadcast) and SUB
     pool16x8            16x8 AVERAGE_POOL_2D and MAX_POOL_2D (SAME and VALID,
                         strided, whole-image), two outputs
     svdf_int16_state    int16 input -> QUANTIZE to int8 -> SVDF (rank 2, int16
@@ -654,6 +655,15 @@ def concat16x8():
     return tf.keras.Model(inp, L.Dense(5)(x))
 
 
+def mulsub16x8():
+    inp = tf.keras.Input((3, 8))
+    a = L.Dense(8, activation="relu")(inp)
+    b = L.Dense(8)(inp)
+    gate = L.Dense(1, activation="relu")(inp)
+    x = L.Concatenate()([L.Multiply()([a, b]), L.Subtract()([a, b]), L.Multiply()([b, gate])])
+    return tf.keras.Model(inp, L.Dense(4)(x))
+
+
 def fc16x8_batch():
     inp = tf.keras.Input((4, 20))
     x = L.Dense(24, activation="relu")(inp)
@@ -885,6 +895,7 @@ ZOO = {
     "pool16x8": (pool16x8, OPS_16X8),
     "add16x8": (add16x8, OPS_16X8),
     "concat16x8": (concat16x8, OPS_16X8),
+    "mulsub16x8": (mulsub16x8, OPS_16X8),
     "svdf_int16_state": (svdf_int16_state, {"flat": True}),
     "svdf_int8_state": (svdf_int8_state, {"flat": True}),
     "softmax16_tables": (softmax16_tables, {"flat": True}),

@@ -257,6 +257,23 @@ pub enum Op {
     MaxPool2d16(Pool2d16),
     /// `ADD` of two int16 activations (16x8 mode), with broadcasting (see [`crate::ops::add`]).
     Add16(Add16),
+    /// `SUB` of two int16 activations (16x8 mode): the first minus the second, constants as for
+    /// [`Op::Add16`].
+    Sub16(Add16),
+    /// `MUL` of two int16 activations (16x8 mode, zero points 0), with broadcasting.
+    Mul16(Mul16),
+}
+
+/// Constants of an int16 `MUL`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
+pub struct Mul16 {
+    /// `scale1 · scale2 / output_scale`.
+    pub multiplier: Multiplier,
+    /// Smallest output value (the fused activation's lower bound).
+    pub min: i16,
+    /// Largest output value.
+    pub max: i16,
 }
 
 /// Constants of an int16 `ADD`: as [`Add`] (headroom shift 15 in TFLite), with an int16
@@ -720,6 +737,8 @@ impl Op {
             Op::AveragePool2d16(_) => "AVERAGE_POOL_2D",
             Op::MaxPool2d16(_) => "MAX_POOL_2D",
             Op::Add16(_) => "ADD",
+            Op::Sub16(_) => "SUB",
+            Op::Mul16(_) => "MUL",
         }
     }
 }

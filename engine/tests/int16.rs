@@ -383,6 +383,7 @@ fn corrupted_int16_models_are_refused_or_consistent() {
         "pool16x8",
         "add16x8",
         "concat16x8",
+        "mulsub16x8",
     ] {
         let path = format!("{}/fuzz/seeds/{name}.vgm", env!("CARGO_MANIFEST_DIR"));
         let original = std::fs::read(path).unwrap();
@@ -688,6 +689,45 @@ fn concatenation_16x8_refusals() {
                 m.layers[0].output.zero_point = 1;
             },
             EngineError::BadQuantization { layer: 4 },
+        ),
+    ];
+    for (k, (corrupt, error)) in cases.into_iter().enumerate() {
+        let mut m = base.clone();
+        corrupt(&mut m);
+        assert_eq!(refused(m), error, "case {k}");
+    }
+}
+
+/// The int16 MUL and SUB of the imported `mulsub16x8`: their refusals.
+#[test]
+fn mul_and_sub_16x8_refusals() {
+    let path = format!("{}/fuzz/seeds/mulsub16x8.vgm", env!("CARGO_MANIFEST_DIR"));
+    let base = Model::decode(&mut &std::fs::read(path).unwrap()[..]).unwrap();
+    decode_model(&base.encode()).unwrap();
+    assert!(matches!(base.layers[2].op, Op::Mul16(_)));
+    assert!(matches!(base.layers[5].op, Op::Sub16(_)));
+    fn mul(m: &mut Model) -> &mut vigil_engine::model::Mul16 {
+        match &mut m.layers[2].op {
+            Op::Mul16(x) => x,
+            other => panic!("{}", other.name()),
+        }
+    }
+    let cases: Vec<Case> = vec![
+        (
+            |m| m.layers[2].output.zero_point = 1,
+            EngineError::BadQuantization { layer: 2 },
+        ),
+        (
+            |m| mul(m).multiplier.shift = 2,
+            EngineError::AccumulatorOverflow { layer: 2 },
+        ),
+        (
+            |m| m.layers[2].output.shape = vec![1, 4, 8],
+            EngineError::ShapeMismatch { layer: 2 },
+        ),
+        (
+            |m| m.layers[5].output.element = ElementType::Int8,
+            EngineError::BadElementType { layer: 5 },
         ),
     ];
     for (k, (corrupt, error)) in cases.into_iter().enumerate() {

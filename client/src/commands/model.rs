@@ -293,7 +293,10 @@ fn describe_op(op: &Op) -> String {
         Op::AveragePool2d16(p) | Op::MaxPool2d16(p) => {
             format!("{}, clamp [{}, {}]", window(&p.window), p.min, p.max)
         }
-        Op::Add16(a) => format!("left shift {}, clamp [{}, {}]", a.left_shift, a.min, a.max),
+        Op::Add16(a) | Op::Sub16(a) => {
+            format!("left shift {}, clamp [{}, {}]", a.left_shift, a.min, a.max)
+        }
+        Op::Mul16(m) => format!("clamp [{}, {}]", m.min, m.max),
         Op::DepthwiseConv2d16(d) => format!(
             "16x8, {}, multiplier {}, clamp [{}, {}]",
             window(&d.window),

@@ -769,6 +769,8 @@ impl Importer<'_> {
                 | Op::AveragePool2d16(_)
                 | Op::MaxPool2d16(_)
                 | Op::Add16(_)
+                | Op::Sub16(_)
+                | Op::Mul16(_)
                 | Op::Concatenation(_)
         );
         let other = cx
@@ -780,8 +782,9 @@ impl Importer<'_> {
         if let (false, Some(e)) = (typed, other) {
             return Err(cx.unsupported(format!(
                 "{} activations (the engine takes int16 in QUANTIZE, SOFTMAX, FULLY_CONNECTED, \
-                 CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D, MAX_POOL_2D, ADD, CONCATENATION, \
-                 SVDF, SELECT_V2 and RESHAPE only, bool as a condition of SELECT_V2)",
+                 CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D, MAX_POOL_2D, ADD, SUB, MUL, \
+                 CONCATENATION, SVDF, SELECT_V2 and RESHAPE only, bool as a condition of \
+                 SELECT_V2)",
                 e.name()
             )));
         }

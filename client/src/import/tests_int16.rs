@@ -327,26 +327,41 @@ fn quantize_and_softmax_across_types() {
 }
 
 #[test]
-fn add_of_int16_imports_and_sub_is_refused() {
-    for (code, ok) in [(BuiltinOp::ADD, true), (BuiltinOp::SUB, false)] {
+fn add_sub_and_mul_of_int16_import() {
+    for code in [BuiltinOp::ADD, BuiltinOp::SUB, BuiltinOp::MUL] {
         let mut g = Graph::new();
         let x = act(&mut g, &[1, 4], TensorType::Int16, 0.001, 0);
         let y = act(&mut g, &[1, 4], TensorType::Int16, 0.002, 0);
         g.op(code, &[x, x], &[y], BuiltinOptions::None);
-        let result = g.import(&[x], &[y]);
-        if ok {
-            let m = result.unwrap().model;
-            let Op::Add16(a) = &m.layers[0].op else {
-                panic!("{:?}", m.layers[0].op)
-            };
-            assert_eq!((a.left_shift, a.min, a.max), (15, i16::MIN, i16::MAX));
-        } else {
-            assert_unsupported(
-                result,
-                "int16 activations (ADD of two int16 into int16 only)",
-            );
+        let m = g.import(&[x], &[y]).unwrap().model;
+        match &m.layers[0].op {
+            Op::Add16(a) | Op::Sub16(a) => {
+                assert_eq!((a.left_shift, a.min, a.max), (15, i16::MIN, i16::MAX))
+            }
+            Op::Mul16(m) => assert_eq!((m.min, m.max), (i16::MIN, i16::MAX)),
+            other => panic!("{other:?}"),
         }
     }
+    // An int16 MUL with a zero point.
+    let mut g = Graph::new();
+    let x = act(&mut g, &[1, 4], TensorType::Int16, 0.001, 0);
+    let y = act(&mut g, &[1, 4], TensorType::Int16, 0.002, 5);
+    g.op(BuiltinOp::MUL, &[x, x], &[y], BuiltinOptions::None);
+    assert_unsupported(
+        g.import(&[x], &[y]),
+        "16x8 activations with a non-zero zero point",
+    );
+    // An ADD of an int16 and an int8 activation.
+    let mut g = Graph::new();
+    let x = act(&mut g, &[1, 4], TensorType::Int16, 0.001, 0);
+    let q = act(&mut g, &[1, 4], TensorType::Int8, 0.01, 0);
+    let y = act(&mut g, &[1, 4], TensorType::Int16, 0.002, 0);
+    g.op(BuiltinOp::QUANTIZE, &[x], &[q], BuiltinOptions::None);
+    g.op(BuiltinOp::ADD, &[x, q], &[y], BuiltinOptions::None);
+    assert_unsupported(
+        g.import(&[x], &[y]),
+        "int16 activations (two int16 into int16 only)",
+    );
 }
 
 #[test]
@@ -358,7 +373,7 @@ fn int16_into_an_int8_operator_is_refused_by_name() {
     assert_unsupported(
         g.import(&[x], &[y]),
         "operator 0 (MAXIMUM): int16 activations (the engine takes int16 in QUANTIZE, SOFTMAX, \
-         FULLY_CONNECTED, CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D, MAX_POOL_2D, ADD, \
+         FULLY_CONNECTED, CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D, MAX_POOL_2D, ADD, SUB, MUL, \
          CONCATENATION, SVDF, SELECT_V2 and RESHAPE only",
     );
     // An int8 operator writing int16.

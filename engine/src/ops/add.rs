@@ -14,8 +14,9 @@
 //!
 //! Mirrors `reference_integer_ops::Add` / `reference_integer_ops::BroadcastAdd4DSlow` (`ADD`) and
 //! `reference_ops::BroadcastQuantSubSlow` (`SUB`), as TFLite Micro's `add.cc` and `sub.cc` call
-//! them for int8; and `reference_ops::Add` / `BroadcastAdd4DSlow` for int16 (`ADD` in 16x8 mode,
-//! the same general path with a headroom shift of 15), where the validator proves from the zero
+//! them for int8; and `reference_ops::Add` / `BroadcastAdd4DSlow` and `reference_ops::Sub` /
+//! `BroadcastQuantSubSlow` for int16 (`ADD` and `SUB` in 16x8 mode, the same general path with a
+//! headroom shift of 15), where the validator proves from the zero
 //! points and multipliers that the shifted inputs and their sum fit `i32`.
 
 use super::broadcast::{broadcasts, walk, walk_typed};
@@ -143,9 +144,10 @@ pub fn check16(
     })
 }
 
-/// The reference kernel of an int16 `ADD`.
+/// The reference kernel of an int16 `ADD` (`subtract` false) and `SUB` (`subtract` true).
 pub fn run16(
     add: &Add16,
+    subtract: bool,
     a: Activation<'_>,
     b: Activation<'_>,
     out_info: &TensorInfo,
@@ -159,7 +161,12 @@ pub fn run16(
         |x, y| {
             let va = requantize((x - za) << add.left_shift, add.input1_multiplier);
             let vb = requantize((y - zb) << add.left_shift, add.input2_multiplier);
-            let sum = requantize(va.wrapping_add(vb), add.output_multiplier);
+            let combined = if subtract {
+                va.wrapping_sub(vb)
+            } else {
+                va.wrapping_add(vb)
+            };
+            let sum = requantize(combined, add.output_multiplier);
             sum.wrapping_add(out_info.zero_point)
                 .clamp(add.min as i32, add.max as i32)
         },

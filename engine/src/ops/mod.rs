@@ -76,6 +76,8 @@ fn checks_element_types(op: &Op) -> bool {
             | Op::AveragePool2d16(_)
             | Op::MaxPool2d16(_)
             | Op::Add16(_)
+            | Op::Sub16(_)
+            | Op::Mul16(_)
             | Op::Concatenation(_)
     )
 }
@@ -127,7 +129,8 @@ pub fn check(index: u32, layer: &Layer, inputs: &[&TensorInfo]) -> Result<LayerC
         Op::Conv2d16(op) => conv16::check_conv(index, op, inputs, out),
         Op::DepthwiseConv2d16(op) => conv16::check_depthwise(index, op, inputs, out),
         Op::AveragePool2d16(op) | Op::MaxPool2d16(op) => pool::check16(index, op, inputs, out),
-        Op::Add16(op) => add::check16(index, op, inputs, out),
+        Op::Add16(op) | Op::Sub16(op) => add::check16(index, op, inputs, out),
+        Op::Mul16(op) => binary::check_mul16(index, op, inputs, out),
     }
 }
 
@@ -198,7 +201,9 @@ pub fn run_reference(layer: &Layer, inputs: &[Activation<'_>], out: &mut [i8]) {
         Op::DepthwiseConv2d16(op) => conv16::run_depthwise(op, inputs[0], info, out),
         Op::AveragePool2d16(op) => pool::run_average16(op, inputs[0], info, out),
         Op::MaxPool2d16(op) => pool::run_max16(op, inputs[0], info, out),
-        Op::Add16(op) => add::run16(op, inputs[0], inputs[1], info, out),
+        Op::Add16(op) => add::run16(op, false, inputs[0], inputs[1], info, out),
+        Op::Sub16(op) => add::run16(op, true, inputs[0], inputs[1], info, out),
+        Op::Mul16(op) => binary::run_mul16(op, inputs[0], inputs[1], info, out),
     }
 }
 

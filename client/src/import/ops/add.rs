@@ -1,6 +1,7 @@
 //! `ADD` and `SUB` of two activations: TFLite's int8 `PrepareGeneralSubgraph` constants (both
-//! inputs brought to twice the larger scale with a 20-bit headroom shift); and `ADD` of two
-//! int16 activations (TFLite Micro's `CalculateOpDataAdd`: the same with a 15-bit shift).
+//! inputs brought to twice the larger scale with a 20-bit headroom shift); and of two int16
+//! activations (TFLite Micro's `CalculateOpDataAdd` / `CalculateOpDataSub`: the same with a
+//! 15-bit shift).
 
 use vigil_engine::model::{Add, Add16, ElementType, Op};
 
@@ -19,11 +20,8 @@ pub(in crate::import) fn import(imp: &Importer<'_>, cx: &mut Ctx<'_>) -> Result<
     let int16 = cx.int16_input(imp);
     if int16 {
         let y_type = imp.activation_element(cx.layer_inputs[1]);
-        if cx.op != BuiltinOp::ADD
-            || y_type != ElementType::Int16
-            || cx.out_info.element != ElementType::Int16
-        {
-            return Err(cx.unsupported("int16 activations (ADD of two int16 into int16 only)"));
+        if y_type != ElementType::Int16 || cx.out_info.element != ElementType::Int16 {
+            return Err(cx.unsupported("int16 activations (two int16 into int16 only)"));
         }
     }
     let left_shift: u32 = if int16 { 15 } else { 20 };
@@ -42,14 +40,19 @@ pub(in crate::import) fn import(imp: &Importer<'_>, cx: &mut Ctx<'_>) -> Result<
         below_one(twice_max / ((1i64 << left_shift) as f64 * cx.out_scale as f64))?;
     if int16 {
         let (min, max) = cx.range16(activation)?;
-        return Ok(Op::Add16(Add16 {
+        let add = Add16 {
             left_shift,
             input1_multiplier,
             input2_multiplier,
             output_multiplier,
             min,
             max,
-        }));
+        };
+        return Ok(if cx.op == BuiltinOp::ADD {
+            Op::Add16(add)
+        } else {
+            Op::Sub16(add)
+        });
     }
     let add = Add {
         left_shift,
