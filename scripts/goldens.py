@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write per-operator golden outputs of an int8 .tflite model.
+"""Write per-operator golden outputs of an integer (int8, or 16x8) .tflite model.
 
 Usage:
     scripts/python-env scripts/goldens.py MODEL.tflite OUT_DIR [--seeds 0 1 2]
@@ -24,16 +24,31 @@ int8 input tensor of shape S, in the model's order, is
     rng = numpy.random.default_rng(s)      # once per seed
     x = rng.integers(-128, 128, size=S, dtype=numpy.int8)
 
-i.e. uniform over [-128, 127]. Their raw row-major bytes, concatenated in
-order, are written to OUT_DIR/seed_<s>/input.bin. A float32 input read by a
+i.e. uniform over [-128, 127]; an int16 input (TFLite's 16x8 mode) is drawn
+from the same generator, in its place in the order, as
+
+    x = rng.integers(-32768, 32768, size=S, dtype=numpy.int16)
+
+i.e. uniform over [-32768, 32767], and written as two little-endian bytes per
+element; a bool input (the condition of a SELECT_V2) as
+
+    x = rng.integers(0, 2, size=S).astype(numpy.bool_)
+
+one byte, 0 or 1, per element. Their raw row-major bytes, concatenated in order, are written to
+OUT_DIR/seed_<s>/input.bin: exactly the job input the engine takes. A float32 input read by a
 QUANTIZE to int8 (the converter's default float edge) is drawn the same way in
 its quantized form q and given to the interpreter as (q - zero_point) * scale;
 that QUANTIZE gets no golden (its output is the input).
 
 For every operator i of subgraph 0 (i = its position in the operator list)
-whose output tensor (outputs[0]) is int8, OUT_DIR/seed_<s>/layer_<i>.bin holds
-the raw row-major bytes of that output after inference. Operators whose output
-is not int8 (e.g. SHAPE producing int32) get no file; the manifest says why.
+whose output tensor (outputs[0]) is int8, int16, or the int32 output of a
+QUANTIZE, OUT_DIR/seed_<s>/layer_<i>.bin holds the raw row-major bytes of that
+output after inference (little-endian for int16 and int32). Other operators
+(e.g. SHAPE producing int32) get no file; the manifest says why.
+
+Each seed runs on an interpreter reset first (`reset()`), so a model with
+variable tensors (the activation state of SVDF) starts every seed from the
+state of a freshly allocated interpreter, as the engine does.
 
 With --hashes (for models whose activations are too large to commit),
 OUT_DIR/seed_<s>/layer_hashes.json maps each such operator index to the
@@ -265,6 +280,11 @@ class LayerwiseReference:
             for t, v in zip(o["outputs"], outs):
                 self.values[t] = np.array(v, copy=True)
 
+    def reset(self):
+        for o, it, _ in self.steps:
+            if o["op"] not in LITERT_ONLY_OPS:
+                it.reset()
+
     def GetTensor(self, index, subgraph):  # noqa: N802 (TFLM's name)
         return {"tensor_data": self.values[index]}
 
@@ -293,6 +313,10 @@ def reference_name(info):
 def make_tflm(path, preserve=True, arena_size=None):
     cfg = (tflm.InterpreterConfig.kPreserveAllTensors if preserve
            else tflm.InterpreterConfig.kAllocationRecording)
+    # TFLM's default arena is 10x the model's size, too small for a model whose
+    # activations outweigh its weights: at least 256 KiB.
+    if arena_size is None:
+        arena_size = max(10 * os.path.getsize(path), 256 << 10)
     return tflm.Interpreter.from_file(
         path, arena_size=arena_size, intrepreter_config=cfg)
 
@@ -302,11 +326,11 @@ def run_reference(info, x, arena_size=None, interpreter=None):
     return {op_index: numpy array} for every operator's first output, plus the
     model outputs."""
     it = interpreter or make_reference(info, arena_size=arena_size)
-    # A stateful operator (UNIDIRECTIONAL_SEQUENCE_LSTM keeps its hidden and cell state in
-    # variable tensors) carries its state from one invoke to the next; every run starts from
-    # the initial state, as the engine's does.
-    if hasattr(it, "reset"):
-        it.reset()
+    # Variable tensors (SVDF's state, the hidden and cell state of UNIDIRECTIONAL_SEQUENCE_LSTM)
+    # as a freshly allocated interpreter holds them: a stateful operator would otherwise carry
+    # its state from one invoke to the next; every run starts from the initial state, as the
+    # engine's does.
+    it.reset()
     for k, xk in enumerate(x if isinstance(x, list) else [x]):
         it.set_input(xk, k)
     it.invoke()
@@ -326,8 +350,11 @@ def input_edges(info):
     by a QUANTIZE to int8 (a float edge), whose output quantization is used."""
     edges = []
     for t in info.inputs:
-        if t["dtype"] == "int8":
-            edges.append((t["shape"], t["scale"], t["zero_point"], None))
+        if t["dtype"] in ("int8", "int16"):
+            edges.append((t["shape"], t["scale"], t["zero_point"], None, t["dtype"]))
+            continue
+        if t["dtype"] == "bool":
+            edges.append((t["shape"], None, None, None, "bool"))
             continue
         # Token ids: drawn below the rows of the table the first reader looks up
         # (GATHER: table, ids; EMBEDDING_LOOKUP: ids, table).
@@ -337,17 +364,17 @@ def input_edges(info):
                    if o["op"] == "EMBEDDING_LOOKUP" and o["inputs"][:1] == [t["tensor"]]]
         if t["dtype"] == "int32" and tables:
             rows = tensor_info(info.model, info.sg, tables[0])["shape"][0]
-            edges.append((t["shape"], None, None, ("indices", rows)))
+            edges.append((t["shape"], None, None, ("indices", rows), "int32"))
             continue
         quantize = [o for o in info.operators
                     if o["op"] == "QUANTIZE" and t["tensor"] in o["inputs"]]
         if t["dtype"] != "float32" or len(quantize) != 1 or \
                 quantize[0]["output"]["dtype"] != "int8":
-            raise SystemExit("%s: input tensor %d is %s, only int8 inputs or float32 "
-                             "inputs quantized to int8 are supported" % (
+            raise SystemExit("%s: input tensor %d is %s, only int8 or int16 inputs or "
+                             "float32 inputs quantized to int8 are supported" % (
                                  info.path, t["tensor"], t["dtype"]))
         q = quantize[0]["output"]
-        edges.append((t["shape"], q["scale"], q["zero_point"], quantize[0]["index"]))
+        edges.append((t["shape"], q["scale"], q["zero_point"], quantize[0]["index"], "int8"))
     return edges
 
 
@@ -358,11 +385,21 @@ def make_inputs(info, seed):
     turns back into q."""
     rng = np.random.default_rng(seed)
     quantized, fed = [], []
-    for shape, scale, zero_point, quantize in input_edges(info):
+    for shape, scale, zero_point, quantize, dtype in input_edges(info):
         if isinstance(quantize, tuple):
             ids = rng.integers(0, quantize[1], size=tuple(shape)).astype("<i4")
             quantized.append(ids)
             fed.append(ids)
+            continue
+        if dtype == "bool":
+            q = rng.integers(0, 2, size=tuple(shape)).astype(np.bool_)
+            quantized.append(q)
+            fed.append(q)
+            continue
+        if dtype == "int16":
+            q = rng.integers(-32768, 32768, size=tuple(shape), dtype=np.int16)
+            quantized.append(q.astype("<i2"))
+            fed.append(q)
             continue
         q = rng.integers(-128, 128, size=tuple(shape), dtype=np.int8)
         quantized.append(q)
@@ -378,6 +415,7 @@ def write_goldens(model_path, out_dir, seeds, arena_size=None, clean=True, hashe
     info = ModelInfo(model_path)
     edges = input_edges(info)
     edge_ops = {e[3] for e in edges if isinstance(e[3], int)}
+    golden_dtypes = {"int8", "int16"}
     if clean and os.path.isdir(out_dir):
         for name in os.listdir(out_dir):
             p = os.path.join(out_dir, name)
@@ -397,7 +435,8 @@ def write_goldens(model_path, out_dir, seeds, arena_size=None, clean=True, hashe
             "dtype": out["dtype"],
             "scale": out["scale"],
             "zero_point": out["zero_point"],
-            "golden": out["dtype"] == "int8",
+            "golden": out["dtype"] in golden_dtypes
+            or (out["dtype"] == "int32" and o["op"] == "QUANTIZE"),
         }
         if len(o["outputs"]) > 1:
             entry["extra_outputs"] = o["outputs"][1:]
@@ -405,14 +444,14 @@ def write_goldens(model_path, out_dir, seeds, arena_size=None, clean=True, hashe
             entry["golden"] = False
             entry["skipped_reason"] = "float edge: its output is the int8 input"
         elif not entry["golden"]:
-            entry["skipped_reason"] = "output dtype %s is not int8" % out["dtype"]
+            entry["skipped_reason"] = "output dtype %s is not an activation type" % out["dtype"]
         ops_manifest.append(entry)
 
     total = 0
     for seed in seeds:
         quantized, fed = make_inputs(info, seed)
         layers, outputs = run_reference(info, fed, interpreter=it)
-        for q, (_, _, _, quantize) in zip(quantized, edges):
+        for q, (_, _, _, quantize, _) in zip(quantized, edges):
             if isinstance(quantize, int) and not np.array_equal(layers[quantize], q):
                 raise SystemExit("op %d: the float edge does not give back the int8 input"
                                  % quantize)
@@ -427,9 +466,9 @@ def write_goldens(model_path, out_dir, seeds, arena_size=None, clean=True, hashe
             if not entry["golden"]:
                 continue
             arr = layers[entry["index"]]
-            if arr.dtype != np.int8:
+            if arr.dtype.name != entry["dtype"]:
                 raise SystemExit("op %d: interpreter returned %s" % (entry["index"], arr.dtype))
-            data = np.ascontiguousarray(arr).tobytes(order="C")
+            data = np.ascontiguousarray(arr.astype(arr.dtype.newbyteorder("<"))).tobytes(order="C")
             if hashes:
                 digests[str(entry["index"])] = hashlib.blake2b(data, digest_size=32).hexdigest()
                 continue
@@ -453,15 +492,18 @@ def write_goldens(model_path, out_dir, seeds, arena_size=None, clean=True, hashe
         "input": {
             "tensor": info.inputs[0]["tensor"],
             "shape": edges[0][0],
-            "dtype": "int32" if isinstance(edges[0][3], tuple) else "int8",
+            "dtype": edges[0][4],
             "scale": edges[0][1],
             "zero_point": edges[0][2],
-            "generation": "numpy.random.default_rng(seed).integers(-128, 128, "
+            "generation": "numpy.random.default_rng(seed).integers(-32768, 32768, "
+            "size=shape, dtype=numpy.int16); two little-endian bytes each in "
+            "seed_<s>/input.bin" if edges[0][4] == "int16" else
+            "numpy.random.default_rng(seed).integers(-128, 128, "
             "size=shape, dtype=numpy.int8); raw row-major bytes in seed_<s>/input.bin",
         },
         "inputs": [
             {"tensor": t["tensor"], "shape": e[0],
-             "dtype": "int32" if isinstance(e[3], tuple) else "int8", "scale": e[1],
+             "dtype": e[4], "scale": e[1],
              "zero_point": e[2], "float_edge": isinstance(e[3], int)}
             for t, e in zip(info.inputs, edges)
         ],
@@ -470,7 +512,9 @@ def write_goldens(model_path, out_dir, seeds, arena_size=None, clean=True, hashe
         "given to the interpreter as (q - zero_point) * scale, which its QUANTIZE turns "
         "back into q; an int32 input of GATHER or EMBEDDING_LOOKUP indices is "
         "rng.integers(0, rows) for the rows of the table looked up, 4 little-endian "
-        "bytes each",
+        "bytes each; an int16 input is rng.integers(-32768, 32768, dtype=int16), 2 "
+        "little-endian bytes each; a bool input is rng.integers(0, 2).astype(bool), one "
+        "byte 0 or 1 each",
         "outputs": [
             {k: t[k] for k in ("tensor", "shape", "dtype", "scale", "zero_point")}
             for t in info.outputs
@@ -499,7 +543,7 @@ def main(argv=None):
     ap.add_argument("out_dir", nargs="?", help="output directory")
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--arena-size", type=int, default=None,
-                    help="TFLM arena bytes (default: 10x model size)")
+                    help="TFLM arena bytes (default: 10x model size, at least 256 KiB)")
     ap.add_argument("--hashes", action="store_true",
                     help="write each layer's blake2b-256 (the engine's trace entry) "
                     "instead of its bytes, for large models")

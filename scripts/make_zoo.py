@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build a zoo of small full-integer int8 TFLite models, one per operator pattern.
+"""Build a zoo of small full-integer TFLite models (int8; a few 16x8), one per operator pattern.
 
 Usage:
     scripts/python-env scripts/make_zoo.py OUT_DIR [--only NAME ...] [--list]
@@ -73,6 +73,36 @@ The operator patterns covered:
     tr_gelu             GELU, exact (erf) and approximate (tanh), between Dense
                         layers; TFLite Micro has no GELU, so its goldens come
                         from LiteRT's reference kernels (goldens.py chooses it)
+    fc16x8_mlp / fc16x8_batch / fc16x8_softmax
+                        TFLite's 16x8 mode (int16 activations, int8 weights,
+                        int64 bias), converted with the
+                        EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8
+                        ops set: FULLY_CONNECTED 16x8 on [1, 40], [1, 4, 20]
+                        and [1, 3, 24], the last with the int16 SOFTMAX
+    conv16x8_kws        16x8 convolutional keyword-spotter shape: CONV_2D (stride
+                        2, SAME), DEPTHWISE_CONV_2D (multiplier 2), CONV_2D 1x1
+                        (ReLU6), CONV_2D dilated VALID, RESHAPE, FULLY_CONNECTED,
+                        SOFTMAX, all int16 activations
+    add16x8             16x8 residual ADDs (one with a fused ReLU)
+    concat16x8          16x8 CONCATENATION of two dense branches and the input
+    mulsub16x8          16x8 MUL (also broadcast) and SUB
+    pool16x8            16x8 AVERAGE_POOL_2D and MAX_POOL_2D (SAME and VALID,
+                        strided, whole-image), two outputs
+    svdf_int16_state    int16 input -> QUANTIZE to int8 -> SVDF (rank 2, int16
+                        state) -> FULLY_CONNECTED -> SOFTMAX to int16, the shape
+                        of tflite-micro's keyword model at other sizes
+    softmax16_tables    the int16 SOFTMAX alone on inputs that sweep its tables
+    select_v2           SELECT_V2 (tf.where) on a constant bool condition and on
+                        a bool model input, both broadcasting
+    three_outputs       a model with three outputs: a softmax head, a dense
+                        head and the trunk both read (several outputs)
+    svdf_int8_state     SVDF with an int8 state (non-zero zero point), batch 2,
+                        rank 3, then QUANTIZE int8 -> int16
+
+The converter emits SVDF only from TensorFlow graphs it recognises, so the two
+svdf_* models are written directly with the TFLite schema's object API
+(`flat_model`), their weights drawn from fixed seeds and their scales set from
+the integer statistics of random inputs so that no layer saturates.
     rnn_lstm            two stacked UNIDIRECTIONAL_SEQUENCE_LSTMs (9 and 5
                         units) on a batch of 2 sequences; written as a
                         flatbuffer here (see lstm_model: the converter
@@ -684,6 +714,245 @@ def as_embedding_lookup(blob):
     return bytes(builder.Output())
 
 
+def fc16x8_mlp():
+    inp = tf.keras.Input((40,))
+    x = L.Dense(32, activation="relu")(inp)
+    x = L.Dense(16, activation="relu")(x)
+    x = L.Dense(6)(x)
+    return tf.keras.Model(inp, x)
+
+
+def fc16x8_softmax():
+    inp = tf.keras.Input((3, 24))
+    x = L.Dense(16, activation="relu")(inp)
+    x = L.Dense(7, activation="softmax")(x)
+    return tf.keras.Model(inp, x)
+
+
+def conv16x8_kws():
+    inp = tf.keras.Input((10, 8, 1))
+    x = L.Conv2D(8, (3, 3), strides=(2, 2), padding="same", activation="relu")(inp)
+    x = L.DepthwiseConv2D((3, 3), padding="same", depth_multiplier=2, activation="relu")(x)
+    x = L.Conv2D(12, (1, 1), activation="relu6")(x)
+    x = L.Conv2D(6, (2, 2), padding="valid", dilation_rate=(2, 1))(x)
+    x = L.Flatten()(x)
+    x = L.Dense(5, activation="softmax")(x)
+    return tf.keras.Model(inp, x)
+
+
+def pool16x8():
+    inp = tf.keras.Input((9, 7, 3))
+    x = L.Conv2D(6, (3, 3), padding="same", activation="relu")(inp)
+    a = L.AveragePooling2D((3, 2), strides=(2, 2), padding="same")(x)
+    m = L.MaxPooling2D((2, 2), strides=(2, 2), padding="valid")(x)
+    a = L.Conv2D(4, (1, 1))(a)
+    m = L.Conv2D(4, (1, 1))(m)
+    a = L.AveragePooling2D((5, 4), padding="valid")(a)
+    m = L.MaxPooling2D((4, 3), padding="valid")(m)
+    return tf.keras.Model(inp, [L.Flatten()(a), L.Flatten()(m)])
+
+
+def add16x8():
+    inp = tf.keras.Input((4, 12))
+    h = L.Dense(12, activation="relu")(inp)
+    y = L.Add()([inp, L.Dense(12)(h)])
+    z = L.ReLU()(L.Add()([y, L.Dense(12)(y)]))
+    return tf.keras.Model(inp, L.Dense(5)(z))
+
+
+def concat16x8():
+    inp = tf.keras.Input((3, 10))
+    a = L.Dense(6, activation="relu")(inp)
+    b = L.Dense(4)(inp)
+    x = L.Concatenate(axis=-1)([a, b, inp])
+    return tf.keras.Model(inp, L.Dense(5)(x))
+
+
+def mulsub16x8():
+    inp = tf.keras.Input((3, 8))
+    a = L.Dense(8, activation="relu")(inp)
+    b = L.Dense(8)(inp)
+    gate = L.Dense(1, activation="relu")(inp)
+    x = L.Concatenate()([L.Multiply()([a, b]), L.Subtract()([a, b]), L.Multiply()([b, gate])])
+    return tf.keras.Model(inp, L.Dense(4)(x))
+
+
+def fc16x8_batch():
+    inp = tf.keras.Input((4, 20))
+    x = L.Dense(24, activation="relu")(inp)
+    x = L.Dense(10)(x)
+    return tf.keras.Model(inp, x)
+
+
+OPS_16X8 = {"ops": "16x8", "input": tf.int16, "output": tf.int16}
+
+
+class _Select(L.Layer):
+    """tf.where twice: on a constant condition broadcast along rows, then on a
+    bool model input broadcast along columns."""
+
+    def call(self, h, mask):
+        condition = tf.constant(np.array([[True, False, True, True, False, True]]))
+        picked = tf.where(condition, h, h * 0.5)
+        return tf.where(mask, picked, h * -0.3)
+
+
+def select_v2():
+    x = tf.keras.Input((4, 6))
+    mask = tf.keras.Input((4, 1), dtype=tf.bool)
+    h = L.Dense(6)(x)
+    out = L.Dense(5)(_Select()(h, mask))
+    return tf.keras.Model([x, mask], out)
+
+
+def three_outputs():
+    inp = tf.keras.Input((16,))
+    trunk = L.Dense(12, activation="relu")(inp)
+    probabilities = L.Dense(4, activation="softmax")(trunk)
+    regression = L.Dense(3)(trunk)
+    return tf.keras.Model(inp, [probabilities, regression, trunk])
+
+
+class FlatModel:
+    """A one-subgraph TFLite model written with the schema's object API."""
+
+    def __init__(self):
+        from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
+        self.s = schema
+        self.model = schema.ModelT()
+        self.model.version = 3
+        self.model.buffers = [schema.BufferT()]
+        self.model.operatorCodes = []
+        self.sg = schema.SubGraphT()
+        self.sg.tensors, self.sg.operators = [], []
+        self.model.subgraphs = [self.sg]
+
+    def tensor(self, shape, dtype, scale, zero_point, data=None, variable=False):
+        s = self.s
+        t = s.TensorT()
+        t.shape = list(shape)
+        t.type = {"int8": s.TensorType.INT8, "int16": s.TensorType.INT16,
+                  "int32": s.TensorType.INT32}[dtype]
+        q = s.QuantizationParametersT()
+        q.scale, q.zeroPoint = [float(scale)], [int(zero_point)]
+        t.quantization = q
+        t.isVariable = variable
+        t.buffer = 0
+        if data is not None:
+            b = s.BufferT()
+            b.data = np.asarray(data).astype({"int8": "<i1", "int16": "<i2",
+                                               "int32": "<i4"}[dtype]).tobytes()
+            self.model.buffers.append(b)
+            t.buffer = len(self.model.buffers) - 1
+        self.sg.tensors.append(t)
+        return len(self.sg.tensors) - 1
+
+    def op(self, name, inputs, outputs, options_type=None, options=None):
+        s = self.s
+        code = getattr(s.BuiltinOperator, name)
+        codes = [c.builtinCode for c in self.model.operatorCodes]
+        if code not in codes:
+            c = s.OperatorCodeT()
+            c.builtinCode, c.deprecatedBuiltinCode, c.version = code, min(code, 127), 1
+            self.model.operatorCodes.append(c)
+            codes.append(code)
+        o = s.OperatorT()
+        o.opcodeIndex = codes.index(code)
+        o.inputs, o.outputs = list(inputs), list(outputs)
+        if options is not None:
+            o.builtinOptionsType, o.builtinOptions = options_type, options
+        self.sg.operators.append(o)
+
+    def finish(self, inputs, outputs):
+        import flatbuffers
+        self.sg.inputs, self.sg.outputs = list(inputs), list(outputs)
+        builder = flatbuffers.Builder(1024)
+        builder.Finish(self.model.Pack(builder), file_identifier=b"TFL3")
+        return bytes(builder.Output())
+
+
+def _svdf(fm, rng, x, x_scale, x_zp, batch, input_size, filters, rank, memory,
+          state_dtype, state_zp, out_zp):
+    """Appends an SVDF reading int8 tensor x; returns (output tensor, its scale).
+    Scales are set from the integer statistics of random inputs: the feature
+    products fill about a quarter of the state's range, the outputs about a
+    third of int8's."""
+    s = fm.s
+    units = filters // rank
+    wf = rng.integers(-127, 128, size=(filters, input_size))
+    top = 127 if state_dtype == "int8" else 32767
+    wt = rng.integers(-top, top + 1, size=(filters, memory))
+    probe = rng.integers(-128, 128, size=(256, input_size)) - x_zp
+    dot = probe @ wf.T
+    wf_scale = 0.02
+    state_scale = float(np.std(dot)) * x_scale * wf_scale / (top / 4)
+    state = np.clip(np.rint(dot * x_scale * wf_scale / state_scale), -top - 1, top)
+    reduced = (state * wt[:, -1]).reshape(256, units, rank).sum(-1)
+    wt_scale = 1 / top
+    bias_scale = np.float32(state_scale) * np.float32(wt_scale)
+    bias = rng.integers(-1, 2, size=units) * int(np.std(reduced))
+    out_scale = float(np.std(reduced)) * state_scale * wt_scale / 40
+    t_wf = fm.tensor((filters, input_size), "int8", wf_scale, 0, wf)
+    t_wt = fm.tensor((filters, memory), state_dtype, wt_scale, 0, wt)
+    t_b = fm.tensor((units,), "int32", bias_scale, 0, bias)
+    t_state = fm.tensor((batch, memory * filters), state_dtype, state_scale, state_zp,
+                        variable=True)
+    y = fm.tensor((batch, units), "int8", out_scale, out_zp)
+    o = s.SVDFOptionsT()
+    o.rank = rank
+    o.fusedActivationFunction = s.ActivationFunctionType.NONE
+    fm.op("SVDF", [x, t_wf, t_wt, t_b, t_state], [y], s.BuiltinOptions.SVDFOptions, o)
+    return y, out_scale
+
+
+def svdf_int16_state():
+    rng = np.random.default_rng(27)
+    fm = FlatModel()
+    s = fm.s
+    x16 = fm.tensor((1, 40), "int16", 1 / 2048, 0)
+    x8 = fm.tensor((1, 40), "int8", 16 / 127, -3)
+    fm.op("QUANTIZE", [x16], [x8])
+    h, h_scale = _svdf(fm, rng, x8, 16 / 127, -3, 1, 40, 24, 2, 6, "int16", 0, -5)
+    w = rng.integers(-127, 128, size=(5, 12))
+    w_scale = 0.01
+    logits_scale = h_scale * w_scale * 250
+    logits = fm.tensor((1, 5), "int8", logits_scale, 2)
+    fm.op("FULLY_CONNECTED", [h, fm.tensor((5, 12), "int8", w_scale, 0, w),
+                              fm.tensor((5,), "int32", np.float32(h_scale) * np.float32(w_scale),
+                                        0, rng.integers(-500, 500, size=5))],
+          [logits], s.BuiltinOptions.FullyConnectedOptions, s.FullyConnectedOptionsT())
+    probs = fm.tensor((1, 5), "int16", 1 / 65536, -32768)
+    so = s.SoftmaxOptionsT()
+    # beta so that 25 steps of the logits are one nat: the probabilities spread.
+    so.beta = 0.04 / logits_scale
+    fm.op("SOFTMAX", [logits], [probs], s.BuiltinOptions.SoftmaxOptions, so)
+    return fm.finish([x16], [probs])
+
+
+def svdf_int8_state():
+    rng = np.random.default_rng(28)
+    fm = FlatModel()
+    x = fm.tensor((2, 12), "int8", 0.05, 4)
+    y, y_scale = _svdf(fm, rng, x, 0.05, 4, 2, 12, 9, 3, 4, "int8", 5, 1)
+    z = fm.tensor((2, 3), "int16", y_scale / 200, 0)
+    fm.op("QUANTIZE", [y], [z])
+    return fm.finish([x], [z])
+
+
+def softmax16_tables():
+    """An int16 SOFTMAX alone on 64 rows of 8 uniform int16 inputs at scale
+    10/32768: the differences from each row's maximum sweep the whole exp table
+    and the row sums much of the reciprocal table."""
+    fm = FlatModel()
+    s = fm.s
+    x = fm.tensor((1, 64, 8), "int16", 10 / 32768, 0)
+    y = fm.tensor((1, 64, 8), "int16", 1 / 32768, 0)
+    so = s.SoftmaxOptionsT()
+    so.beta = 1.0
+    fm.op("SOFTMAX", [x], [y], s.BuiltinOptions.SoftmaxOptions, so)
+    return fm.finish([x], [y])
+
+
 # name -> (builder, options)
 ZOO = {
     "mobilenet_v1": (mobilenet_v1, {}),
@@ -730,12 +999,28 @@ ZOO = {
     "tr_embedding_lookup": (tr_embedding, {"tokens": 50, "rewrite": as_embedding_lookup}),
     "two_inputs": (two_inputs, {}),
     "tr_gelu": (tr_gelu, {}),
+    "three_outputs": (three_outputs, {}),
+    "select_v2": (select_v2, {"input_dtypes": (tf.float32, tf.bool)}),
+    "fc16x8_mlp": (fc16x8_mlp, OPS_16X8),
+    "fc16x8_batch": (fc16x8_batch, OPS_16X8),
+    "fc16x8_softmax": (fc16x8_softmax, OPS_16X8),
+    "conv16x8_kws": (conv16x8_kws, OPS_16X8),
+    "pool16x8": (pool16x8, OPS_16X8),
+    "add16x8": (add16x8, OPS_16X8),
+    "concat16x8": (concat16x8, OPS_16X8),
+    "mulsub16x8": (mulsub16x8, OPS_16X8),
+    "svdf_int16_state": (svdf_int16_state, {"flat": True}),
+    "svdf_int8_state": (svdf_int8_state, {"flat": True}),
+    "softmax16_tables": (softmax16_tables, {"flat": True}),
     "rnn_lstm": (rnn_lstm, {"flatbuffer": True}),
     "rnn_lstm_time_major": (rnn_lstm_time_major, {"flatbuffer": True}),
 }
 
 
-def representative_data(shape, opts, seed):
+def representative_data(shape, opts, seed, dtype=None):
+    if dtype == tf.bool:
+        rng = np.random.default_rng(seed)
+        return rng.integers(0, 2, size=(N_CALIB,) + tuple(shape)).astype(np.bool_)
     if "tokens" in opts:
         rng = np.random.default_rng(seed)
         return rng.integers(0, opts["tokens"], size=(N_CALIB,) + tuple(shape)).astype(np.int32)
@@ -771,12 +1056,14 @@ def calibrate_batchnorm(model, data, seed):
 
 def build(name, seed=1234):
     builder, opts = ZOO[name]
-    if opts.get("flatbuffer"):
+    if opts.get("flatbuffer") or opts.get("flat"):
         return builder()
     tf.keras.utils.set_random_seed(seed)
     model = builder()
     shapes = [tuple(int(d) for d in inp.shape[1:]) for inp in model.inputs]
-    datas = [representative_data(shape, opts, seed + k) for k, shape in enumerate(shapes)]
+    dtypes = opts.get("input_dtypes") or [tf.int32 if "tokens" in opts else tf.float32] * len(shapes)
+    datas = [representative_data(shape, opts, seed + k, dtypes[k])
+             for k, shape in enumerate(shapes)]
     data = datas[0]
     if opts.get("data") == "digits":
         # a few epochs so the BatchNormalization statistics are not trivial
@@ -791,8 +1078,7 @@ def build(name, seed=1234):
     batch = None if opts.get("dynamic_batch") else 1
     with tempfile.TemporaryDirectory() as tmp:
         export_dir = os.path.join(tmp, "saved_model")
-        dtype = tf.int32 if "tokens" in opts else tf.float32
-        signature = [tf.TensorSpec((batch,) + shape, dtype, name="x" if k == 0 else "x%d" % k)
+        signature = [tf.TensorSpec((batch,) + shape, dtypes[k], name="x" if k == 0 else "x%d" % k)
                      for k, shape in enumerate(shapes)]
         if len(shapes) > 1:
             signature = [signature]
@@ -809,7 +1095,9 @@ def build(name, seed=1234):
         conv = tf.lite.TFLiteConverter.from_saved_model(export_dir)
         conv.optimizations = [tf.lite.Optimize.DEFAULT]
         conv.representative_dataset = representative
-        conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+        conv.target_spec.supported_ops = [
+            tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8
+            if opts.get("ops") == "16x8" else tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
         conv.inference_input_type = opts.get("input", tf.int8)
         conv.inference_output_type = opts.get("output", tf.int8)
         blob = conv.convert()

@@ -289,11 +289,14 @@ fn run_quantizes_float_inputs_and_prints_real_outputs() {
         .map(|&v| v as i8)
         .collect();
     // The real values the int8 input stands for; the edge quantizes them back.
-    let reals: Vec<f32> = q.iter().map(|&v| dequantize(v, &input_info)).collect();
+    let reals: Vec<f32> = q
+        .iter()
+        .map(|&v| dequantize(v as i32, &input_info))
+        .collect();
     assert!(reals
         .iter()
         .zip(&q)
-        .all(|(&x, &v)| quantize_f32(x, &input_info) == v));
+        .all(|(&x, &v)| quantize_f32(x, &input_info) == v as i32));
     let x = dir.join("x.f32");
     fs::write(
         &x,
@@ -322,7 +325,7 @@ fn run_quantizes_float_inputs_and_prints_real_outputs() {
     let output_info = &model.model().layers[model.layer_count() - 1].output;
     let want_real: Vec<String> = golden_out
         .iter()
-        .map(|&v| dequantize(v, output_info).to_string())
+        .map(|&v| dequantize(v as i32, output_info).to_string())
         .collect();
     assert_eq!(output_values(&out, "output (real) ["), want_real);
 
@@ -356,6 +359,108 @@ fn run_quantizes_float_inputs_and_prints_real_outputs() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("cannot be used with"), "{}", stderr(&o));
+}
+
+/// An int16 model (SVDF, SOFTMAX to int16): `--input` takes two little-endian bytes per element,
+/// `run` prints the int16 output values, `--dump-layers` writes each layer's bytes (those
+/// TFLite Micro's goldens hold), and an input of one byte per element is refused.
+#[test]
+fn run_takes_and_prints_int16_tensors() {
+    let dir = scratch("svdf_int16_state");
+    let vgm = import_zoo(&dir, "svdf_int16_state");
+    let golden = repo().join("tests/goldens/zoo/svdf_int16_state/seed_0");
+    let input = golden.join("input.bin");
+    assert_eq!(fs::read(&input).unwrap().len(), 80);
+    let layers = dir.join("layers");
+    let o = vigil(&[
+        "model",
+        "run",
+        vgm.to_str().unwrap(),
+        "--input",
+        input.to_str().unwrap(),
+        "--dump-layers",
+        layers.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let want: Vec<String> = fs::read(golden.join("layer_3.bin"))
+        .unwrap()
+        .chunks(2)
+        .map(|c| i16::from_le_bytes([c[0], c[1]]).to_string())
+        .collect();
+    assert_eq!(output_values(&stdout(&o), "output ["), want);
+    for k in 0..4 {
+        let name = format!("layer_{k}.bin");
+        assert_eq!(
+            fs::read(layers.join(&name)).unwrap(),
+            fs::read(golden.join(&name)).unwrap(),
+            "{name}"
+        );
+    }
+    // One byte per element is half the input.
+    let short = dir.join("short.bin");
+    fs::write(&short, [0u8; 40]).unwrap();
+    let o = vigil(&[
+        "model",
+        "run",
+        vgm.to_str().unwrap(),
+        "--input",
+        short.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("the input holds 40 bytes, but the model's input 0 int16[1x40]"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("needs 80"), "{}", stderr(&o));
+    let o = vigil(&["model", "inspect", vgm.to_str().unwrap()]);
+    let out = stdout(&o);
+    assert!(out.contains("input 0    int16[1x40]"), "{out}");
+    assert!(
+        out.contains("rank 2, 24 filters, memory 6, int16 state"),
+        "{out}"
+    );
+}
+
+/// A model with three outputs: `run` prints one line per output, in the model's order, each
+/// equal to TFLite Micro's; the trace ends with the OUTPUT layer, the hash of the claim's output.
+#[test]
+fn run_prints_each_output_of_a_model_with_several() {
+    let dir = scratch("three_outputs");
+    let vgm = import_zoo(&dir, "three_outputs");
+    let golden = repo().join("tests/goldens/zoo/three_outputs/seed_1");
+    let o = vigil(&[
+        "model",
+        "run",
+        vgm.to_str().unwrap(),
+        "--input",
+        golden.join("input.bin").to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    // output.json: `[[..], [..], [..]]`, the reference's outputs in order.
+    let json = fs::read_to_string(golden.join("output.json")).unwrap();
+    let lists: Vec<Vec<String>> = json
+        .split('[')
+        .skip(2)
+        .map(|l| {
+            l[..l.find(']').unwrap()]
+                .split(", ")
+                .map(str::to_owned)
+                .collect()
+        })
+        .collect();
+    assert_eq!(lists.len(), 3);
+    for (k, want) in lists.iter().enumerate() {
+        assert_eq!(&output_values(&out, &format!("output {k} [")), want);
+    }
+    assert!(!out.contains("output ["), "{out}");
+    let last = out.lines().last().unwrap();
+    assert!(last.contains("op   - OUTPUT"), "{out}");
+    let o = vigil(&["model", "inspect", vgm.to_str().unwrap()]);
+    let out = stdout(&o);
+    assert!(out.contains("output 0   int8[1x3]"), "{out}");
+    assert!(out.contains("output 2   int8[1x12]"), "{out}");
 }
 
 /// The zoo's stacked LSTMs: `inspect` describes both layers, `run` prints the reference's output

@@ -31,11 +31,48 @@ fn public_models_dir() -> PathBuf {
         })
 }
 
+/// `output.json`: one list of integers per model output, in the model's order.
+fn golden_outputs(text: &str) -> Vec<Vec<i64>> {
+    text.split('[')
+        .skip(2)
+        .map(|list| {
+            let list = &list[..list.find(']').unwrap()];
+            list.split(',')
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| v.trim().parse().unwrap())
+                .collect()
+        })
+        .collect()
+}
+
+/// The engine's output (the outputs' bytes in order) equals the reference's outputs
+/// (`output.json`), each read in its element type. Not for float edges, whose reference outputs
+/// are real numbers.
+fn check_outputs(name: &str, model: &ValidatedModel, output: &[i8], seed_dir: &Path) {
+    let text = fs::read_to_string(seed_dir.join("output.json")).unwrap();
+    let want = golden_outputs(&text);
+    let outputs = model.outputs();
+    assert_eq!(want.len(), outputs.len(), "{name}: outputs");
+    let mut at = 0;
+    for (k, (info, want)) in outputs.iter().zip(&want).enumerate() {
+        let len = info.byte_len().unwrap() as usize;
+        let got: Vec<i64> =
+            vigil_client::commands::model::element_values(&output[at..at + len], info.element)
+                .into_iter()
+                .map(i64::from)
+                .collect();
+        assert_eq!(&got, want, "{name} {}: output {k}", seed_dir.display());
+        at += len;
+    }
+    assert_eq!(at, output.len());
+}
+
 /// Runs the model on every golden seed and compares every layer; returns the seeds checked.
 fn check_goldens(name: &str, model_path: &Path) -> usize {
     let golden_dir = repo().join("tests/goldens").join(name);
     let bytes = fs::read(model_path).unwrap();
     let imported = import_tflite(&bytes).unwrap_or_else(|e| panic!("{name}: import failed: {e}"));
+    let imported_float_edges = imported.float_edges.len();
     let model = ValidatedModel::new(imported.model).unwrap();
     let mut seeds = 0;
     for entry in fs::read_dir(&golden_dir).unwrap() {
@@ -87,6 +124,9 @@ fn check_goldens(name: &str, model_path: &Path) -> usize {
             "{name}: every layer has a golden"
         );
         assert_eq!(execution.trace.len(), layers.len());
+        if imported_float_edges == 0 {
+            check_outputs(name, &model, &execution.output, &seed_dir);
+        }
         seeds += 1;
     }
     assert!(seeds > 0, "{name}: no golden seeds found");
@@ -276,6 +316,7 @@ fn check_hashed_goldens(name: &str, model_path: &Path) -> usize {
         }
         let input = fs::read(seed_dir.join("input.bin")).unwrap();
         let execution = model.run(as_i8(&input)).unwrap();
+        check_outputs(name, &model, &execution.output, &seed_dir);
         let ours: BTreeMap<u32, String> = layers
             .iter()
             .zip(&execution.trace)
@@ -309,6 +350,23 @@ fn check_hashed_goldens(name: &str, model_path: &Path) -> usize {
 #[test]
 fn tflm_mobilenet_v2_pytorch_matches_reference_layer_by_layer() {
     let name = "mobilenet_v2_quantized_1x3x224x224";
+    let path = tflm_models_dir().join(format!("{name}.tflite"));
+    if !path.exists() {
+        let required = std::env::var("VIGIL_REQUIRE_TFLM_MODELS").is_ok_and(|v| v == "1");
+        assert!(!required, "{} is missing", path.display());
+        eprintln!("skipping {name}: {} not present", path.display());
+        return;
+    }
+    assert_eq!(check_hashed_goldens(name, &path), 2);
+}
+
+/// tflite-micro's keyword-spotting model (`keyword_scrambled.tflite`: an int16 input, QUANTIZE
+/// to int8, six SVDFs with int16 state, FULLY_CONNECTED, SOFTMAX to int16, QUANTIZE to int32):
+/// every layer equals TFLite Micro on two seeded int16 inputs, each run from a freshly reset
+/// interpreter.
+#[test]
+fn tflm_keyword_svdf_int16_matches_reference_layer_by_layer() {
+    let name = "keyword_scrambled";
     let path = tflm_models_dir().join(format!("{name}.tflite"));
     if !path.exists() {
         let required = std::env::var("VIGIL_REQUIRE_TFLM_MODELS").is_ok_and(|v| v == "1");

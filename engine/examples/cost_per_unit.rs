@@ -12,7 +12,9 @@
 use std::time::Instant;
 
 use codec::Encode;
-use vigil_engine::model::{Layer, Lstm, LstmGate, Multiplier, Op, TensorInfo, LSTM_GATES};
+use vigil_engine::model::{
+    ElementType, Layer, Lstm, LstmGate, Multiplier, Op, TensorInfo, LSTM_GATES,
+};
 use vigil_engine::testing::{single_dense, single_smooth, TestRng};
 use vigil_engine::{decode_model, Model};
 
@@ -21,6 +23,7 @@ fn tensor(shape: &[u32], zero_point: i32) -> TensorInfo {
         shape: shape.to_vec(),
         zero_point,
         scale_bits: 0,
+        element: ElementType::Int8,
     }
 }
 

@@ -52,11 +52,17 @@ pub enum EngineError {
         /// The layer.
         layer: u32,
     },
-    /// All activations together exceed [`crate::limits::MAX_TOTAL_ACTIVATION_ELEMENTS`].
+    /// All activations together exceed [`crate::limits::MAX_TOTAL_ACTIVATION_ELEMENTS`] bytes.
     ActivationsTooLarge,
     /// A layer index past the end of the model.
     NoSuchLayer {
         /// The index asked for.
+        layer: u32,
+    },
+    /// A layer reads or writes an element type its operator does not take (e.g. int16 into an
+    /// int8-only operator), or its input and output types are not a pair it converts.
+    BadElementType {
+        /// The layer.
         layer: u32,
     },
     /// An input given for execution has the wrong number of bytes.
@@ -86,6 +92,7 @@ impl EngineError {
             EngineError::NoSuchLayer { .. } => 12,
             EngineError::WrongInputLength { .. } => 13,
             EngineError::ActivationsTooLarge => 14,
+            EngineError::BadElementType { .. } => 15,
         }
     }
 }
@@ -145,9 +152,13 @@ impl fmt::Display for EngineError {
                 crate::limits::MAX_LAYER_MACS
             ),
             EngineError::NoSuchLayer { layer } => write!(f, "there is no layer {layer}"),
+            EngineError::BadElementType { layer } => write!(
+                f,
+                "layer {layer}: an element type (int8, int16, int32) its operator does not take"
+            ),
             EngineError::ActivationsTooLarge => write!(
                 f,
-                "the activations of all layers together exceed {} elements",
+                "the activations of all layers together exceed {} bytes",
                 crate::limits::MAX_TOTAL_ACTIVATION_ELEMENTS
             ),
             EngineError::WrongInputLength { expected, found } => {

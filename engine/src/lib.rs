@@ -1,10 +1,11 @@
 //! # Vigil's inference engine
 //!
-//! Deterministic integer inference for int8 quantized neural networks, with the semantics of
-//! TFLite's int8 reference kernels, bit for bit. The same crate runs natively (executors,
-//! challengers, tools) and inside a chain's WebAssembly runtime (dispute adjudication), and all
-//! of them compute the same bits because nothing here uses floating point: activations are
-//! int8, accumulators i32, rescaling is by fixed-point multipliers with defined rounding
+//! Deterministic integer inference for quantized neural networks (int8, and TFLite's 16x8 mode:
+//! int16 activations with int8 weights), with the semantics of TFLite Micro's reference
+//! kernels, bit for bit. The same crate runs natively (executors, challengers, tools) and inside
+//! a chain's WebAssembly runtime (dispute adjudication), and all of them compute the same bits
+//! because nothing here uses floating point: activations are int8 or int16, accumulators i32
+//! (i64 in the 16x8 dense layer), rescaling is by fixed-point multipliers with defined rounding
 //! ([`quant`]).
 //!
 //! ## Glossary
@@ -21,8 +22,11 @@
 //!
 //! ## Limits
 //!
-//! int8 activations only (no int16, no float layers); one or several inputs (see [`model`]), one
-//! output; the operators in [`model::Op`].
+//! int8 activations, and int16, bool (a SELECT_V2 condition) or an int32 QUANTIZE output where
+//! an operator says so (see
+//! [`model`]); no float layers; one or several inputs and outputs (see [`model`]); the
+//! operators in [`model::Op`]. A layer with state (`SVDF`) starts every run from the state of a freshly
+//! reset interpreter ([`ops::svdf`]).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(clippy::float_arithmetic)]

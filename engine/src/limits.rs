@@ -27,6 +27,7 @@ pub const MAX_LAYER_INPUTS: usize = 64;
 /// 32 bits.
 pub const MAX_SOFTMAX_DEPTH: u64 = 1 << 11;
 
-/// Most elements of all activations together (input and every layer's output): bounds the
-/// memory of a whole run, whatever order the layers free their inputs in.
+/// Most bytes of all activations together (input and every layer's output; an int8 element is
+/// one byte, an int16 two): bounds the memory of a whole run, whatever order the layers free
+/// their inputs in.
 pub const MAX_TOTAL_ACTIVATION_ELEMENTS: u64 = 1 << 26;

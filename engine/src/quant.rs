@@ -123,6 +123,40 @@ pub fn requantize(x: i32, m: Multiplier) -> i32 {
     rounding_divide_by_pot(high, (-m.shift).max(0) as u32)
 }
 
+/// Largest exponent [`requantize_wide`] accepts.
+pub const MAX_WIDE_SHIFT: i32 = 7;
+
+/// Bound on the magnitude of the argument of [`requantize_wide`]: `|x| < 2^47`.
+pub const WIDE_INPUT_BITS: u32 = 47;
+
+/// Rescales an `i64` accumulator by a real multiplier, the 16x8 kernels' form: `x · M` rounded
+/// once.
+///
+/// TFLite's `MultiplyByQuantizedMultiplier(int64_t x, ...)`: the Q0.31 significand is first
+/// reduced to Q0.15 (`(m + 2^15) >> 16`, or `0x7FFF` from `0x7FFF0000` up, so that rounding it
+/// cannot overflow), then
+///
+/// ```text
+/// requantize_wide(x, (m, s)) = (x · m15 + 2^(14 − s)) >> (15 − s)      (arithmetic shift)
+/// ```
+///
+/// which rounds to nearest with ties toward positive infinity.
+///
+/// Contract: `m` non-negative, `s` in `[-31, 7]`, `|x| < 2^47` (so `x · m15` fits in `i64`), and
+/// the result fits in `i32`; the validator proves the last two from the layer's accumulator
+/// bound. Outside the contract the arithmetic wraps, so the result is still defined.
+#[inline]
+pub fn requantize_wide(x: i64, m: Multiplier) -> i32 {
+    let reduced: i64 = if m.multiplier < 0x7FFF_0000 {
+        ((m.multiplier as i64) + (1 << 15)) >> 16
+    } else {
+        0x7FFF
+    };
+    let total_shift = (15 - m.shift).clamp(1, 63) as u32;
+    let round = 1i64 << (total_shift - 1);
+    (x.wrapping_mul(reduced).wrapping_add(round) >> total_shift) as i32
+}
+
 /// The output range of an int8 tensor after a fused activation (ReLU, ReLU6, none).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, codec::Encode, codec::Decode)]
 #[cfg_attr(feature = "type-info", derive(scale_info::TypeInfo))]
@@ -196,6 +230,32 @@ mod tests {
         assert_eq!(inverted.apply(100), -10);
         assert_eq!(Clamp::FULL.apply(1000), 127);
         assert_eq!(Clamp::FULL.apply(-1000), -128);
+    }
+
+    #[test]
+    fn requantize_wide_rounds_once_ties_up() {
+        // 1/2 as (2^30, 0): reduced to 2^14, total shift 15.
+        let half = Multiplier {
+            multiplier: 1 << 30,
+            shift: 0,
+        };
+        assert_eq!(requantize_wide(101, half), 51);
+        assert_eq!(requantize_wide(-101, half), -50);
+        assert_eq!(requantize_wide(-102, half), -51);
+        // A significand from 0x7FFF0000 up reduces to 0x7FFF rather than overflowing.
+        let near_one = Multiplier {
+            multiplier: i32::MAX,
+            shift: 0,
+        };
+        assert_eq!(requantize_wide(1 << 20, near_one), (1 << 20) - 32);
+        // Large accumulators, as 16x8 layers have.
+        let eighth = Multiplier {
+            multiplier: 1 << 30,
+            shift: -2,
+        };
+        assert_eq!(requantize_wide(1 << 33, eighth), 1 << 30);
+        assert_eq!(requantize_wide(-(1 << 33) - 4, eighth), -(1 << 30));
+        assert_eq!(requantize_wide(-(1 << 33) - 5, eighth), -(1 << 30) - 1);
     }
 
     #[test]

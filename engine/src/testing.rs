@@ -3,8 +3,8 @@
 use alloc::vec::Vec;
 
 use crate::model::{
-    Clamp, Concatenation, FullyConnected, Layer, Mean, Model, Multiplier, Op, Pad,
-    SmoothActivation, Softmax, TensorInfo, FORMAT_VERSION,
+    Clamp, Concatenation, ElementType, FullyConnected, Layer, Mean, Model, Multiplier, Op, Pad,
+    SmoothActivation, Softmax, Svdf, TensorInfo, FORMAT_VERSION,
 };
 
 /// A deterministic stream of pseudo-random values (xorshift64*), for building test data.
@@ -42,11 +42,7 @@ impl TestRng {
 }
 
 fn tensor(shape: &[u32], zero_point: i32) -> TensorInfo {
-    TensorInfo {
-        shape: shape.to_vec(),
-        zero_point,
-        scale_bits: 0,
-    }
+    TensorInfo::int8(shape.to_vec(), zero_point, 0)
 }
 
 fn dense(rng: &mut TestRng, depth: u32, units: u32, clamp: Clamp) -> Op {
@@ -200,6 +196,45 @@ pub fn wide_inner_activation(width: u32, wide: u32) -> Model {
             },
         ],
     }
+}
+
+/// [`wide_inner_activation`] with its wide activation also held as int16: `[1, width]` padded
+/// to `[1, wide]`, quantized to int16 (`2 · wide` bytes) and back to int8, then averaged to
+/// `[1, 1]`. A registry counts the int16 activation's bytes, two per element.
+pub fn wide_int16_activation(width: u32, wide: u32) -> Model {
+    let mut model = wide_inner_activation(width, wide);
+    let mean = model.layers.pop().expect("two layers");
+    // Scales that only change the element type: a multiplier of one.
+    let requantize = || {
+        Op::Requantize(crate::model::Requantize {
+            multiplier: Multiplier {
+                multiplier: 1 << 30,
+                shift: 1,
+            },
+            clamp: Clamp::FULL,
+        })
+    };
+    model.layers.push(Layer {
+        source_index: 1,
+        inputs: alloc::vec![1],
+        output: TensorInfo {
+            element: ElementType::Int16,
+            ..tensor(&[1, wide], 0)
+        },
+        op: requantize(),
+    });
+    model.layers.push(Layer {
+        source_index: 2,
+        inputs: alloc::vec![2],
+        output: tensor(&[1, wide], 0),
+        op: requantize(),
+    });
+    model.layers.push(Layer {
+        source_index: 3,
+        inputs: alloc::vec![3],
+        ..mean
+    });
+    model
 }
 
 /// [`wide_concatenation`] followed by one more `RESHAPE` of its output: a model at the edge of
@@ -430,6 +465,73 @@ pub fn two_inputs() -> Model {
                     },
                     clamp: Clamp::FULL,
                 }),
+            },
+        ],
+    }
+}
+
+/// An int16 model: `[1, 8]` int16 in (16 bytes), QUANTIZE to int8, SVDF (4 filters, rank 2,
+/// memory 3, a state of the given type and zero point), QUANTIZE to int16 `[1, 2]` (4 bytes
+/// out).
+pub fn int16_svdf(state: ElementType, state_zero_point: i32) -> Model {
+    let mut rng = TestRng::new(5);
+    let top = if state == ElementType::Int8 {
+        127
+    } else {
+        9000
+    };
+    let typed = |shape: &[u32], zero_point, element| TensorInfo {
+        element,
+        ..tensor(shape, zero_point)
+    };
+    let requantize = |shift| {
+        Op::Requantize(crate::model::Requantize {
+            multiplier: Multiplier {
+                multiplier: 1 << 30,
+                shift,
+            },
+            clamp: Clamp::FULL,
+        })
+    };
+    let svdf = Svdf {
+        rank: 2,
+        filters: 4,
+        memory: 3,
+        weights_feature: rng.i8s(32),
+        weights_time: (0..12).map(|_| rng.range(-top, top + 1) as i16).collect(),
+        bias: alloc::vec![1000, -2000],
+        state_element: state,
+        state_zero_point,
+        feature_multiplier: Multiplier {
+            multiplier: 1 << 30,
+            shift: -3,
+        },
+        output_multiplier: Multiplier {
+            multiplier: 1 << 30,
+            shift: -14,
+        },
+    };
+    Model {
+        version: FORMAT_VERSION,
+        input: typed(&[1, 8], 0, ElementType::Int16),
+        layers: alloc::vec![
+            Layer {
+                source_index: 0,
+                inputs: alloc::vec![0],
+                output: tensor(&[1, 8], -2),
+                op: requantize(-7),
+            },
+            Layer {
+                source_index: 1,
+                inputs: alloc::vec![1],
+                output: tensor(&[1, 2], 3),
+                op: Op::Svdf(svdf),
+            },
+            Layer {
+                source_index: 2,
+                inputs: alloc::vec![2],
+                output: typed(&[1, 2], 0, ElementType::Int16),
+                op: requantize(8),
             },
         ],
     }

@@ -1,7 +1,9 @@
 //! Commitments to activations: the entries of a trace.
 //!
 //! The canonical encoding of an activation is its raw bytes, row-major, one byte per int8
-//! value, exactly what `vigil model run --dump-layers` writes. Its shape is not included: it is
+//! value and two (four) little-endian bytes per int16 (int32) value, exactly what
+//! `vigil model run --dump-layers` writes and what numpy's `tobytes()` gives on a little-endian
+//! machine. Its shape is not included: it is
 //! fixed by the model, which the trace is always read together with. So anyone can check a trace
 //! entry with any blake2-256 tool over a dumped layer file.
 

@@ -29,7 +29,8 @@ pub struct ValidatedModel {
 /// The result of running a whole model.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Execution {
-    /// The model's output (the last layer's output).
+    /// The model's output (the last layer's output), as bytes (see [`crate::model`] for the
+    /// encoding of int16 and int32 elements).
     pub output: Vec<i8>,
     /// blake2-256 of each layer's output, in layer order.
     pub trace: Vec<[u8; 32]>,
@@ -45,6 +46,14 @@ pub struct Execution {
 pub fn decode_model(bytes: &[u8]) -> Result<ValidatedModel, EngineError> {
     if bytes.len() > MAX_MODEL_BYTES {
         return Err(EngineError::ModelTooLarge);
+    }
+    // The version comes first, so that a model of another format version is refused as such
+    // rather than as bytes that do not decode.
+    if let [low, high, ..] = *bytes {
+        let found = u16::from_le_bytes([low, high]);
+        if found != FORMAT_VERSION {
+            return Err(EngineError::UnsupportedVersion { found });
+        }
     }
     let mut input = bytes;
     let model = Model::decode(&mut input).map_err(|_| EngineError::Malformed)?;
@@ -86,8 +95,9 @@ impl ValidatedModel {
             return Err(EngineError::LayerCountOutOfRange);
         }
         check_tensor(&model.input, None)?;
-        // Each tensor is bounded by MAX_ELEMENTS, so this sum cannot overflow; qed.
-        let mut total_elements = model.input.element_count().unwrap_or(u64::MAX);
+        // Each tensor is bounded by MAX_ELEMENTS elements of at most 4 bytes, so this sum
+        // cannot overflow; qed.
+        let mut total_bytes = model.input.byte_len().unwrap_or(u64::MAX);
         let parts = model
             .layers
             .iter()
@@ -99,8 +109,8 @@ impl ValidatedModel {
         for (i, layer) in model.layers.iter().enumerate() {
             let index = i as u32;
             check_tensor(&layer.output, Some(index))?;
-            total_elements += layer.output.element_count().unwrap_or(u64::MAX);
-            if total_elements > MAX_TOTAL_ACTIVATION_ELEMENTS {
+            total_bytes += layer.output.byte_len().unwrap_or(u64::MAX);
+            if total_bytes > MAX_TOTAL_ACTIVATION_ELEMENTS {
                 return Err(EngineError::ActivationsTooLarge);
             }
             let constant = matches!(layer.op, Op::Constant(_));
@@ -123,7 +133,7 @@ impl ValidatedModel {
                 Op::Input(part) => {
                     let expected_offset = model.layers[..i]
                         .iter()
-                        .map(|l| l.output.element_count().unwrap_or(u64::MAX))
+                        .map(|l| l.output.byte_len().unwrap_or(u64::MAX))
                         .sum::<u64>();
                     let prefix = model.layers[..i]
                         .iter()
@@ -135,10 +145,13 @@ impl ValidatedModel {
                 _ if reads_input && has_parts => {
                     return Err(EngineError::BadInputs { layer: index });
                 }
+                // The outputs of a model with several: only as its last layer.
+                Op::Output if i + 1 != model.layers.len() => {
+                    return Err(EngineError::BadInputs { layer: index });
+                }
                 _ => {}
             }
-            if has_parts && i + 1 == parts && covered(&model, parts) != model.input.element_count()
-            {
+            if has_parts && i + 1 == parts && covered(&model, parts) != model.input.byte_len() {
                 return Err(EngineError::BadInputs { layer: index });
             }
             let cost = ops::check(index, layer, &infos)?;
@@ -210,12 +223,28 @@ impl ValidatedModel {
         }
     }
 
+    /// Shape and quantization of each of the model's outputs, in order: the activations its
+    /// [`Op::Output`] layer reads, or the last layer's output for a model with one output. A
+    /// claim's output is their bytes concatenated in this order ([`Self::output_len`] in all).
+    pub fn outputs(&self) -> Vec<&TensorInfo> {
+        let layers = &self.model.layers;
+        match layers.last() {
+            Some(last) if matches!(last.op, Op::Output) => last
+                .inputs
+                .iter()
+                .map(|&id| activation_info(&self.model, id))
+                .collect(),
+            Some(last) => alloc::vec![&last.output],
+            None => Vec::new(),
+        }
+    }
+
     /// Bytes of the model's input (all its inputs together).
     pub fn input_len(&self) -> usize {
         self.activation_len(0)
     }
 
-    /// Bytes of the model's output.
+    /// Bytes of the model's output (all its outputs together).
     pub fn output_len(&self) -> usize {
         self.activation_len(self.model.layers.len() as u32)
     }
@@ -238,10 +267,12 @@ impl ValidatedModel {
             .unwrap_or(&[])
     }
 
-    fn activation_len(&self, id: u32) -> usize {
-        // Bounded by MAX_ELEMENTS, checked in `new`; qed.
+    /// Bytes of an activation (its elements times their size); zero for an id past the end.
+    /// Every length a job, a claim or a dispute carries is one of these.
+    pub fn activation_len(&self, id: u32) -> usize {
+        // Bounded by MAX_ELEMENTS elements of at most 4 bytes, checked in `new`; qed.
         self.activation(id)
-            .and_then(TensorInfo::element_count)
+            .and_then(TensorInfo::byte_len)
             .unwrap_or(0) as usize
     }
 
@@ -340,9 +371,9 @@ fn activation_info(model: &Model, id: u32) -> &TensorInfo {
     }
 }
 
-/// Elements of the first `parts` layers' outputs together (the inputs of a model with several).
+/// Bytes of the first `parts` layers' outputs together (the inputs of a model with several).
 fn covered(model: &Model, parts: usize) -> Option<u64> {
     model.layers[..parts]
         .iter()
-        .try_fold(0u64, |acc, l| acc.checked_add(l.output.element_count()?))
+        .try_fold(0u64, |acc, l| acc.checked_add(l.output.byte_len()?))
 }

@@ -9,11 +9,7 @@ use vigil_engine::ops::{self, Activation};
 use vigil_engine::testing::TestRng;
 
 fn tensor(shape: &[u32], zero_point: i32) -> TensorInfo {
-    TensorInfo {
-        shape: shape.to_vec(),
-        zero_point,
-        scale_bits: 0,
-    }
+    TensorInfo::int8(shape.to_vec(), zero_point, 0)
 }
 
 fn multipliers(rng: &mut TestRng, channels: u32) -> Vec<Multiplier> {

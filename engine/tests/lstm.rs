@@ -6,7 +6,9 @@
 //! `rnn_lstm*`).
 
 use codec::{Decode, Encode};
-use vigil_engine::model::{Layer, Lstm, LstmGate, Multiplier, Op, TensorInfo, LSTM_GATES};
+use vigil_engine::model::{
+    ElementType, Layer, Lstm, LstmGate, Multiplier, Op, TensorInfo, LSTM_GATES,
+};
 use vigil_engine::testing::TestRng;
 use vigil_engine::{decode_model, hash_activation, EngineError, Model};
 
@@ -15,6 +17,7 @@ fn tensor(shape: &[u32], zero_point: i32) -> TensorInfo {
         shape: shape.to_vec(),
         zero_point,
         scale_bits: 0,
+        element: ElementType::Int8,
     }
 }
 

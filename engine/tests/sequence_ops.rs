@@ -268,11 +268,7 @@ fn constant_refusals() {
 /// Three token ids (int32, four little-endian bytes each) looking up rows of a `[5, 2]` table.
 fn embedding() -> Model {
     use vigil_engine::model::{Layer, Lookup, TensorInfo};
-    let tensor = |shape: &[u32], zero_point| TensorInfo {
-        shape: shape.to_vec(),
-        zero_point,
-        scale_bits: 0,
-    };
+    let tensor = |shape: &[u32], zero_point| TensorInfo::int8(shape.to_vec(), zero_point, 0);
     Model {
         version: vigil_engine::FORMAT_VERSION,
         input: tensor(&[1, 3, 4], 0),

@@ -7,11 +7,7 @@ use vigil_engine::model::{Layer, Op, Table, TensorInfo};
 use vigil_engine::{decode_model, EngineError, Model};
 
 fn tensor(shape: &[u32], zero_point: i32) -> TensorInfo {
-    TensorInfo {
-        shape: shape.to_vec(),
-        zero_point,
-        scale_bits: 0,
-    }
+    TensorInfo::int8(shape.to_vec(), zero_point, 0)
 }
 
 /// The input through one GELU layer whose table maps `v` to `f(v)`.

@@ -36,8 +36,13 @@ fn a_valid_model_decodes_and_runs() {
 fn bytes_that_are_not_a_model_are_malformed() {
     assert_eq!(decode_model(&[]).unwrap_err(), EngineError::Malformed);
     assert_eq!(
-        decode_model(&[1, 2, 3]).unwrap_err(),
+        decode_model(&[2, 0, 3]).unwrap_err(),
         EngineError::Malformed
+    );
+    // Bytes that do not begin with this format's version are refused by it.
+    assert_eq!(
+        decode_model(&[1, 2, 3]).unwrap_err(),
+        EngineError::UnsupportedVersion { found: 0x0201 }
     );
     let mut bytes = tiny_mlp(1).encode();
     bytes.truncate(bytes.len() / 2);
@@ -63,8 +68,16 @@ fn oversized_bytes_are_refused_before_decoding() {
 #[test]
 fn another_version_is_refused() {
     let mut model = tiny_mlp(1);
-    model.version = 2;
-    assert_eq!(refused(model), EngineError::UnsupportedVersion { found: 2 });
+    model.version = 3;
+    assert_eq!(refused(model), EngineError::UnsupportedVersion { found: 3 });
+    // A model of format version 1 (before element types) is refused by its version, before
+    // its bytes are decoded.
+    let mut bytes = tiny_mlp(1).encode();
+    bytes[..2].copy_from_slice(&1u16.to_le_bytes());
+    assert_eq!(
+        decode_model(&bytes).unwrap_err(),
+        EngineError::UnsupportedVersion { found: 1 }
+    );
 }
 
 #[test]
@@ -77,11 +90,7 @@ fn no_layers_is_refused() {
 #[test]
 fn a_huge_tensor_is_refused() {
     let mut model = tiny_mlp(1);
-    model.input = TensorInfo {
-        shape: vec![1 << 16, 1 << 16],
-        zero_point: 0,
-        scale_bits: 0,
-    };
+    model.input = TensorInfo::int8(vec![1 << 16, 1 << 16], 0, 0);
     assert_eq!(
         refused(model),
         EngineError::TensorOutOfBounds { layer: None }

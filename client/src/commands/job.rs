@@ -16,7 +16,8 @@ pub enum JobCommand {
         /// The registered model's id (0x-prefixed hex, as `vigil model register` prints it).
         #[arg(long)]
         model: String,
-        /// An input tensor: raw int8 bytes, row-major. One per model input, in order: the job's
+        /// An input tensor: its raw bytes, row-major (two little-endian bytes per element of an
+        /// int16 input). One per model input, in order: the job's
         /// input is their concatenation, each checked against its tensor first.
         #[arg(
             long,

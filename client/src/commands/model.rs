@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;
 use codec::Encode;
-use vigil_engine::model::{Model, Op, TensorInfo};
+use vigil_engine::model::{ElementType, Model, Op, TensorInfo};
 use vigil_engine::{decode_model, model_id, ValidatedModel};
 
 use crate::chain::{self, api, ChainArgs};
@@ -17,7 +17,8 @@ use crate::import::{import_tflite, NO_SOURCE_OPERATOR};
 /// Model tools: offline import, inspection, runs and benchmarks; registration on chain.
 #[derive(Subcommand, Debug)]
 pub enum ModelCommand {
-    /// Convert a full-integer int8 TFLite model (.tflite) into a Vigil model (.vgm).
+    /// Convert a full-integer TFLite model (.tflite; int8, or int16 activations with int8
+    /// weights) into a Vigil model (.vgm).
     Import {
         /// The .tflite file.
         model: PathBuf,
@@ -34,7 +35,8 @@ pub enum ModelCommand {
     Run {
         /// The .vgm file.
         model: PathBuf,
-        /// An input tensor: raw int8 bytes, row-major. Give one per model input, in order.
+        /// An input tensor: its raw bytes, row-major (one per int8 element, two little-endian
+        /// per int16 element). Give one per model input, in order.
         #[arg(
             long,
             required_unless_present = "input_f32",
@@ -185,7 +187,8 @@ fn import(source: &Path, output: &Path) -> Result<()> {
 fn describe_tensor(t: &TensorInfo) -> String {
     let dims: Vec<String> = t.shape.iter().map(u32::to_string).collect();
     format!(
-        "int8[{}] scale {:.6e} zp {}",
+        "{}[{}] scale {:.6e} zp {}",
+        t.element.name(),
         dims.join("x"),
         f32::from_bits(t.scale_bits),
         t.zero_point
@@ -273,12 +276,51 @@ fn describe_op(op: &Op) -> String {
         Op::Gather(g) => format!("axis {}, {} indices", g.axis, g.indices.len()),
         Op::BatchMatMul(b) => format!("adj_x {}, adj_y {}", b.adj_x, b.adj_y),
         Op::SquaredDifference(a) => format!("left shift {}", a.left_shift),
+        Op::Svdf(s) => format!(
+            "rank {}, {} filters, memory {}, {} state",
+            s.rank,
+            s.filters,
+            s.memory,
+            s.state_element.name()
+        ),
+        Op::FullyConnected16(fc) => format!(
+            "16x8, {}x{} weights, {} multiplier(s), clamp [{}, {}]",
+            fc.units,
+            fc.depth,
+            fc.output_multipliers.len(),
+            fc.min,
+            fc.max
+        ),
         Op::Reshape
         | Op::Maximum
         | Op::Minimum
         | Op::LeakyRelu(_)
         | Op::HardSwish(_)
         | Op::Rsqrt(_) => String::new(),
+        Op::Output => "the outputs' bytes in order".into(),
+        Op::Select => "x where the condition holds, else y".into(),
+        Op::Softmax16(s) => format!("int16, tables of {} entries", s.exp_lut.len()),
+        Op::Conv2d16(c) => format!(
+            "16x8, {}, {} multiplier(s), clamp [{}, {}]",
+            window(&c.window),
+            c.output_multipliers.len(),
+            c.min,
+            c.max
+        ),
+        Op::AveragePool2d16(p) | Op::MaxPool2d16(p) => {
+            format!("{}, clamp [{}, {}]", window(&p.window), p.min, p.max)
+        }
+        Op::Add16(a) | Op::Sub16(a) => {
+            format!("left shift {}, clamp [{}, {}]", a.left_shift, a.min, a.max)
+        }
+        Op::Mul16(m) => format!("clamp [{}, {}]", m.min, m.max),
+        Op::DepthwiseConv2d16(d) => format!(
+            "16x8, {}, multiplier {}, clamp [{}, {}]",
+            window(&d.window),
+            d.depth_multiplier,
+            d.min,
+            d.max
+        ),
     }
 }
 
@@ -306,11 +348,15 @@ pub fn describe(model: &ValidatedModel, bytes: &[u8]) -> String {
     for (k, input) in model.inputs().iter().enumerate() {
         let _ = writeln!(s, "input {k:<4} {}", describe_tensor(input));
     }
-    let _ = writeln!(
-        s,
-        "output     {}",
-        describe_tensor(&m.layers[m.layers.len() - 1].output)
-    );
+    let outputs = model.outputs();
+    for (k, output) in outputs.iter().enumerate() {
+        let label = if outputs.len() == 1 {
+            "output    ".to_string()
+        } else {
+            format!("output {k:<3}")
+        };
+        let _ = writeln!(s, "{label} {}", describe_tensor(output));
+    }
     let _ = writeln!(
         s,
         "cost       {} multiply-accumulates, {} bytes touched",
@@ -350,16 +396,33 @@ fn inspect(path: &Path) -> Result<()> {
 }
 
 /// TFLite's `AffineQuantize` of one real value: `round(x / scale) + zero_point`, clamped to
-/// int8 (the division in `f32`, rounding half away from zero).
-pub fn quantize_f32(x: f32, info: &TensorInfo) -> i8 {
+/// the tensor's element type (the division in `f32`, rounding half away from zero).
+pub fn quantize_f32(x: f32, info: &TensorInfo) -> i32 {
     let scale = f32::from_bits(info.scale_bits);
     let q = (x / scale).round() as i64 + info.zero_point as i64;
-    q.clamp(-128, 127) as i8
+    q.clamp(info.element.min() as i64, info.element.max() as i64) as i32
 }
 
-/// TFLite's `Dequantize` of one int8 value: `scale · (q − zero_point)` in `f32`.
-pub fn dequantize(q: i8, info: &TensorInfo) -> f32 {
-    f32::from_bits(info.scale_bits) * (q as i32 - info.zero_point) as f32
+/// TFLite's `Dequantize` of one value: `scale · (q − zero_point)` in `f32`.
+pub fn dequantize(q: i32, info: &TensorInfo) -> f32 {
+    f32::from_bits(info.scale_bits) * (q as i64 - info.zero_point as i64) as f32
+}
+
+/// The values of an activation's bytes (little-endian for int16 and int32 elements).
+pub fn element_values(bytes: &[i8], element: ElementType) -> Vec<i32> {
+    let raw = vigil_engine::as_u8(bytes);
+    match element {
+        ElementType::Int8 => bytes.iter().map(|&v| v as i32).collect(),
+        ElementType::Bool => bytes.iter().map(|&v| i32::from(v != 0)).collect(),
+        ElementType::Int16 => raw
+            .chunks_exact(2)
+            .map(|c| i16::from_le_bytes([c[0], c[1]]) as i32)
+            .collect(),
+        ElementType::Int32 => raw
+            .chunks_exact(4)
+            .map(|c| i32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect(),
+    }
 }
 
 /// The job input for a model: each input file checked against its tensor, concatenated in
@@ -383,7 +446,11 @@ pub fn read_inputs(model: &ValidatedModel, int8: &[PathBuf], float: &[PathBuf]) 
     for (k, (file, tensor)) in files.iter().zip(&tensors).enumerate() {
         let bytes = read(file, "input")?;
         let elements = tensor.element_count().unwrap_or(0) as usize;
-        let size = if is_float { 4 } else { 1 };
+        let size = if is_float {
+            4
+        } else {
+            tensor.element.size() as usize
+        };
         if bytes.len() != elements * size {
             bail!(
                 "{}: the input holds {} bytes, but the model's input {k} {} needs {}",
@@ -397,11 +464,11 @@ pub fn read_inputs(model: &ValidatedModel, int8: &[PathBuf], float: &[PathBuf]) 
             if tensor.scale_bits == 0 || !f32::from_bits(tensor.scale_bits).is_normal() {
                 bail!("the model's input {k} has no real scale to quantize with");
             }
-            all.extend(
-                bytes.chunks_exact(4).map(|c| {
-                    quantize_f32(f32::from_le_bytes([c[0], c[1], c[2], c[3]]), tensor) as u8
-                }),
-            );
+            let width = tensor.element.size() as usize;
+            for c in bytes.chunks_exact(4) {
+                let q = quantize_f32(f32::from_le_bytes([c[0], c[1], c[2], c[3]]), tensor);
+                all.extend_from_slice(&q.to_le_bytes()[..width]);
+            }
         } else {
             all.extend_from_slice(&bytes);
         }
@@ -432,16 +499,27 @@ fn run(path: &Path, int8: &[PathBuf], float: &[PathBuf], dump: Option<&Path>) ->
     if let Some(e) = write_error {
         return Err(e);
     }
-    let values: Vec<String> = execution.output.iter().map(i8::to_string).collect();
-    println!("output [{}]", values.join(", "));
-    if !float.is_empty() {
-        let out_info = &layers[layers.len() - 1].output;
-        let reals: Vec<String> = execution
-            .output
-            .iter()
-            .map(|&q| dequantize(q, out_info).to_string())
-            .collect();
-        println!("output (real) [{}]", reals.join(", "));
+    // One line per output (the bytes of several lie one after the other, in order).
+    let outputs = model.outputs();
+    let mut at = 0;
+    for (k, out_info) in outputs.iter().enumerate() {
+        let len = out_info.byte_len().unwrap_or(0) as usize;
+        let output = element_values(&execution.output[at..at + len], out_info.element);
+        at += len;
+        let label = if outputs.len() == 1 {
+            "output".to_string()
+        } else {
+            format!("output {k}")
+        };
+        let values: Vec<String> = output.iter().map(i32::to_string).collect();
+        println!("{label} [{}]", values.join(", "));
+        if !float.is_empty() {
+            let reals: Vec<String> = output
+                .iter()
+                .map(|&q| dequantize(q, out_info).to_string())
+                .collect();
+            println!("{label} (real) [{}]", reals.join(", "));
+        }
     }
     println!("trace");
     let width = name_width(layers);

@@ -15,7 +15,7 @@ pub mod quantization;
 use std::collections::HashMap;
 use std::fmt;
 
-use vigil_engine::model::{InputPart, Layer, Model, Op, TensorInfo, FORMAT_VERSION};
+use vigil_engine::model::{ElementType, InputPart, Layer, Model, Op, TensorInfo, FORMAT_VERSION};
 
 use crate::tflite::{self, BuiltinOp, Tensor, TensorType, TfliteModel};
 use fold::Folded;
@@ -61,7 +61,8 @@ pub struct Imported {
 /// What a TFLite tensor is, as far as the engine is concerned.
 #[derive(Clone, Debug)]
 enum Value {
-    /// An int8 activation: the model input (0) or a layer's output (k).
+    /// An activation (int8, int16, or the int32 output of a QUANTIZE): the model input (0) or
+    /// a layer's output (k).
     Activation(u32),
     /// A constant known at import: raw bytes from the file, or a folded int32 vector.
     Folded(Folded),
@@ -73,6 +74,8 @@ struct Importer<'a> {
     values: HashMap<usize, Value>,
     layers: Vec<Layer>,
     folded: Vec<(u32, String)>,
+    /// Element type of activation 0 (the model's input, or all its inputs as bytes).
+    input_element: ElementType,
 }
 
 /// Imports a `.tflite` file's bytes.
@@ -87,10 +90,14 @@ pub fn import_model(tfl: &TfliteModel) -> Result<Imported, ImportError> {
         .subgraphs
         .first()
         .ok_or_else(|| ImportError::Invalid("the file has no subgraph".into()))?;
-    if subgraph.outputs.len() != 1 {
+    if subgraph.outputs.is_empty() {
+        return Err(ImportError::Invalid("the model has no output".into()));
+    }
+    if subgraph.outputs.len() > vigil_engine::limits::MAX_LAYER_INPUTS {
         return Err(ImportError::Unsupported(format!(
-            "models with {} outputs (exactly one is supported)",
-            subgraph.outputs.len()
+            "models with {} outputs (at most {})",
+            subgraph.outputs.len(),
+            vigil_engine::limits::MAX_LAYER_INPUTS
         )));
     }
     if subgraph.inputs.is_empty() {
@@ -102,6 +109,7 @@ pub fn import_model(tfl: &TfliteModel) -> Result<Imported, ImportError> {
         values: HashMap::new(),
         layers: Vec::new(),
         folded: Vec::new(),
+        input_element: ElementType::Int8,
     };
     let edges = float_edges(&importer, subgraph)?;
     let mut edge_ops = Vec::new();
@@ -128,6 +136,7 @@ pub fn import_model(tfl: &TfliteModel) -> Result<Imported, ImportError> {
     }
     let input = if let [(index, info)] = inputs.as_slice() {
         importer.values.insert(*index, Value::Activation(0));
+        importer.input_element = info.element;
         info.clone()
     } else {
         // Several inputs: activation 0 holds them concatenated; one INPUT layer each.
@@ -146,15 +155,16 @@ pub fn import_model(tfl: &TfliteModel) -> Result<Imported, ImportError> {
             importer
                 .values
                 .insert(*index, Value::Activation(importer.layers.len() as u32));
-            offset += info.element_count().unwrap_or(u64::MAX);
+            offset += info.byte_len().unwrap_or(u64::MAX);
         }
-        TensorInfo {
-            shape: vec![u32::try_from(offset).map_err(|_| {
+        // The inputs' bytes, whatever their element types.
+        TensorInfo::int8(
+            vec![u32::try_from(offset).map_err(|_| {
                 ImportError::Unsupported("the inputs are too large together".into())
             })?],
-            zero_point: 0,
-            scale_bits: 0,
-        }
+            0,
+            0,
+        )
     };
     for (i, op) in subgraph.operators.iter().enumerate() {
         if let Some(edge) = edges.all().find(|e| e.operator == i) {
@@ -163,21 +173,65 @@ pub fn import_model(tfl: &TfliteModel) -> Result<Imported, ImportError> {
         }
         importer.operator(i as u32, op)?;
     }
-    let output_index = importer.tensor_index(subgraph.outputs[0])?;
-    let output_index = edges
-        .outputs
-        .iter()
-        .find(|e| e.outer == output_index)
-        .map_or(output_index, |e| e.inner);
+    // The outputs, through their float edges to the int8 tensors inside.
+    let mut output_ids = Vec::with_capacity(subgraph.outputs.len());
+    let one_output = subgraph.outputs.len() == 1;
+    // Activations up to this id are the model's inputs, not computed.
+    let inputs_end = if inputs.len() > 1 {
+        inputs.len() as u32
+    } else {
+        0
+    };
+    for (k, &tensor) in subgraph.outputs.iter().enumerate() {
+        let index = importer.tensor_index(tensor)?;
+        let index = edges
+            .outputs
+            .iter()
+            .find(|e| e.outer == index)
+            .map_or(index, |e| e.inner);
+        match importer.values.get(&index) {
+            Some(Value::Activation(id)) if one_output || *id > inputs_end => output_ids.push(*id),
+            _ if one_output => {
+                return Err(ImportError::Unsupported(
+                    "the model's output must be the output of its last computing operator".into(),
+                ))
+            }
+            _ => {
+                return Err(ImportError::Unsupported(format!(
+                    "model output {k} (tensor {}) is not computed by an operator",
+                    importer.tensor_name(index)
+                )))
+            }
+        }
+    }
     let last = importer.layers.len() as u32;
-    let computed = importer.layers.len() > inputs.len() || inputs.len() == 1;
-    match importer.values.get(&output_index) {
-        Some(Value::Activation(id)) if *id == last && last > 0 && computed => {}
-        _ => {
+    if let [id] = output_ids.as_slice() {
+        let computed = importer.layers.len() > inputs.len() || inputs.len() == 1;
+        if *id != last || last == 0 || !computed {
             return Err(ImportError::Unsupported(
                 "the model's output must be the output of its last computing operator".into(),
-            ))
+            ));
         }
+    } else {
+        // Several outputs: one OUTPUT layer writes their bytes concatenated, in order.
+        // Every id is a layer's (above the inputs'), so at least 1.
+        let total: u64 = output_ids
+            .iter()
+            .map(|&id| {
+                importer.layers[id as usize - 1]
+                    .output
+                    .byte_len()
+                    .unwrap_or(u64::MAX)
+            })
+            .fold(0u64, u64::saturating_add);
+        let total = u32::try_from(total)
+            .map_err(|_| ImportError::Unsupported("the outputs are too large together".into()))?;
+        importer.layers.push(Layer {
+            source_index: NO_SOURCE_OPERATOR,
+            inputs: output_ids,
+            output: TensorInfo::int8(vec![total], 0, 0),
+            op: Op::Output,
+        });
     }
     let model = Model {
         version: FORMAT_VERSION,
@@ -210,6 +264,7 @@ const CONSTANT_OPERANDS: &[BuiltinOp] = &[
     BuiltinOp::BATCH_MATMUL,
     BuiltinOp::GATHER,
     BuiltinOp::EMBEDDING_LOOKUP,
+    BuiltinOp::SELECT_V2,
 ];
 
 /// Whether a model input is int32 indices read only as the indices of `GATHER`s or
@@ -405,23 +460,44 @@ impl Importer<'_> {
     fn index_input_info(&self, index: usize, what: &str) -> Result<TensorInfo, ImportError> {
         let mut shape = self.static_shape(index, what)?;
         shape.push(4);
-        Ok(TensorInfo {
-            shape,
-            zero_point: 0,
-            scale_bits: 0,
-        })
+        Ok(TensorInfo::int8(shape, 0, 0))
     }
 
-    /// Shape and quantization of an int8 activation tensor.
+    /// Shape, element type and quantization of an int8 or int16 activation tensor.
     fn activation_info(&self, index: usize, what: &str) -> Result<TensorInfo, ImportError> {
+        self.typed_activation_info(index, what, false)
+    }
+
+    /// Shape, element type and quantization of an activation tensor: int8, int16, or (where
+    /// `int32` allows it: the output of a QUANTIZE) int32.
+    fn typed_activation_info(
+        &self,
+        index: usize,
+        what: &str,
+        int32: bool,
+    ) -> Result<TensorInfo, ImportError> {
         let tensor = &self.tensors[index];
-        if tensor.tensor_type != TensorType::Int8 {
-            return Err(ImportError::Unsupported(format!(
-                "{what} (tensor {}) is {:?}; only int8 activations are supported",
-                self.tensor_name(index),
-                tensor.tensor_type
-            )));
-        }
+        let element = match tensor.tensor_type {
+            // A condition (of SELECT_V2): no quantization.
+            TensorType::Bool => {
+                return Ok(TensorInfo {
+                    shape: self.static_shape(index, what)?,
+                    zero_point: 0,
+                    scale_bits: 0,
+                    element: ElementType::Bool,
+                })
+            }
+            TensorType::Int8 => ElementType::Int8,
+            TensorType::Int16 => ElementType::Int16,
+            TensorType::Int32 if int32 => ElementType::Int32,
+            other => {
+                return Err(ImportError::Unsupported(format!(
+                    "{what} (tensor {}) is {other:?}; only int8 and int16 activations (and bool \
+                     conditions) are supported",
+                    self.tensor_name(index),
+                )))
+            }
+        };
         let (scale, zero_point) = scale_and_zero_point(tensor).ok_or_else(|| {
             ImportError::Invalid(format!(
                 "{what} (tensor {}) is not quantized",
@@ -432,17 +508,24 @@ impl Importer<'_> {
             shape: self.static_shape(index, what)?,
             zero_point,
             scale_bits: scale.to_bits(),
+            element,
         })
+    }
+
+    /// Element type of an activation id.
+    fn activation_element(&self, id: u32) -> ElementType {
+        match id.checked_sub(1) {
+            None => self.input_element,
+            Some(k) => self.layers[k as usize].output.element,
+        }
     }
 
     /// Makes an int8 constant of the file an activation (a `CONSTANT` layer), once; leaves
     /// anything else alone.
     fn constant_operand(&mut self, t: usize) -> Result<(), ImportError> {
         let tensor = &self.tensors[t];
-        if self.values.contains_key(&t)
-            || tensor.tensor_type != TensorType::Int8
-            || self.constant_bytes(t).is_none()
-        {
+        let typed = matches!(tensor.tensor_type, TensorType::Int8 | TensorType::Bool);
+        if self.values.contains_key(&t) || !typed || self.constant_bytes(t).is_none() {
             return Ok(());
         }
         let mut output = self.activation_info(t, "a constant operand")?;
@@ -450,7 +533,19 @@ impl Importer<'_> {
             // A scalar broadcasts as a one-element vector does.
             output.shape = vec![1];
         }
-        let values = self.int8_constant(t, "a constant operand")?;
+        let values = if tensor.tensor_type == TensorType::Bool {
+            // TFLite's bool: one byte, 0 or 1.
+            let bytes = self.typed_constant(t, "a constant condition", TensorType::Bool, 1)?;
+            if bytes.iter().any(|&b| b > 1) {
+                return Err(ImportError::Invalid(format!(
+                    "the bool constant {} holds a byte other than 0 and 1",
+                    self.tensor_name(t)
+                )));
+            }
+            vigil_engine::as_i8(bytes).to_vec()
+        } else {
+            self.int8_constant(t, "a constant operand")?
+        };
         self.layers.push(Layer {
             source_index: NO_SOURCE_OPERATOR,
             inputs: Vec::new(),
@@ -519,6 +614,22 @@ impl Importer<'_> {
     fn int8_constant(&self, index: usize, what: &str) -> Result<Vec<i8>, ImportError> {
         let bytes = self.typed_constant(index, what, TensorType::Int8, 1)?;
         Ok(vigil_engine::as_i8(bytes).to_vec())
+    }
+
+    fn int16_constant(&self, index: usize, what: &str) -> Result<Vec<i16>, ImportError> {
+        let bytes = self.typed_constant(index, what, TensorType::Int16, 2)?;
+        Ok(bytes
+            .chunks_exact(2)
+            .map(|c| i16::from_le_bytes([c[0], c[1]]))
+            .collect())
+    }
+
+    fn int64_constant(&self, index: usize, what: &str) -> Result<Vec<i64>, ImportError> {
+        let bytes = self.typed_constant(index, what, TensorType::Int64, 8)?;
+        Ok(bytes
+            .chunks_exact(8)
+            .map(|c| i64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
+            .collect())
     }
 
     fn int32_constant(&self, index: usize, what: &str) -> Result<Vec<i32>, ImportError> {
@@ -609,7 +720,8 @@ impl Importer<'_> {
         }
 
         let out_what = format!("operator {source} ({name}) output");
-        let out_info = self.activation_info(output, &out_what)?;
+        let out_info =
+            self.typed_activation_info(output, &out_what, builtin == BuiltinOp::QUANTIZE)?;
         if CONSTANT_OPERANDS.contains(&builtin) {
             for &t in inputs.iter().flatten() {
                 self.constant_operand(t)?;
@@ -619,9 +731,14 @@ impl Importer<'_> {
             ImportError::Invalid(format!("operator {source} ({name}) lacks input 0"))
         })?;
         let x_id = self.activation_id(x, &name, source)?;
-        let (x_scale, x_zp) = scale_and_zero_point(&self.tensors[x]).ok_or_else(|| {
-            ImportError::Invalid(format!("operator {source} ({name}): input not quantized"))
-        })?;
+        let (x_scale, x_zp) = if self.tensors[x].tensor_type == TensorType::Bool {
+            // A condition, not a number.
+            (0.0, 0)
+        } else {
+            scale_and_zero_point(&self.tensors[x]).ok_or_else(|| {
+                ImportError::Invalid(format!("operator {source} ({name}): input not quantized"))
+            })?
+        };
         let mut cx = ops::Ctx {
             source,
             op: builtin,
@@ -637,6 +754,40 @@ impl Importer<'_> {
             layer_inputs: vec![x_id],
         };
         let layer_op = ops::import(self, &mut cx)?;
+        // Operators other than these take int8 only.
+        let typed = matches!(
+            layer_op,
+            Op::Requantize(_)
+                | Op::Softmax(_)
+                | Op::Reshape
+                | Op::Svdf(_)
+                | Op::FullyConnected16(_)
+                | Op::Select
+                | Op::Softmax16(_)
+                | Op::Conv2d16(_)
+                | Op::DepthwiseConv2d16(_)
+                | Op::AveragePool2d16(_)
+                | Op::MaxPool2d16(_)
+                | Op::Add16(_)
+                | Op::Sub16(_)
+                | Op::Mul16(_)
+                | Op::Concatenation(_)
+        );
+        let other = cx
+            .layer_inputs
+            .iter()
+            .map(|&id| self.activation_element(id))
+            .chain([cx.out_info.element])
+            .find(|&e| e != ElementType::Int8);
+        if let (false, Some(e)) = (typed, other) {
+            return Err(cx.unsupported(format!(
+                "{} activations (the engine takes int16 in QUANTIZE, SOFTMAX, FULLY_CONNECTED, \
+                 CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D, MAX_POOL_2D, ADD, SUB, MUL, \
+                 CONCATENATION, SVDF, SELECT_V2 and RESHAPE only, bool as a condition of \
+                 SELECT_V2)",
+                e.name()
+            )));
+        }
         self.layers.push(Layer {
             source_index: source,
             inputs: cx.layer_inputs,
@@ -651,3 +802,5 @@ impl Importer<'_> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_int16;

@@ -60,9 +60,31 @@ pub fn activation_range(
     scale: f32,
     zero_point: i32,
 ) -> Option<Clamp> {
+    let (min, max) = activation_bounds(
+        activation,
+        scale,
+        zero_point,
+        i8::MIN.into(),
+        i8::MAX.into(),
+    )?;
+    Some(Clamp {
+        min: min as i8,
+        max: max as i8,
+    })
+}
+
+/// TFLite's `CalculateActivationRangeQuantized` for an output type of range `[qmin, qmax]`:
+/// the fused activation's bounds, quantized, within the type's range; `None` for an
+/// activation without a range or an empty range.
+pub fn activation_bounds(
+    activation: crate::tflite::Activation,
+    scale: f32,
+    zero_point: i32,
+    qmin: i32,
+    qmax: i32,
+) -> Option<(i32, i32)> {
     use crate::tflite::Activation as A;
     let quantize = |f: f32| zero_point.saturating_add((f / scale).round() as i32);
-    let (qmin, qmax) = (i8::MIN as i32, i8::MAX as i32);
     let (min, max) = match activation {
         A::None => (qmin, qmax),
         A::Relu => (qmin.max(quantize(0.0)), qmax),
@@ -70,13 +92,7 @@ pub fn activation_range(
         A::ReluN1To1 => (qmin.max(quantize(-1.0)), qmax.min(quantize(1.0))),
         _ => return None,
     };
-    if min > max {
-        return None;
-    }
-    Some(Clamp {
-        min: min as i8,
-        max: max as i8,
-    })
+    (min <= max).then_some((min, max))
 }
 
 /// TFLite's `ComputeOutSize` for one spatial dimension.

@@ -18,7 +18,7 @@ pub(super) struct Graph {
     operators: Vec<Operator>,
 }
 
-fn quantization(scale: &[f32], zero_point: &[i64], dim: i32) -> Option<Quantization> {
+pub(super) fn quantization(scale: &[f32], zero_point: &[i64], dim: i32) -> Option<Quantization> {
     Some(Quantization {
         scale: scale.to_vec(),
         zero_point: zero_point.to_vec(),
@@ -39,7 +39,7 @@ impl Graph {
         }
     }
 
-    fn tensor(
+    pub(super) fn tensor(
         &mut self,
         shape: &[i32],
         ty: TensorType,
@@ -63,6 +63,11 @@ impl Graph {
             is_sparse: false,
         });
         self.tensors.len() as i32 - 1
+    }
+
+    /// Makes a tensor a variable (an SVDF's activation state).
+    pub(super) fn mark_variable(&mut self, t: i32) {
+        self.tensors[t as usize].is_variable = true;
     }
 
     /// An int8 activation tensor.
@@ -269,7 +274,10 @@ fn graph_level_refusals() {
     let y = g.act(&[1, 4], 0.1, 0);
     g.op(BuiltinOp::RELU, &[x], &[f], BuiltinOptions::None);
     g.op(BuiltinOp::RELU, &[f], &[y], BuiltinOptions::None);
-    assert_unsupported(g.import(&[x], &[y]), "only int8 activations are supported");
+    assert_unsupported(
+        g.import(&[x], &[y]),
+        "only int8 and int16 activations (and bool conditions) are supported",
+    );
     // A constant where an activation is needed.
     let mut g = Graph::new();
     let x = g.act(&[1, 4], 0.1, 0);
@@ -966,7 +974,10 @@ fn several_inputs_refusals() {
     let a = g.act(&[1, 4], 0.1, 0);
     let y = g.act(&[1, 4], 0.1, 0);
     g.op(BuiltinOp::RELU, &[a], &[y], BuiltinOptions::None);
-    assert_unsupported(g.import(&[a], &[y, a]), "models with 2 outputs");
+    assert_unsupported(
+        g.import(&[a], &[y, a]),
+        "model output 1 (tensor #0) is not computed by an operator",
+    );
     // No input.
     let mut g = Graph::new();
     let a = g.act(&[1, 4], 0.1, 0);
@@ -974,12 +985,12 @@ fn several_inputs_refusals() {
     // A float input that is not quantized by its reader.
     let mut g = Graph::new();
     let a = g.act(&[1, 4], 0.1, 0);
-    let b = g.typed(&[1, 4], TensorType::Int16);
+    let b = g.typed(&[1, 4], TensorType::Float16);
     let y = g.act(&[1, 4], 0.1, 0);
     g.op(BuiltinOp::ADD, &[a, b], &[y], BuiltinOptions::None);
     assert_unsupported(
         g.import(&[a, b], &[y]),
-        "model input 1 (tensor #1) is Int16",
+        "model input 1 (tensor #1) is Float16",
     );
 }
 
@@ -1258,7 +1269,8 @@ fn token_ids_look_up_an_embedding_table() {
     g.op(BuiltinOp::RELU, &[ids], &[z], BuiltinOptions::None);
     assert_unsupported(
         g.import(&[ids], &[y]),
-        "the model input (tensor #0) is Int32; only int8 activations are supported",
+        "the model input (tensor #0) is Int32; only int8 and int16 activations (and bool \
+         conditions) are supported",
     );
     // A table whose output quantization differs.
     let mut g = Graph::new();

@@ -54,6 +54,6 @@ pub use schema::{
     ConcatenationOptions, Conv2DOptions, DepthwiseConv2DOptions, FullyConnectedOptions,
     GatherOptions, GeluOptions, LeakyReluOptions, MulOptions, Operator, OperatorCode, PackOptions,
     Padding, Pool2DOptions, Quantization, ReducerOptions, ReshapeOptions, ShapeOptions,
-    SoftmaxOptions, SqueezeOptions, StridedSliceOptions, SubOptions, Subgraph, Tensor, TensorType,
-    TfliteError, TfliteModel, UnidirectionalSequenceLstmOptions, WeightsFormat,
+    SoftmaxOptions, SqueezeOptions, StridedSliceOptions, SubOptions, Subgraph, SvdfOptions, Tensor,
+    TensorType, TfliteError, TfliteModel, UnidirectionalSequenceLstmOptions, WeightsFormat,
 };

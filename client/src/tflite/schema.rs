@@ -623,6 +623,16 @@ pub struct BatchMatMulOptions {
     pub asymmetric_quantize_inputs: bool,
 }
 
+/// `SVDFOptions`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SvdfOptions {
+    /// Filters per output unit.
+    pub rank: i32,
+    pub fused_activation: Activation,
+    /// Hybrid (float-activation) models only.
+    pub asymmetric_quantize_inputs: bool,
+}
+
 /// `GeluOptions`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GeluOptions {
@@ -694,6 +704,8 @@ pub enum BuiltinOptions {
     BatchMatMul(BatchMatMulOptions),
     /// Union type 116.
     Gelu(GeluOptions),
+    /// Union type 6.
+    Svdf(SvdfOptions),
     /// Union type 71.
     UnidirectionalSequenceLstm(UnidirectionalSequenceLstmOptions),
     /// Any other options table, by union type; its contents are not read.
@@ -722,6 +734,7 @@ pub mod options_type {
     pub const GATHER: u8 = 23;
     pub const BATCH_MATMUL: u8 = 101;
     pub const GELU: u8 = 116;
+    pub const SVDF: u8 = 6;
     pub const UNIDIRECTIONAL_SEQUENCE_LSTM: u8 = 71;
 }
 
@@ -1254,6 +1267,11 @@ impl<'a> Reader<'a> {
                 }),
                 ty::GELU => BuiltinOptions::Gelu(GeluOptions {
                     approximate: o.bool(0, false)?,
+                }),
+                ty::SVDF => BuiltinOptions::Svdf(SvdfOptions {
+                    rank: o.i32(0, 0)?,
+                    fused_activation: o.activation(1)?,
+                    asymmetric_quantize_inputs: o.bool(2, false)?,
                 }),
                 ty::UNIDIRECTIONAL_SEQUENCE_LSTM => {
                     BuiltinOptions::UnidirectionalSequenceLstm(UnidirectionalSequenceLstmOptions {

@@ -14,13 +14,17 @@
 //!
 //! Mirrors `reference_integer_ops::Add` / `reference_integer_ops::BroadcastAdd4DSlow` (`ADD`) and
 //! `reference_ops::BroadcastQuantSubSlow` (`SUB`), as TFLite Micro's `add.cc` and `sub.cc` call
-//! them for int8.
+//! them for int8; and `reference_ops::Add` / `BroadcastAdd4DSlow` and `reference_ops::Sub` /
+//! `BroadcastQuantSubSlow` for int16 (`ADD` and `SUB` in 16x8 mode, the same general path with a
+//! headroom shift of 15), where the validator proves from the zero
+//! points and multipliers that the shifted inputs and their sum fit `i32`.
 
-use super::broadcast::{broadcasts, walk};
+use super::broadcast::{broadcasts, walk, walk_typed};
+use super::element::{max_offset, zero_point_fits};
 use super::{bytes_touched, check_zero_point, elements, expect_inputs, Activation};
 use crate::cost::LayerCost;
 use crate::error::EngineError;
-use crate::model::{Add, TensorInfo};
+use crate::model::{Add, Add16, ElementType, TensorInfo};
 use crate::quant::requantize;
 
 /// Largest headroom shift for which the shifted inputs and their sum fit 32 bits.
@@ -109,4 +113,88 @@ pub(crate) fn rescaled(scale: impl Fn(i8) -> i32) -> [i32; 256] {
 #[inline]
 pub(crate) fn index(x: i8) -> usize {
     (x as i32 + 128) as usize
+}
+
+/// `|requantize(v, m)|` for `|v| ≤ bound` and a multiplier below one: at most `bound · m`
+/// rounded up, plus one for the rounding.
+fn scaled_bound(bound: u64, m: crate::quant::Multiplier) -> u64 {
+    let total_shift = (31 - m.shift).clamp(0, 62) as u32;
+    (((bound as u128) * (m.multiplier.max(0) as u128)) >> total_shift) as u64 + 1
+}
+
+/// Checks an int16 `ADD`: types, broadcasting, quantization, and that neither the shifted
+/// inputs nor their rescaled sum leave `i32`.
+pub fn check16(
+    index: u32,
+    add: &Add16,
+    inputs: &[&TensorInfo],
+    out: &TensorInfo,
+) -> Result<LayerCost, EngineError> {
+    expect_inputs(index, inputs, 2)?;
+    let int16 = |t: &TensorInfo| t.element == ElementType::Int16;
+    if !int16(out) || !inputs.iter().all(|t| int16(t)) {
+        return Err(EngineError::BadElementType { layer: index });
+    }
+    if !broadcasts(inputs, out) {
+        return Err(EngineError::ShapeMismatch { layer: index });
+    }
+    let zero_points_ok = inputs
+        .iter()
+        .chain([&out])
+        .all(|t| zero_point_fits(ElementType::Int16, t.zero_point));
+    let below_one = [
+        add.input1_multiplier,
+        add.input2_multiplier,
+        add.output_multiplier,
+    ]
+    .iter()
+    .all(|m| m.is_well_formed() && m.shift <= 0);
+    if !zero_points_ok || !below_one || add.min > add.max || add.left_shift > 31 {
+        return Err(EngineError::BadQuantization { layer: index });
+    }
+    let shifted =
+        |t: &TensorInfo| (max_offset(ElementType::Int16, t.zero_point) as u128) << add.left_shift;
+    let (a, b) = (shifted(inputs[0]), shifted(inputs[1]));
+    let fits = a <= i32::MAX as u128
+        && b <= i32::MAX as u128
+        && scaled_bound(a as u64, add.input1_multiplier)
+            + scaled_bound(b as u64, add.input2_multiplier)
+            <= i32::MAX as u64;
+    if !fits {
+        return Err(EngineError::AccumulatorOverflow { layer: index });
+    }
+    Ok(LayerCost {
+        macs: elements(out),
+        bytes: bytes_touched(inputs, 0, out),
+    })
+}
+
+/// The reference kernel of an int16 `ADD` (`subtract` false) and `SUB` (`subtract` true).
+pub fn run16(
+    add: &Add16,
+    subtract: bool,
+    a: Activation<'_>,
+    b: Activation<'_>,
+    out_info: &TensorInfo,
+    out: &mut [i8],
+) {
+    let (za, zb) = (a.info.zero_point, b.info.zero_point);
+    walk_typed(
+        a,
+        b,
+        out_info,
+        |x, y| {
+            let va = requantize((x - za) << add.left_shift, add.input1_multiplier);
+            let vb = requantize((y - zb) << add.left_shift, add.input2_multiplier);
+            let combined = if subtract {
+                va.wrapping_sub(vb)
+            } else {
+                va.wrapping_add(vb)
+            };
+            let sum = requantize(combined, add.output_multiplier);
+            sum.wrapping_add(out_info.zero_point)
+                .clamp(add.min as i32, add.max as i32)
+        },
+        out,
+    );
 }

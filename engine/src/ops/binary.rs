@@ -5,17 +5,18 @@
 //! max: out = max(a, b)       min: out = min(a, b)     (inputs and output share quantization)
 //! ```
 //!
-//! Mirrors `reference_integer_ops::Mul` / `reference_integer_ops::BroadcastMul4DSlow` (`MUL`) and
+//! Mirrors `reference_integer_ops::Mul` / `reference_integer_ops::BroadcastMul4DSlow` (`MUL`, for
+//! int8 and, in 16x8 mode with zero points 0, for int16) and
 //! `reference_ops::MaximumMinimumBroadcastSlow` (`MAXIMUM`, `MINIMUM`).
 
-use super::broadcast::{broadcasts, walk};
+use super::broadcast::{broadcasts, walk, walk_typed};
 use super::{
     bytes_touched, check_accumulator, check_zero_point, elements, expect_inputs,
     max_offset_magnitude, Activation,
 };
 use crate::cost::LayerCost;
 use crate::error::EngineError;
-use crate::model::{Mul, TensorInfo};
+use crate::model::{ElementType, Mul, Mul16, TensorInfo};
 use crate::quant::requantize;
 
 fn check_shapes(
@@ -102,6 +103,50 @@ pub fn run_extremum(
         b,
         out_info,
         |x, y| if max { x.max(y) } else { x.min(y) },
+        out,
+    );
+}
+
+/// Checks an int16 `MUL`: types, broadcasting, zero points 0 (as TFLite Micro requires), and that
+/// the product of two int16 values survives the multiplier's left shift.
+pub fn check_mul16(
+    index: u32,
+    mul: &Mul16,
+    inputs: &[&TensorInfo],
+    out: &TensorInfo,
+) -> Result<LayerCost, EngineError> {
+    expect_inputs(index, inputs, 2)?;
+    let int16 = |t: &TensorInfo| t.element == ElementType::Int16;
+    if !int16(out) || !inputs.iter().all(|t| int16(t)) {
+        return Err(EngineError::BadElementType { layer: index });
+    }
+    if !broadcasts(inputs, out) {
+        return Err(EngineError::ShapeMismatch { layer: index });
+    }
+    let zero = inputs.iter().chain([&out]).all(|t| t.zero_point == 0);
+    if !zero || !mul.multiplier.is_well_formed() || mul.min > mul.max {
+        return Err(EngineError::BadQuantization { layer: index });
+    }
+    check_accumulator(index, 1 << 30, mul.multiplier)?;
+    Ok(LayerCost {
+        macs: elements(out),
+        bytes: bytes_touched(inputs, 0, out),
+    })
+}
+
+/// The reference kernel of an int16 `MUL`.
+pub fn run_mul16(
+    mul: &Mul16,
+    a: Activation<'_>,
+    b: Activation<'_>,
+    out_info: &TensorInfo,
+    out: &mut [i8],
+) {
+    walk_typed(
+        a,
+        b,
+        out_info,
+        |x, y| requantize(x * y, mul.multiplier).clamp(mul.min as i32, mul.max as i32),
         out,
     );
 }

@@ -4,7 +4,7 @@
 //! Mirrors the index arithmetic of `reference_ops::BroadcastBinaryFunction4DSlow`
 //! (`NdArrayDescsForElementwiseBroadcast`), generalised to the engine's rank limit.
 
-use super::Activation;
+use super::{element, Activation};
 use crate::limits::MAX_RANK;
 use crate::model::TensorInfo;
 
@@ -55,6 +55,41 @@ pub(crate) fn walk(
     let (mut ia, mut ib) = (0usize, 0usize);
     for o in out.iter_mut() {
         *o = f(a.data[ia], b.data[ib]);
+        // Advance the odometer, innermost dimension first.
+        for axis in (0..rank).rev() {
+            counter[axis] += 1;
+            ia += sa[axis];
+            ib += sb[axis];
+            if counter[axis] < shape[axis] {
+                break;
+            }
+            ia -= sa[axis] * shape[axis] as usize;
+            ib -= sb[axis] * shape[axis] as usize;
+            counter[axis] = 0;
+        }
+    }
+}
+
+/// [`walk`] for activations of any element type: `out[i] = f(a[..], b[..])` with the values
+/// widened to `i32`, the result written in the output's type.
+pub(crate) fn walk_typed(
+    a: Activation<'_>,
+    b: Activation<'_>,
+    out_info: &TensorInfo,
+    mut f: impl FnMut(i32, i32) -> i32,
+    out: &mut [i8],
+) {
+    let shape = &out_info.shape;
+    let sa = broadcast_strides(&a.info.shape, shape).unwrap_or([0; MAX_RANK]);
+    let sb = broadcast_strides(&b.info.shape, shape).unwrap_or([0; MAX_RANK]);
+    let (ta, tb, to) = (a.info.element, b.info.element, out_info.element);
+    let rank = shape.len();
+    let mut counter = [0u32; MAX_RANK];
+    let (mut ia, mut ib) = (0usize, 0usize);
+    let count = out.len() / to.size() as usize;
+    for o in 0..count {
+        let value = f(element::get(a.data, ta, ia), element::get(b.data, tb, ib));
+        element::put(out, to, o, value);
         // Advance the odometer, innermost dimension first.
         for axis in (0..rank).rev() {
             counter[axis] += 1;

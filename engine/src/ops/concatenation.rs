@@ -1,12 +1,13 @@
-//! `CONCATENATION` of activations that share the output's scale and zero point.
+//! `CONCATENATION` of activations that share the output's scale, zero point and element type:
+//! int8, or int16 with zero point 0 (TFLite's 16x8 mode).
 //!
-//! Mirrors `reference_ops::Concatenation`.
+//! Mirrors `reference_ops::Concatenation`, which copies the values as they are.
 
 use super::{bytes_touched, check_zero_point, Activation};
 use crate::cost::LayerCost;
 use crate::error::EngineError;
 use crate::limits::MAX_LAYER_INPUTS;
-use crate::model::{Concatenation, TensorInfo};
+use crate::model::{Concatenation, ElementType, TensorInfo};
 
 /// Checks that all inputs agree with the output except along the axis, where they add up.
 pub fn check(
@@ -18,6 +19,10 @@ pub fn check(
     let mismatch = EngineError::ShapeMismatch { layer: index };
     if inputs.is_empty() || inputs.len() > MAX_LAYER_INPUTS {
         return Err(EngineError::BadInputs { layer: index });
+    }
+    let typed = matches!(out.element, ElementType::Int8 | ElementType::Int16);
+    if !typed || inputs.iter().any(|i| i.element != out.element) {
+        return Err(EngineError::BadElementType { layer: index });
     }
     let axis = concat.axis as usize;
     if axis >= out.shape.len() {
@@ -45,6 +50,9 @@ pub fn check(
     if along != out.shape[axis] as u64 {
         return Err(mismatch);
     }
+    if out.element == ElementType::Int16 && out.zero_point != 0 {
+        return Err(EngineError::BadQuantization { layer: index });
+    }
     check_zero_point(index, out.zero_point)?;
     Ok(LayerCost {
         macs: 0,
@@ -61,10 +69,12 @@ pub fn run(
 ) {
     let axis = concat.axis as usize;
     let outer: usize = out_info.shape[..axis].iter().map(|&d| d as usize).product();
+    // In bytes: elements times their size.
     let inner: usize = out_info.shape[axis + 1..]
         .iter()
         .map(|&d| d as usize)
-        .product();
+        .product::<usize>()
+        * out_info.element.size() as usize;
     let mut o = 0;
     for block in 0..outer {
         for input in inputs {

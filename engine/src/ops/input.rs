@@ -2,13 +2,14 @@
 //! inputs concatenated (see [`crate::model`]). No TFLite kernel: TFLite hands each input over
 //! separately.
 
-use super::{elements, expect_inputs, Activation};
+use super::{byte_len, expect_inputs, Activation};
 use crate::cost::LayerCost;
 use crate::error::EngineError;
-use crate::model::{InputPart, TensorInfo};
+use crate::model::{ElementType, InputPart, TensorInfo};
 
-/// Checks that the window lies inside activation 0 (its place among the inputs is checked by
-/// the validator, which sees the layers' order).
+/// Checks that the window lies inside activation 0, a byte string (int8), and returns the
+/// cost; the input may be of any element type. Its place among the inputs is checked by the
+/// validator, which sees the layers' order.
 pub fn check(
     index: u32,
     part: &InputPart,
@@ -16,12 +17,15 @@ pub fn check(
     out: &TensorInfo,
 ) -> Result<LayerCost, EngineError> {
     expect_inputs(index, inputs, 1)?;
-    if part.offset as u64 + elements(out) > elements(inputs[0]) {
+    if inputs[0].element != ElementType::Int8 {
+        return Err(EngineError::BadElementType { layer: index });
+    }
+    if part.offset as u64 + byte_len(out) > byte_len(inputs[0]) {
         return Err(EngineError::ShapeMismatch { layer: index });
     }
     Ok(LayerCost {
         macs: 0,
-        bytes: 2 * elements(out),
+        bytes: 2 * byte_len(out),
     })
 }
 

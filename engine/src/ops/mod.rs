@@ -17,31 +17,38 @@ pub mod broadcast;
 pub mod concatenation;
 pub mod constant;
 pub mod conv;
+pub mod conv16;
 pub mod depthwise_conv;
+pub mod element;
 pub mod fast;
 pub mod fully_connected;
+pub mod fully_connected16;
 pub mod gather;
 pub mod hard_swish;
 pub mod input;
 pub mod lstm;
 pub mod mean;
+pub mod output;
 pub mod pad;
 pub mod pool;
 pub mod requantize;
 pub mod reshape;
 pub mod rsqrt;
+pub mod select;
 pub mod softmax;
+pub mod softmax16;
 pub mod squared_difference;
 pub mod strided_slice;
+pub mod svdf;
 pub mod table;
 pub mod transpose;
 
 use crate::cost::LayerCost;
 use crate::error::EngineError;
-use crate::model::{Layer, Op, TensorInfo};
+use crate::model::{ElementType, Layer, Op, TensorInfo};
 use crate::quant::Multiplier;
 
-/// An activation as a kernel sees it: its shape and zero point, and its bytes.
+/// An activation as a kernel sees it: its shape, element type and zero point, and its bytes.
 #[derive(Clone, Copy)]
 pub struct Activation<'a> {
     /// Shape and quantization.
@@ -50,9 +57,40 @@ pub struct Activation<'a> {
     pub data: &'a [i8],
 }
 
+/// Whether an operator reads or writes anything but int8 activations; such operators check the
+/// element types themselves. Every other operator takes int8 only.
+fn checks_element_types(op: &Op) -> bool {
+    matches!(
+        op,
+        Op::Requantize(_)
+            | Op::Softmax(_)
+            | Op::Reshape
+            | Op::Input(_)
+            | Op::Svdf(_)
+            | Op::FullyConnected16(_)
+            | Op::Output
+            | Op::Select
+            | Op::Constant(_)
+            | Op::Softmax16(_)
+            | Op::Conv2d16(_)
+            | Op::DepthwiseConv2d16(_)
+            | Op::AveragePool2d16(_)
+            | Op::MaxPool2d16(_)
+            | Op::Add16(_)
+            | Op::Sub16(_)
+            | Op::Mul16(_)
+            | Op::Concatenation(_)
+    )
+}
+
 /// Checks a layer against the tensors feeding it and returns its cost.
 pub fn check(index: u32, layer: &Layer, inputs: &[&TensorInfo]) -> Result<LayerCost, EngineError> {
     let out = &layer.output;
+    let all_int8 =
+        out.element == ElementType::Int8 && inputs.iter().all(|t| t.element == ElementType::Int8);
+    if !checks_element_types(&layer.op) && !all_int8 {
+        return Err(EngineError::BadElementType { layer: index });
+    }
     match &layer.op {
         Op::FullyConnected(fc) => fully_connected::check(index, fc, inputs, out),
         Op::Conv2d(conv) => conv::check(index, conv, inputs, out),
@@ -85,6 +123,16 @@ pub fn check(index: u32, layer: &Layer, inputs: &[&TensorInfo]) -> Result<LayerC
         Op::Lookup(op) => gather::check_lookup(index, op, inputs, out),
         Op::Gelu(op) => table::check(index, op, inputs, out),
         Op::Lstm(op) => lstm::check(index, op, inputs, out),
+        Op::Svdf(op) => svdf::check(index, op, inputs, out),
+        Op::FullyConnected16(op) => fully_connected16::check(index, op, inputs, out),
+        Op::Output => output::check(index, inputs, out),
+        Op::Select => select::check(index, inputs, out),
+        Op::Softmax16(op) => softmax16::check(index, op, inputs, out),
+        Op::Conv2d16(op) => conv16::check_conv(index, op, inputs, out),
+        Op::DepthwiseConv2d16(op) => conv16::check_depthwise(index, op, inputs, out),
+        Op::AveragePool2d16(op) | Op::MaxPool2d16(op) => pool::check16(index, op, inputs, out),
+        Op::Add16(op) | Op::Sub16(op) => add::check16(index, op, inputs, out),
+        Op::Mul16(op) => binary::check_mul16(index, op, inputs, out),
     }
 }
 
@@ -122,7 +170,7 @@ pub fn run_reference(layer: &Layer, inputs: &[Activation<'_>], out: &mut [i8]) {
         Op::MaxPool2d(pool) => pool::run_max(pool, inputs[0], info, out),
         Op::Add(add) => add::run(add, false, inputs[0], inputs[1], info, out),
         Op::Reshape => reshape::run(inputs[0], out),
-        Op::Softmax(softmax) => softmax::run(softmax, inputs[0], out),
+        Op::Softmax(softmax) => softmax::run(softmax, inputs[0], info, out),
         Op::Requantize(requantize) => requantize::run(requantize, inputs[0], info, out),
         Op::Concatenation(concat) => concatenation::run(concat, inputs, info, out),
         Op::Pad(pad) => pad::run(pad, inputs[0], info, out),
@@ -147,6 +195,18 @@ pub fn run_reference(layer: &Layer, inputs: &[Activation<'_>], out: &mut [i8]) {
         Op::Lookup(op) => gather::run_lookup(op, inputs[0], inputs[1], out),
         Op::Gelu(op) => table::run(op, inputs[0], out),
         Op::Lstm(op) => lstm::run(op, inputs[0], info, out),
+        Op::Svdf(op) => svdf::run(op, inputs[0], info, out),
+        Op::FullyConnected16(op) => fully_connected16::run(op, inputs[0], info, out),
+        Op::Output => output::run(inputs, out),
+        Op::Select => select::run(inputs, info, out),
+        Op::Softmax16(op) => softmax16::run(op, inputs[0], out),
+        Op::Conv2d16(op) => conv16::run_conv(op, inputs[0], info, out),
+        Op::DepthwiseConv2d16(op) => conv16::run_depthwise(op, inputs[0], info, out),
+        Op::AveragePool2d16(op) => pool::run_average16(op, inputs[0], info, out),
+        Op::MaxPool2d16(op) => pool::run_max16(op, inputs[0], info, out),
+        Op::Add16(op) => add::run16(op, false, inputs[0], inputs[1], info, out),
+        Op::Sub16(op) => add::run16(op, true, inputs[0], inputs[1], info, out),
+        Op::Mul16(op) => binary::run_mul16(op, inputs[0], inputs[1], info, out),
     }
 }
 
@@ -305,7 +365,12 @@ pub(crate) fn check_window(index: u32, window: &crate::model::Window) -> Result<
     }
 }
 
+/// Byte length of a tensor already bounded by the validator.
+pub(crate) fn byte_len(info: &TensorInfo) -> u64 {
+    info.byte_len().unwrap_or(u64::MAX)
+}
+
 /// Bytes a layer reads and writes: inputs, constants and output.
 pub(crate) fn bytes_touched(inputs: &[&TensorInfo], constants: u64, output: &TensorInfo) -> u64 {
-    inputs.iter().map(|i| elements(i)).sum::<u64>() + constants + elements(output)
+    inputs.iter().map(|i| byte_len(i)).sum::<u64>() + constants + byte_len(output)
 }

@@ -1,13 +1,14 @@
 //! `RESHAPE`, `SQUEEZE`, `EXPAND_DIMS`: the same bytes under a new shape.
 //!
-//! Mirrors TFLite Micro's `reshape.cc`, which copies the input's bytes unchanged.
+//! Mirrors TFLite Micro's `reshape.cc`, which copies the input's bytes unchanged, whatever
+//! their element type.
 
-use super::{elements, expect_inputs, Activation};
+use super::{byte_len, elements, expect_inputs, Activation};
 use crate::cost::LayerCost;
 use crate::error::EngineError;
 use crate::model::TensorInfo;
 
-/// Checks that the element count and quantization are unchanged.
+/// Checks that the element count, element type and quantization are unchanged.
 pub fn check(
     index: u32,
     inputs: &[&TensorInfo],
@@ -17,12 +18,15 @@ pub fn check(
     if elements(inputs[0]) != elements(out) {
         return Err(EngineError::ShapeMismatch { layer: index });
     }
+    if inputs[0].element != out.element {
+        return Err(EngineError::BadElementType { layer: index });
+    }
     if inputs[0].zero_point != out.zero_point {
         return Err(EngineError::BadQuantization { layer: index });
     }
     Ok(LayerCost {
         macs: 0,
-        bytes: 2 * elements(out),
+        bytes: 2 * byte_len(out),
     })
 }
 

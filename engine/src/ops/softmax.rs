@@ -1,25 +1,28 @@
-//! `SOFTMAX` over the last dimension, int8 in and int8 out, as TFLite's quantized reference.
+//! `SOFTMAX` over the last dimension, int8 in and int8 or int16 out, as TFLite's quantized
+//! reference.
 //!
 //! For each row, with `m` the row's maximum and `d = x − m ≤ 0`:
 //!
 //! ```text
 //! e(d)  = exp(d · beta · input_scale)        computed in fixed point from d · M  (Q5.26)
-//! out   = clamp(round(e(d) / Σ e · 256) − 128)
+//! out   = clamp(round(e(d) / Σ e · 256) − 128)             int8 output
+//! out   = clamp(round(e(d) / Σ e · 65536) − 32768)         int16 output
 //! ```
 //!
 //! Differences below `diff_min` contribute zero and give −128 (their `d · M` would not fit Q5.26).
 //! The exponential comes from [`exp_on_negative_values`], the sum is kept in Q12.19 and inverted
-//! by [`reciprocal`]. The output scale is 1/256 and its zero point −128, fixed by the operator.
+//! by [`reciprocal`]. The output scale is 1/256 and its zero point −128 for an int8 output,
+//! 1/65536 and −32768 for an int16 output (TFLite's 16x8 mode), fixed by the operator.
 //!
-//! Mirrors `reference_ops::Softmax` (the quantized overload in `softmax.h`), with the constants of
-//! `PreprocessSoftmaxScaling`.
+//! Mirrors `reference_ops::Softmax` (the quantized overload in `softmax.h`, templated on the
+//! output type), with the constants of `PreprocessSoftmaxScaling`.
 
-use super::{bytes_touched, check_zero_point, elements, expect_inputs, Activation};
+use super::{bytes_touched, check_zero_point, element, elements, expect_inputs, Activation};
 use crate::cost::LayerCost;
 use crate::error::EngineError;
 use crate::fixedpoint::{exp_on_negative_values, reciprocal};
 use crate::limits::MAX_SOFTMAX_DEPTH;
-use crate::model::{Softmax, TensorInfo};
+use crate::model::{ElementType, Softmax, TensorInfo};
 use crate::quant::{
     rounding_divide_by_pot, saturating_rounding_doubling_high_mul,
     saturating_rounding_multiply_by_pot,
@@ -29,8 +32,6 @@ use crate::quant::{
 const SCALED_DIFF_INTEGER_BITS: u32 = 5;
 /// Integer bits of the sum of exponentials.
 const ACCUMULATION_INTEGER_BITS: u32 = 12;
-/// The output zero point the operator fixes.
-const OUTPUT_ZERO_POINT: i32 = -128;
 
 /// Checks shapes, the row length, and that every difference kept fits Q5.26 after scaling.
 pub fn check(
@@ -41,6 +42,11 @@ pub fn check(
 ) -> Result<LayerCost, EngineError> {
     expect_inputs(index, inputs, 1)?;
     let input = inputs[0];
+    if input.element != ElementType::Int8
+        || !matches!(out.element, ElementType::Int8 | ElementType::Int16)
+    {
+        return Err(EngineError::BadElementType { layer: index });
+    }
     if input.shape != out.shape || input.shape.is_empty() {
         return Err(EngineError::ShapeMismatch { layer: index });
     }
@@ -52,7 +58,7 @@ pub fn check(
     let m = softmax.input_multiplier;
     let quantization_ok = m.is_well_formed()
         && m.shift >= 0
-        && out.zero_point == OUTPUT_ZERO_POINT
+        && out.zero_point == out.element.min()
         && softmax.diff_min <= 0
         // Every kept difference d ≥ diff_min satisfies |d · 2^shift| ≤ 2^31.
         && ((softmax.diff_min.unsigned_abs() as u64) << m.shift) <= 1u64 << 31;
@@ -73,7 +79,7 @@ fn scaled_difference(softmax: &Softmax, diff: i32) -> i32 {
 }
 
 /// The reference kernel.
-pub fn run(softmax: &Softmax, input: Activation<'_>, out: &mut [i8]) {
+pub fn run(softmax: &Softmax, input: Activation<'_>, out_info: &TensorInfo, out: &mut [i8]) {
     let depth = *input.info.shape.last().unwrap_or(&1) as usize;
     let exp_of = |diff: i32| {
         exp_on_negative_values(scaled_difference(softmax, diff), SCALED_DIFF_INTEGER_BITS)
@@ -94,10 +100,14 @@ pub fn run(softmax: &Softmax, input: Activation<'_>, out: &mut [i8]) {
         Some(table) => table[(-diff) as usize],
         None => exp_of(diff),
     };
+    let ty = out_info.element;
+    // 8 or 16 output bits.
+    let bits = 8 * ty.size() as i32;
+    let size = ty.size() as usize;
     for (row, out_row) in input
         .data
         .chunks_exact(depth)
-        .zip(out.chunks_exact_mut(depth))
+        .zip(out.chunks_exact_mut(depth * size))
     {
         let max = row.iter().copied().max().unwrap_or(i8::MIN) as i32;
         let mut sum_of_exps: i32 = 0;
@@ -113,20 +123,21 @@ pub fn run(softmax: &Softmax, input: Activation<'_>, out: &mut [i8]) {
             }
         }
         let (scale, bits_over_unit) = reciprocal(sum_of_exps, ACCUMULATION_INTEGER_BITS);
-        // 31 fraction bits down to the 8 of the output; in [0, 31] since the sum lies in
+        // 31 fraction bits down to the 8 or 16 of the output; in [0, 31] since the sum lies in
         // [1, 2^11] (one term is exp(0), at most 2^11 terms of at most one); qed.
-        let exponent = (bits_over_unit + 31 - 8).clamp(0, 31) as u32;
-        for (&x, o) in row.iter().zip(out_row.iter_mut()) {
+        let exponent = (bits_over_unit + 31 - bits).clamp(0, 31) as u32;
+        for (c, &x) in row.iter().enumerate() {
             let diff = x as i32 - max;
-            *o = if diff >= softmax.diff_min {
+            let value = if diff >= softmax.diff_min {
                 let unsaturated = rounding_divide_by_pot(
                     saturating_rounding_doubling_high_mul(scale, exp(diff)),
                     exponent,
                 );
-                unsaturated.wrapping_add(OUTPUT_ZERO_POINT).clamp(-128, 127) as i8
+                element::saturate(unsaturated.wrapping_add(ty.min()), ty)
             } else {
-                i8::MIN
+                ty.min()
             };
+            element::put(out_row, ty, c, value);
         }
     }
 }

@@ -106,7 +106,7 @@ pub unsafe extern "C" fn run_layer(model_ptr: *const u8, model_len: usize, layer
         let mut parts = Vec::new();
         let mut at = 0usize;
         for id in ids {
-            let len = m.activation(id).and_then(|a| a.element_count()).unwrap_or(0) as usize;
+            let len = m.activation_len(id);
             parts.push(inputs.get(at..at + len).unwrap_or(&[]));
             at += len;
         }

@@ -2023,3 +2023,108 @@ mod audits {
         });
     }
 }
+
+/// A model with int16 activations on chain: every length (the job's input, the claim's output,
+/// a challenge's layer inputs) is in bytes, two per int16 element, and a lie in an int16 layer is
+/// refuted by re-running that layer.
+mod int16_model {
+    use super::*;
+    use vigil_engine::model::ElementType;
+
+    fn model_bytes() -> Vec<u8> {
+        codec::Encode::encode(&vigil_engine::testing::int16_svdf(ElementType::Int16, 0))
+    }
+
+    /// 8 int16 elements: 16 bytes.
+    fn input16() -> Vec<u8> {
+        (0..16u8).map(|i| i.wrapping_mul(53)).collect()
+    }
+
+    fn honest16() -> (Vec<u8>, Vec<[u8; 32]>, Vec<Vec<u8>>) {
+        let model = decode_model(&model_bytes()).unwrap();
+        let mut acts = vec![input16()];
+        let exec = model
+            .run_with(as_i8(&input16()), |_, out| acts.push(as_u8(out).to_vec()))
+            .unwrap();
+        (as_u8(&exec.output).to_vec(), exec.trace, acts)
+    }
+
+    #[test]
+    fn an_int16_job_is_sized_in_bytes_and_a_lie_in_an_int16_layer_is_refuted() {
+        build_and_execute(|| {
+            let model = pallet_models::Pallet::<Test>::do_register_model(OWNER, model_bytes())
+                .expect("a valid model");
+            register(EXEC1, MIN_BOND);
+            // One byte per element is half the input.
+            assert_noop!(
+                Inference::submit_job(
+                    RuntimeOrigin::signed(REQUESTER),
+                    model,
+                    input16()[..8].to_vec(),
+                    FEE,
+                    COLLATERAL
+                ),
+                Error::<Test>::WrongInputLength
+            );
+            let job = crate::NextJobId::<Test>::get();
+            assert_ok!(Inference::submit_job(
+                RuntimeOrigin::signed(REQUESTER),
+                model,
+                input16(),
+                FEE,
+                COLLATERAL
+            ));
+            // A false int16 output (2 elements, 4 bytes) of the last layer.
+            let (honest_output, mut trace, acts) = honest16();
+            assert_eq!(honest_output.len(), 4);
+            assert_noop!(
+                Inference::post_claim(
+                    RuntimeOrigin::signed(EXEC1),
+                    job,
+                    honest_output[..2].to_vec(),
+                    trace.clone()
+                ),
+                Error::<Test>::WrongOutputLength
+            );
+            let output = vec![1u8, 0, 2, 0];
+            trace[2] = hash_activation(as_i8(&output));
+            assert_ok!(Inference::post_claim(
+                RuntimeOrigin::signed(EXEC1),
+                job,
+                output,
+                trace
+            ));
+            // Layer 2 reads the SVDF's int8 output, which the claim committed honestly.
+            let data = vec![acts[2].clone()];
+            let inputs: Vec<&[u8]> = data.iter().map(|d| &d[..]).collect();
+            let commitment = vigil_engine::challenge_commitment(
+                &codec::Encode::encode(&CHALLENGER),
+                job,
+                2,
+                &inputs,
+            );
+            assert_ok!(Inference::commit_challenge(
+                RuntimeOrigin::signed(CHALLENGER),
+                job,
+                commitment
+            ));
+            roll_to(2);
+            assert_ok!(Inference::challenge(
+                RuntimeOrigin::signed(CHALLENGER),
+                job,
+                2,
+                data
+            ));
+            assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Refuted);
+            System::assert_last_event(
+                Event::DisputeResolved {
+                    job_id: job,
+                    layer: 2,
+                    challenger: CHALLENGER,
+                    executor_was_wrong: true,
+                }
+                .into(),
+            );
+        });
+    }
+}

@@ -459,10 +459,8 @@ pub mod pallet {
                     Error::<T>::TooManyLayerInputs
                 );
                 for &id in reads {
-                    let len = model
-                        .activation(id)
-                        .and_then(vigil_engine::model::TensorInfo::element_count)
-                        .unwrap_or(u64::MAX);
+                    // Bytes, as a challenge carries them (two per int16 element).
+                    let len = model.activation_len(id) as u64;
                     ensure!(
                         len <= T::MaxActivationBytes::get() as u64,
                         Error::<T>::ActivationTooLarge

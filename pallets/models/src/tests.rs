@@ -179,6 +179,21 @@ mod register_model {
     }
 
     #[test]
+    fn register_model_counts_an_int16_activation_as_two_bytes_per_element() {
+        build_and_execute(|| {
+            // MAX_ACTIVATION_BYTES / 2 + 1 int16 elements: one element more than fits.
+            refused_though_valid(
+                vigil_engine::testing::wide_int16_activation(4, MAX_ACTIVATION_BYTES / 2 + 1),
+                Error::<Test>::ActivationTooLarge,
+            );
+            assert_ok!(Models::register_model(
+                RuntimeOrigin::signed(ALICE),
+                vigil_engine::testing::wide_int16_activation(4, MAX_ACTIVATION_BYTES / 2).encode()
+            ));
+        });
+    }
+
+    #[test]
     fn register_model_fails_if_too_many_layers() {
         build_and_execute(|| {
             let mut model = tiny_mlp(1);

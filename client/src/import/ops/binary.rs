@@ -1,6 +1,6 @@
-//! `MUL`, `MAXIMUM` and `MINIMUM` of two activations.
+//! `MUL`, `MAXIMUM` and `MINIMUM` of two activations (`MUL` also of two int16 ones, 16x8).
 
-use vigil_engine::model::{Mul, Op};
+use vigil_engine::model::{ElementType, Mul, Mul16, Op};
 
 use super::{scale_and_zero_point, Ctx, ImportError, Importer};
 use crate::import::quantization::quantize_multiplier;
@@ -16,9 +16,26 @@ pub(in crate::import) fn import_mul(
         _ => tflite::Activation::None,
     };
     let y = cx.push_activation(imp, 1)?;
-    let (y_scale, _) = cx.quantization_of(imp, y)?;
+    let (y_scale, y_zp) = cx.quantization_of(imp, y)?;
+    let multiplier = quantize_multiplier(cx.x_scale as f64 * y_scale as f64 / cx.out_scale as f64);
+    if cx.int16_input(imp) {
+        // 16x8: two int16 inputs and an int16 output, zero points 0 (TFLite Micro's MulPrepare).
+        if imp.activation_element(cx.layer_inputs[1]) != ElementType::Int16 {
+            return Err(cx.unsupported("an int16 input with a non-int16 input"));
+        }
+        cx.symmetric16()?;
+        if y_zp != 0 {
+            return Err(cx.unsupported("16x8 activations with a non-zero zero point"));
+        }
+        let (min, max) = cx.range16(activation)?;
+        return Ok(Op::Mul16(Mul16 {
+            multiplier,
+            min,
+            max,
+        }));
+    }
     Ok(Op::Mul(Mul {
-        multiplier: quantize_multiplier(cx.x_scale as f64 * y_scale as f64 / cx.out_scale as f64),
+        multiplier,
         clamp: cx.clamp_for(activation)?,
     }))
 }

@@ -1,6 +1,7 @@
-//! `DEPTHWISE_CONV_2D`: NHWC input, `[1, H, W, C·multiplier]` int8 filter.
+//! `DEPTHWISE_CONV_2D`: NHWC input, `[1, H, W, C·multiplier]` int8 filter; int32 bias, or int64
+//! with an int16 input (TFLite's 16x8 mode, zero points 0).
 
-use vigil_engine::model::{DepthwiseConv2d, Op};
+use vigil_engine::model::{DepthwiseConv2d, DepthwiseConv2d16, Op};
 
 use super::{Ctx, ImportError, Importer};
 use crate::tflite::BuiltinOptions;
@@ -26,6 +27,19 @@ pub(in crate::import) fn import(imp: &Importer<'_>, cx: &mut Ctx<'_>) -> Result<
     )?;
     // TFLite derives the multiplier from the shapes, not from the stored option.
     let depth_multiplier = channels.checked_div(x_shape[3]).unwrap_or(0);
+    if cx.int16_input(imp) {
+        cx.symmetric16()?;
+        let (min, max) = cx.range16(o.fused_activation)?;
+        return Ok(Op::DepthwiseConv2d16(DepthwiseConv2d16 {
+            window,
+            depth_multiplier,
+            filter: imp.int8_constant(w, &cx.what("filter"))?,
+            bias: cx.bias64(imp, 2, channels as usize)?,
+            output_multipliers: cx.per_channel(&scales),
+            min,
+            max,
+        }));
+    }
     Ok(Op::DepthwiseConv2d(DepthwiseConv2d {
         window,
         depth_multiplier,

@@ -1,6 +1,7 @@
-//! `FULLY_CONNECTED`: int8 weights `[units, depth]`, optional int32 bias.
+//! `FULLY_CONNECTED`: int8 weights `[units, depth]`; an int8 input with an optional int32
+//! bias, or (TFLite's 16x8 mode) an int16 input with an optional int64 bias.
 
-use vigil_engine::model::{FullyConnected, Op};
+use vigil_engine::model::{ElementType, FullyConnected, FullyConnected16, Op};
 
 use super::{Ctx, ImportError, Importer};
 use crate::import::quantization::quantize_multiplier;
@@ -39,6 +40,25 @@ pub(in crate::import) fn import(imp: &Importer<'_>, cx: &mut Ctx<'_>) -> Result<
             (cx.x_scale * scale) as f64 / cx.out_scale as f64,
         )]
     };
+    if imp.activation_element(cx.layer_inputs[0]) == ElementType::Int16 {
+        if cx.out_info.element != ElementType::Int16 {
+            return Err(cx.unsupported("an int16 input with a non-int16 output"));
+        }
+        if weights_zero_point != 0 {
+            return Err(cx.unsupported("16x8 weights with a non-zero zero point"));
+        }
+        let bias = cx.bias64(imp, 2, units as usize)?;
+        let (min, max) = cx.range16(activation)?;
+        return Ok(Op::FullyConnected16(FullyConnected16 {
+            units,
+            depth,
+            weights,
+            bias,
+            output_multipliers,
+            min,
+            max,
+        }));
+    }
     Ok(Op::FullyConnected(FullyConnected {
         units,
         depth,

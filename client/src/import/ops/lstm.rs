@@ -445,7 +445,10 @@ mod tests {
         );
         // The 16x8 LSTM (int16 activations) and a hybrid one (float input).
         for (ty, what) in [
-            (TensorType::Int16, "only int8 activations are supported"),
+            (
+                TensorType::Int16,
+                "UNIDIRECTIONAL_SEQUENCE_LSTM): int16 activations",
+            ),
             (
                 TensorType::Float32,
                 "a float input must be read by one QUANTIZE to int8",

@@ -21,12 +21,14 @@ pub mod pool;
 pub mod requantize;
 pub mod reshape;
 pub mod rsqrt;
+pub mod select;
 pub mod softmax;
 pub mod squared_difference;
 pub mod strided_slice;
+pub mod svdf;
 pub mod transpose;
 
-use vigil_engine::model::{Clamp, Multiplier, Op, TensorInfo, Window};
+use vigil_engine::model::{Clamp, ElementType, Multiplier, Op, TensorInfo, Window};
 
 use super::quantization::{activation_range, out_size, padding_before, quantize_multiplier};
 use super::{scale_and_zero_point, ImportError, Importer};
@@ -61,7 +63,7 @@ pub struct Ctx<'o> {
     pub layer_inputs: Vec<u32>,
 }
 
-/// Imports one operator whose first input is an activation and whose output is int8.
+/// Imports one operator whose first input is an activation.
 pub(super) fn import(imp: &Importer<'_>, cx: &mut Ctx<'_>) -> Result<Op, ImportError> {
     match cx.op {
         BuiltinOp::FULLY_CONNECTED => fully_connected::import(imp, cx),
@@ -70,8 +72,8 @@ pub(super) fn import(imp: &Importer<'_>, cx: &mut Ctx<'_>) -> Result<Op, ImportE
         BuiltinOp::AVERAGE_POOL_2D | BuiltinOp::MAX_POOL_2D => pool::import(imp, cx),
         BuiltinOp::ADD | BuiltinOp::SUB => add::import(imp, cx),
         BuiltinOp::RESHAPE | BuiltinOp::SQUEEZE | BuiltinOp::EXPAND_DIMS => reshape::import(cx),
-        BuiltinOp::SOFTMAX => softmax::import(cx),
-        BuiltinOp::QUANTIZE => requantize::import(cx),
+        BuiltinOp::SOFTMAX => softmax::import(imp, cx),
+        BuiltinOp::QUANTIZE => requantize::import(imp, cx),
         BuiltinOp::RELU => activation::import_relu(cx),
         BuiltinOp::RELU6 => activation::import_relu6(cx),
         BuiltinOp::LEAKY_RELU => activation::import_leaky_relu(cx),
@@ -92,6 +94,8 @@ pub(super) fn import(imp: &Importer<'_>, cx: &mut Ctx<'_>) -> Result<Op, ImportE
         BuiltinOp::SQUARED_DIFFERENCE => squared_difference::import(imp, cx),
         BuiltinOp::GELU => gelu::import(cx),
         BuiltinOp::UNIDIRECTIONAL_SEQUENCE_LSTM => lstm::import(imp, cx),
+        BuiltinOp::SVDF => svdf::import(imp, cx),
+        BuiltinOp::SELECT_V2 => select::import(imp, cx),
         _ => Err(cx.not_implemented()),
     }
 }
@@ -171,6 +175,58 @@ impl Ctx<'_> {
                 Ok(v)
             }
         }
+    }
+
+    /// The int64 bias at input `k` of a 16x8 layer: empty when absent, else one per channel.
+    pub fn bias64(
+        &self,
+        imp: &Importer<'_>,
+        k: usize,
+        channels: usize,
+    ) -> Result<Vec<i64>, ImportError> {
+        match self.optional_input(k) {
+            None => Ok(Vec::new()),
+            Some(b) if imp.tensors[b].tensor_type == tflite::TensorType::Int64 => {
+                let v = imp.int64_constant(b, &self.what("bias"))?;
+                if v.len() != channels {
+                    return Err(self.invalid(format!("{} biases for {channels} channels", v.len())));
+                }
+                Ok(v)
+            }
+            Some(b) => Err(self.unsupported(format!(
+                "a {:?} bias with an int16 input (int64 only)",
+                imp.tensors[b].tensor_type
+            ))),
+        }
+    }
+
+    /// The int16 output range of a fused activation (16x8 layers).
+    pub fn range16(&self, activation: tflite::Activation) -> Result<(i16, i16), ImportError> {
+        let (min, max) = super::quantization::activation_bounds(
+            activation,
+            self.out_scale,
+            self.out_zp,
+            i16::MIN.into(),
+            i16::MAX.into(),
+        )
+        .ok_or_else(|| self.unsupported(format!("fused activation {activation:?}")))?;
+        Ok((min as i16, max as i16))
+    }
+
+    /// Requires a 16x8 layer: an int16 input and output of zero point 0.
+    pub fn symmetric16(&self) -> Result<(), ImportError> {
+        if self.out_info.element != ElementType::Int16 {
+            return Err(self.unsupported("an int16 input with a non-int16 output"));
+        }
+        if self.x_zp != 0 || self.out_zp != 0 {
+            return Err(self.unsupported("16x8 activations with a non-zero zero point"));
+        }
+        Ok(())
+    }
+
+    /// Whether the layer's first input is int16 (TFLite's 16x8 mode).
+    pub fn int16_input(&self, imp: &Importer<'_>) -> bool {
+        imp.activation_element(self.layer_inputs[0]) == ElementType::Int16
     }
 
     /// `input_scale · weight_scale / output_scale` for each weight scale.

@@ -1,6 +1,7 @@
-//! `AVERAGE_POOL_2D` and `MAX_POOL_2D`: input and output share scale and zero point.
+//! `AVERAGE_POOL_2D` and `MAX_POOL_2D`: input and output share scale and zero point; int8, or
+//! int16 (TFLite's 16x8 mode).
 
-use vigil_engine::model::{Op, Pool2d};
+use vigil_engine::model::{ElementType, Op, Pool2d, Pool2d16};
 
 use super::{Ctx, ImportError, Importer};
 use crate::tflite::{BuiltinOp, BuiltinOptions};
@@ -24,11 +25,24 @@ pub(in crate::import) fn import(imp: &Importer<'_>, cx: &mut Ctx<'_>) -> Result<
         (o.stride_h, o.stride_w),
         (1, 1),
     )?;
+    let average = cx.op == BuiltinOp::AVERAGE_POOL_2D;
+    if cx.int16_input(imp) {
+        if cx.out_info.element != ElementType::Int16 {
+            return Err(cx.unsupported("an int16 input with a non-int16 output"));
+        }
+        let (min, max) = cx.range16(o.fused_activation)?;
+        let pool = Pool2d16 { window, min, max };
+        return Ok(if average {
+            Op::AveragePool2d16(pool)
+        } else {
+            Op::MaxPool2d16(pool)
+        });
+    }
     let pool = Pool2d {
         window,
         clamp: cx.clamp_for(o.fused_activation)?,
     };
-    Ok(if cx.op == BuiltinOp::AVERAGE_POOL_2D {
+    Ok(if average {
         Op::AveragePool2d(pool)
     } else {
         Op::MaxPool2d(pool)
