@@ -39,6 +39,7 @@ struct SvdfGraph {
     feature_zero_point: i64,
     units: i32,
     options: Option<BuiltinOptions>,
+    bias_scale: f32,
 }
 
 impl Default for SvdfGraph {
@@ -52,6 +53,7 @@ impl Default for SvdfGraph {
             feature_zero_point: 0,
             units: 3,
             options: None,
+            bias_scale: 0.004 * 0.002,
         }
     }
 }
@@ -83,7 +85,7 @@ impl SvdfGraph {
             &mut g,
             &[3],
             TensorType::Int32,
-            0.004 * 0.002,
+            self.bias_scale,
             [100i32, -7, 0]
                 .iter()
                 .flat_map(|v| v.to_le_bytes())
@@ -585,6 +587,91 @@ fn conv_16x8_imports_and_refuses() {
     );
     assert_unsupported(
         conv16(TensorType::Int64, 0, TensorType::Int8),
+        "an int16 input with a non-int16 output",
+    );
+}
+
+/// The importer's other int16 refusals, each by its message.
+#[test]
+fn other_int16_refusals() {
+    // An SVDF bias whose scale is not the state's times the time weights'.
+    assert_invalid(
+        SvdfGraph {
+            bias_scale: 0.5,
+            ..Default::default()
+        }
+        .import(),
+        "the bias scale is not state scale × time weights scale",
+    );
+    // A QUANTIZE of an int32 activation.
+    let mut g = Graph::new();
+    let x = act(&mut g, &[1, 4], TensorType::Int16, 0.001, 0);
+    let w = act(&mut g, &[1, 4], TensorType::Int32, 0.001, 0);
+    let y = act(&mut g, &[1, 4], TensorType::Int8, 0.01, 0);
+    g.op(BuiltinOp::QUANTIZE, &[x], &[w], BuiltinOptions::None);
+    g.op(BuiltinOp::QUANTIZE, &[w], &[y], BuiltinOptions::None);
+    assert_unsupported(g.import(&[x], &[y]), "operator 1 (QUANTIZE): int32 input");
+    // 16x8 dense weights with a zero point.
+    let mut g = Graph::new();
+    let x = act(&mut g, &[1, 4], TensorType::Int16, 0.001, 0);
+    let w = g.tensor(
+        &[2, 4],
+        TensorType::Int8,
+        quantization(&[0.02], &[3], 0),
+        vec![1; 8],
+    );
+    let y = act(&mut g, &[1, 2], TensorType::Int16, 0.002, 0);
+    g.op(BuiltinOp::FULLY_CONNECTED, &[x, w], &[y], fc_options());
+    assert_unsupported(
+        g.import(&[x], &[y]),
+        "16x8 weights with a non-zero zero point",
+    );
+    // A CONCATENATION of an int16 and an int8 activation, and of int16 with a zero point.
+    use crate::tflite::ConcatenationOptions;
+    let concat = || {
+        BuiltinOptions::Concatenation(ConcatenationOptions {
+            axis: 1,
+            fused_activation: Activation::None,
+        })
+    };
+    let mut g = Graph::new();
+    let x = act(&mut g, &[1, 4], TensorType::Int16, 0.001, 0);
+    let q = act(&mut g, &[1, 4], TensorType::Int8, 0.001, 0);
+    let y = act(&mut g, &[1, 8], TensorType::Int16, 0.001, 0);
+    g.op(BuiltinOp::QUANTIZE, &[x], &[q], BuiltinOptions::None);
+    g.op(BuiltinOp::CONCATENATION, &[x, q], &[y], concat());
+    assert_unsupported(
+        g.import(&[x], &[y]),
+        "inputs of another element type than the output's",
+    );
+    let mut g = Graph::new();
+    let x = act(&mut g, &[1, 4], TensorType::Int16, 0.001, 2);
+    let y = act(&mut g, &[1, 8], TensorType::Int16, 0.001, 2);
+    g.op(BuiltinOp::CONCATENATION, &[x, x], &[y], concat());
+    assert_unsupported(
+        g.import(&[x], &[y]),
+        "int16 activations with a non-zero zero point",
+    );
+    // An int16 pool into int8.
+    use crate::tflite::{Padding, Pool2DOptions};
+    let mut g = Graph::new();
+    let x = act(&mut g, &[1, 4, 4, 1], TensorType::Int16, 0.001, 0);
+    let y = act(&mut g, &[1, 2, 2, 1], TensorType::Int8, 0.001, 0);
+    g.op(
+        BuiltinOp::MAX_POOL_2D,
+        &[x],
+        &[y],
+        BuiltinOptions::Pool2D(Pool2DOptions {
+            padding: Padding::Valid,
+            stride_w: 2,
+            stride_h: 2,
+            filter_width: 2,
+            filter_height: 2,
+            fused_activation: Activation::None,
+        }),
+    );
+    assert_unsupported(
+        g.import(&[x], &[y]),
         "an int16 input with a non-int16 output",
     );
 }
