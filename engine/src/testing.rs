@@ -1,11 +1,14 @@
 //! Small valid models built in code, for tests of the engine and of the chain.
 
+use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::model::{
     Clamp, Concatenation, ElementType, FullyConnected, Layer, Mean, Model, Multiplier, Op, Pad,
     SmoothActivation, Softmax, Svdf, TensorInfo, FORMAT_VERSION,
 };
+use crate::trace::hash_activation;
+use crate::validated::{decode_model, ValidatedModel};
 
 /// A deterministic stream of pseudo-random values (xorshift64*), for building test data.
 #[derive(Clone, Debug)]
@@ -535,4 +538,52 @@ pub fn int16_svdf(state: ElementType, state_zero_point: i32) -> Model {
             },
         ],
     }
+}
+
+/// The fuzz target's property for one decodable model: run it whole on an input drawn from
+/// `data` (its bytes, cycled, as the fuzz target draws it), then run each layer alone on the
+/// activations that fed it; each must give its trace entry again, as a dispute needs.
+pub fn assert_layers_rerun_alone(model: &ValidatedModel, data: &[u8]) {
+    let input: Vec<i8> = (0..model.input_len())
+        .map(|i| data[i % data.len()] as i8)
+        .collect();
+    let mut activations = vec![input.clone()];
+    let execution = model
+        .run_with(&input, |_, out| activations.push(out.to_vec()))
+        .expect("a validated model runs");
+    for layer in 0..model.layer_count() {
+        let inputs: Vec<&[i8]> = model
+            .layer_inputs(layer)
+            .iter()
+            .map(|&id| activations[id as usize].as_slice())
+            .collect();
+        let out = model.run_layer(layer, &inputs).expect("a layer runs alone");
+        assert_eq!(
+            hash_activation(&out),
+            execution.trace[layer],
+            "layer {layer} alone"
+        );
+    }
+}
+
+/// `rounds` corruptions of the encoded model `original`, each with one to three bytes set from
+/// `rng`: each is refused by [`decode_model`] or satisfies [`assert_layers_rerun_alone`]. Returns
+/// how many ran and how many were refused.
+pub fn corrupt_and_check(original: &[u8], rng: &mut TestRng, rounds: usize) -> (usize, usize) {
+    let (mut ran, mut refused) = (0, 0);
+    for _ in 0..rounds {
+        let mut data = original.to_vec();
+        for _ in 0..rng.range(1, 4) {
+            let at = rng.range(0, data.len() as i64) as usize;
+            data[at] = rng.next_u64() as u8;
+        }
+        match decode_model(&data) {
+            Ok(model) => {
+                assert_layers_rerun_alone(&model, &data);
+                ran += 1;
+            }
+            Err(_) => refused += 1,
+        }
+    }
+    (ran, refused)
 }

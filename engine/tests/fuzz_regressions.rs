@@ -4,7 +4,8 @@
 use std::fs;
 use std::path::Path;
 
-use vigil_engine::{decode_model, hash_activation};
+use vigil_engine::decode_model;
+use vigil_engine::testing::assert_layers_rerun_alone;
 
 #[test]
 fn past_fuzzer_crashes_are_handled() {
@@ -31,22 +32,7 @@ fn replay(dir: &Path, must_decode: bool) -> usize {
                 continue;
             }
         };
-        let input: Vec<i8> = (0..model.input_len())
-            .map(|i| data[i % data.len()] as i8)
-            .collect();
-        let mut activations = vec![input.clone()];
-        let execution = model
-            .run_with(&input, |_, out| activations.push(out.to_vec()))
-            .unwrap();
-        for layer in 0..model.layer_count() {
-            let inputs: Vec<&[i8]> = model
-                .layer_inputs(layer)
-                .iter()
-                .map(|&id| activations[id as usize].as_slice())
-                .collect();
-            let out = model.run_layer(layer, &inputs).unwrap();
-            assert_eq!(hash_activation(&out), execution.trace[layer]);
-        }
+        assert_layers_rerun_alone(&model, &data);
     }
     replayed
 }

@@ -8,7 +8,7 @@ use vigil_engine::model::{
     Clamp, ElementType, FullyConnected16, InputPart, Layer, Model, Multiplier, Op, Requantize,
     Softmax, Svdf, TensorInfo, FORMAT_VERSION,
 };
-use vigil_engine::testing::TestRng;
+use vigil_engine::testing::{corrupt_and_check, TestRng};
 use vigil_engine::{decode_model, hash_activation, EngineError};
 
 fn tensor(shape: &[u32], zero_point: i32, element: ElementType) -> TensorInfo {
@@ -389,35 +389,7 @@ fn corrupted_int16_models_are_refused_or_consistent() {
         let original = std::fs::read(path).unwrap();
         assert!(Model::decode(&mut &original[..]).is_ok());
         let mut rng = TestRng::new(13);
-        let (mut ran, mut refusals) = (0, 0);
-        for _ in 0..1500 {
-            let mut data = original.clone();
-            for _ in 0..rng.range(1, 4) {
-                let at = rng.range(0, data.len() as i64) as usize;
-                data[at] = rng.next_u64() as u8;
-            }
-            let Ok(model) = decode_model(&data) else {
-                refusals += 1;
-                continue;
-            };
-            let input: Vec<i8> = (0..model.input_len())
-                .map(|i| data[i % data.len()] as i8)
-                .collect();
-            let mut activations = vec![input.clone()];
-            let execution = model
-                .run_with(&input, |_, out| activations.push(out.to_vec()))
-                .unwrap();
-            for layer in 0..model.layer_count() {
-                let inputs: Vec<&[i8]> = model
-                    .layer_inputs(layer)
-                    .iter()
-                    .map(|&id| activations[id as usize].as_slice())
-                    .collect();
-                let out = model.run_layer(layer, &inputs).unwrap();
-                assert_eq!(hash_activation(&out), execution.trace[layer]);
-            }
-            ran += 1;
-        }
+        let (ran, refusals) = corrupt_and_check(&original, &mut rng, 1500);
         assert!(
             ran > 200 && refusals > 100,
             "{name}: ran {ran}, refused {refusals}"

@@ -6,8 +6,8 @@
 use codec::Encode;
 use vigil_engine::model::{Multiplier, Op, SliceDim};
 use vigil_engine::ops::rsqrt::inv_sqrt_multiplier;
-use vigil_engine::testing::{sequence_ops, TestRng};
-use vigil_engine::{decode_model, hash_activation, EngineError, Model};
+use vigil_engine::testing::{corrupt_and_check, sequence_ops, TestRng};
+use vigil_engine::{decode_model, EngineError, Model};
 
 #[track_caller]
 fn refused(model: Model) -> EngineError {
@@ -207,34 +207,9 @@ fn corrupted_sequence_models_are_refused_or_consistent() {
     let (mut ran, mut refusals) = (0, 0);
     for seed in 0..4 {
         let original = sequence_ops(seed).encode();
-        for _ in 0..1500 {
-            let mut data = original.clone();
-            for _ in 0..rng.range(1, 4) {
-                let at = rng.range(0, data.len() as i64) as usize;
-                data[at] = rng.next_u64() as u8;
-            }
-            let Ok(model) = decode_model(&data) else {
-                refusals += 1;
-                continue;
-            };
-            let input: Vec<i8> = (0..model.input_len())
-                .map(|i| data[i % data.len()] as i8)
-                .collect();
-            let mut activations = vec![input.clone()];
-            let execution = model
-                .run_with(&input, |_, out| activations.push(out.to_vec()))
-                .unwrap();
-            for layer in 0..model.layer_count() {
-                let inputs: Vec<&[i8]> = model
-                    .layer_inputs(layer)
-                    .iter()
-                    .map(|&id| activations[id as usize].as_slice())
-                    .collect();
-                let out = model.run_layer(layer, &inputs).unwrap();
-                assert_eq!(hash_activation(&out), execution.trace[layer]);
-            }
-            ran += 1;
-        }
+        let (r, f) = corrupt_and_check(&original, &mut rng, 1500);
+        ran += r;
+        refusals += f;
     }
     assert!(ran > 500 && refusals > 500, "ran {ran}, refused {refusals}");
 }

@@ -103,39 +103,10 @@ fn imported_gelu_layers_read_their_tables() {
 /// alone (the fuzz target's property, deterministically).
 #[test]
 fn corrupted_gelu_models_are_refused_or_consistent() {
-    use vigil_engine::hash_activation;
-    use vigil_engine::testing::TestRng;
+    use vigil_engine::testing::{corrupt_and_check, TestRng};
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/seeds/tr_gelu.vgm");
     let original = std::fs::read(path).unwrap();
     let mut rng = TestRng::new(11);
-    let (mut ran, mut refusals) = (0, 0);
-    for _ in 0..3000 {
-        let mut data = original.clone();
-        for _ in 0..rng.range(1, 4) {
-            let at = rng.range(0, data.len() as i64) as usize;
-            data[at] = rng.next_u64() as u8;
-        }
-        let Ok(model) = decode_model(&data) else {
-            refusals += 1;
-            continue;
-        };
-        let input: Vec<i8> = (0..model.input_len())
-            .map(|i| data[i % data.len()] as i8)
-            .collect();
-        let mut activations = vec![input.clone()];
-        let execution = model
-            .run_with(&input, |_, out| activations.push(out.to_vec()))
-            .unwrap();
-        for layer in 0..model.layer_count() {
-            let inputs: Vec<&[i8]> = model
-                .layer_inputs(layer)
-                .iter()
-                .map(|&id| activations[id as usize].as_slice())
-                .collect();
-            let out = model.run_layer(layer, &inputs).unwrap();
-            assert_eq!(hash_activation(&out), execution.trace[layer]);
-        }
-        ran += 1;
-    }
+    let (ran, refusals) = corrupt_and_check(&original, &mut rng, 3000);
     assert!(ran > 500 && refusals > 100, "ran {ran}, refused {refusals}");
 }
