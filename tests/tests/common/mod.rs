@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod chain;
+pub mod lie;
 pub mod processes;
 
 use std::{
