@@ -118,7 +118,23 @@ struct Sent {
 /// so a sender that waited for every answer would manage only a few dozen jobs per second.
 const IN_FLIGHT_PER_ACCOUNT: usize = 256;
 
-/// `Pallet::Error` for a dispatch error in an event.
+/// `count` events seen from `first` to `last`, as a rate over that span and from `start`; all
+/// in one block (no span) said as such rather than as a rate over zero seconds.
+fn rate_line(count: usize, what: &str, start: Instant, first: Instant, last: Instant) -> String {
+    let from_start = count as f64 / last.duration_since(start).as_secs_f64();
+    let unit = what.split_whitespace().next().unwrap_or_default();
+    let spread = last.duration_since(first).as_secs_f64();
+    if spread > 0.0 {
+        format!(
+            "{:.1} {what}, {from_start:.1} {unit} from the start",
+            count as f64 / spread
+        )
+    } else {
+        format!("all in one finalized block, {from_start:.1} {unit} from the start")
+    }
+}
+
+/// The `p` quantile (0 to 1) of sorted values, the nearest rank; 0 when there are none.
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -536,32 +552,28 @@ async fn load(load: Load) -> Result<()> {
         sent.accepted as f64 / sent_in.as_secs_f64()
     );
     if let Some(first) = first_included {
-        let spread = last_included.duration_since(first).as_secs_f64();
-        let from_start = included as f64 / last_included.duration_since(start).as_secs_f64();
-        if spread > 0.0 {
-            println!(
-                "included             {:.1} jobs/s in finalized blocks (first to last inclusion), {from_start:.1} jobs/s from the start",
-                included as f64 / spread
-            );
-        } else {
-            println!(
-                "included             all in one finalized block, {from_start:.1} jobs/s from the start"
-            );
-        }
+        println!(
+            "included             {}",
+            rate_line(
+                included,
+                "jobs/s in finalized blocks (first to last inclusion)",
+                start,
+                first,
+                last_included
+            )
+        );
     }
     if let Some(first) = first_settled {
-        let spread = last_settled.duration_since(first).as_secs_f64();
-        let from_start = finalized_count as f64 / last_settled.duration_since(start).as_secs_f64();
-        if spread > 0.0 {
-            println!(
-                "finalized claims     {:.1} claims/s while settling (first to last), {from_start:.1} claims/s from the start",
-                finalized_count as f64 / spread
-            );
-        } else {
-            println!(
-                "finalized claims     all in one finalized block, {from_start:.1} claims/s from the start"
-            );
-        }
+        println!(
+            "finalized claims     {}",
+            rate_line(
+                finalized_count,
+                "claims/s while settling (first to last)",
+                start,
+                first,
+                last_settled
+            )
+        );
     }
     println!(
         "block fill           at most {} extrinsics and {:.0}% of normal weight; on average {:.1} extrinsics and {:.0}% over {} busy blocks",
