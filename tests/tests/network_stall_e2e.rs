@@ -14,10 +14,11 @@ mod network;
 
 use std::time::Duration;
 
-use common::chain::{account, balances, executor, job_deposit, job_status, Api, JobStatus};
+use common::chain::{
+    account, balances, executor, job_deposit, job_status, job_status_at, Api, JobStatus,
+};
 use common::processes::{register_digits, repo_root, wait_until, Proc};
 use network::Testnet;
-use subxt::dynamic;
 use subxt::utils::H256;
 use subxt::{OnlineClient, SubstrateConfig};
 use subxt_signer::sr25519::{dev, Keypair};
@@ -31,16 +32,9 @@ const TIMEOUT: Duration = Duration::from_secs(600);
 
 /// The statuses of jobs `0..count` at block `at` (`None`: no such job there).
 async fn statuses_at(api: &Api, at: H256, count: u64) -> Vec<Option<JobStatus>> {
-    let at = api.at_block(at).await.expect("open the block");
-    let addr = dynamic::storage::<(u64,), common::chain::JobStatusOnly>("Inference", "Jobs");
     let mut out = Vec::new();
     for job_id in 0..count {
-        let value = at
-            .storage()
-            .try_fetch(addr.clone(), (job_id,))
-            .await
-            .expect("read Inference.Jobs");
-        out.push(value.map(|v| v.decode().expect("decode a job's status").status));
+        out.push(job_status_at(api, at, job_id).await);
     }
     out
 }

@@ -143,6 +143,23 @@ pub struct JobStatusOnly {
 #[allow(dead_code)]
 pub async fn job_status(api: &Api, job_id: u64) -> Option<JobStatus> {
     let at = api.at_current_block().await.expect("the current block");
+    read_job_status(&at, job_id).await
+}
+
+/// Job `job_id`'s status at block `hash`, which need not be finalized.
+#[allow(dead_code)]
+pub async fn job_status_at(api: &Api, hash: subxt::utils::H256, job_id: u64) -> Option<JobStatus> {
+    let at = api.at_block(hash).await.expect("open the block");
+    read_job_status(&at, job_id).await
+}
+
+async fn read_job_status(
+    at: &subxt::client::ClientAtBlock<
+        SubstrateConfig,
+        subxt::client::OnlineClientAtBlockImpl<SubstrateConfig>,
+    >,
+    job_id: u64,
+) -> Option<JobStatus> {
     let addr = dynamic::storage::<(u64,), JobStatusOnly>("Inference", "Jobs");
     let value = at
         .storage()
