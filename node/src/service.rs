@@ -216,18 +216,8 @@ fn new_dev(config: Configuration, sealing: SealingParams) -> Result<TaskManager,
         mut telemetry,
     } = parts;
 
-    let rpc_extensions_builder = {
-        let client = client.clone();
-        let pool = transaction_pool.clone();
-        Box::new(move |_| {
-            let deps = crate::rpc::FullDeps {
-                client: client.clone(),
-                pool: pool.clone(),
-                command_sink: command_sink.clone(),
-            };
-            crate::rpc::create_full(deps).map_err(Into::into)
-        })
-    };
+    let rpc_extensions_builder =
+        rpc_builder(client.clone(), transaction_pool.clone(), command_sink);
 
     let _rpc_handlers = sc_service::spawn_tasks(sc_service::SpawnTasksParams {
         network,
@@ -309,6 +299,23 @@ fn new_dev(config: Configuration, sealing: SealingParams) -> Result<TaskManager,
         .spawn_blocking("manual-seal", None, authorship);
 
     Ok(task_manager)
+}
+
+/// The RPC extensions both chains serve (`crate::rpc`), built for each connection; with
+/// `command_sink`, a dev chain's block-making RPC as well.
+fn rpc_builder<E>(
+    client: Arc<FullClient>,
+    pool: Arc<Pool>,
+    command_sink: Option<mpsc::Sender<EngineCommand<Hash>>>,
+) -> Box<dyn Fn(E) -> Result<jsonrpsee::RpcModule<()>, ServiceError>> {
+    Box::new(move |_| {
+        let deps = crate::rpc::FullDeps {
+            client: client.clone(),
+            pool: pool.clone(),
+            command_sink: command_sink.clone(),
+        };
+        crate::rpc::create_full(deps).map_err(Into::into)
+    })
 }
 
 /// The timestamps of a development node's blocks.
@@ -428,18 +435,7 @@ fn new_network(config: Configuration) -> Result<TaskManager, ServiceError> {
         mut telemetry,
     } = parts;
 
-    let rpc_extensions_builder = {
-        let client = client.clone();
-        let pool = transaction_pool.clone();
-        Box::new(move |_| {
-            let deps = crate::rpc::FullDeps {
-                client: client.clone(),
-                pool: pool.clone(),
-                command_sink: None,
-            };
-            crate::rpc::create_full(deps).map_err(Into::into)
-        })
-    };
+    let rpc_extensions_builder = rpc_builder(client.clone(), transaction_pool.clone(), None);
 
     let _rpc_handlers = sc_service::spawn_tasks(sc_service::SpawnTasksParams {
         network: network.clone(),
